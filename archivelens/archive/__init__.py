@@ -1,0 +1,7 @@
+"""Finding and reading a Twitter/X archive of any era. No knowledge of the library lives here."""
+
+from archivelens.archive.layout import DataFile, Layout, Owner, detect
+from archivelens.archive.source import ArchiveSource
+from archivelens.archive.staging import StagedArchive, stage
+
+__all__ = ["ArchiveSource", "DataFile", "Layout", "Owner", "StagedArchive", "detect", "stage"]

@@ -1,0 +1,266 @@
+"""Find out which era an archive belongs to and which of its files hold the data we read.
+
+Eras are told apart by the files present, never by dates (``archive-format.md`` §6):
+
+* ``classic``   – the pre-2019 "Tweet archive": ``tweets.csv`` + ``data/js/tweets/YYYY_MM.js``
+* ``2018-2020`` – data files at the archive root (``tweet.js``), no manifest
+* ``2020-2022`` – ``data/manifest.js`` + ``data/tweet.js`` (``tweet-partN.js``)
+* ``current``   – ``data/manifest.js`` + ``data/tweets.js`` (``tweets-partN.js``)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from archivelens.archive.jsfile import load_small
+from archivelens.archive.source import ArchiveSource
+from archivelens.errors import UserError
+
+# Our name for each data type we read → the basename pattern of its files (part0 and partN).
+_KINDS: dict[str, re.Pattern[str]] = {
+    "tweets": re.compile(r"^(?:tweets|tweet)(?:-part(\d+))?\.js$"),
+    "follower": re.compile(r"^follower(?:-part(\d+))?\.js$"),
+    "following": re.compile(r"^following(?:-part(\d+))?\.js$"),
+    "block": re.compile(r"^block(?:-part(\d+))?\.js$"),
+    "mute": re.compile(r"^mute(?:-part(\d+))?\.js$"),
+    "like": re.compile(r"^like(?:-part(\d+))?\.js$"),
+    "note_tweet": re.compile(r"^note-tweet(?:-part(\d+))?\.js$"),
+}
+# manifest dataTypes key → our kind
+_MANIFEST_KINDS = {
+    "tweets": "tweets",
+    "tweet": "tweets",
+    "follower": "follower",
+    "following": "following",
+    "block": "block",
+    "mute": "mute",
+    "like": "like",
+    "noteTweet": "note_tweet",
+}
+_GRAILBIRD_RE = re.compile(r"^data/js/tweets/(\d{4})_(\d{2})\.js$")
+_PART_RE = re.compile(r"-part(\d+)\.js$")
+
+ERA_CLASSIC = "classic"
+ERA_ROOT = "2018-2020"
+ERA_DATA = "2020-2022"
+ERA_CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str  # member name below the archive root
+    kind: str  # tweets, follower, following, block, mute, like, note_tweet, grailbird, tweets_csv
+    part: int
+    manifest_count: int | None = None
+
+
+@dataclass(frozen=True)
+class Owner:
+    account_id: int
+    screen_name: str | None
+    display_name: str | None
+    created_at: datetime | None = None
+
+
+@dataclass
+class Layout:
+    era: str
+    owner: Owner
+    generated_at: datetime | None
+    files: list[DataFile]
+    not_read: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[DataFile]:
+        return sorted((f for f in self.files if f.kind == kind), key=lambda f: (f.part, f.name))
+
+    @property
+    def has_follow_lists(self) -> bool:
+        return self.era != ERA_CLASSIC
+
+
+def detect(source: ArchiveSource) -> Layout:
+    names = source.names
+    present = set(names)
+    if (
+        "tweets.csv" in present
+        or "data/js/tweet_index.js" in present
+        or any(_GRAILBIRD_RE.match(n) for n in names)
+    ):
+        return _classic_layout(source)
+    if "data/manifest.js" in present:
+        return _manifest_layout(source, "data/")
+    for data_dir in ("data/", ""):
+        if any(data_dir + n in present for n in ("tweets.js", "tweet.js", "account.js")):
+            return _globbed_layout(source, data_dir)
+    raise UserError(
+        f"{source.path.name} does not look like a Twitter/X archive: it has no tweets.js, "
+        "tweet.js, tweets.csv or manifest.js."
+    )
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _parse_classic_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.strptime(value, "%Y-%m-%d %H:%M:%S %z")
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def _glob_data_files(names: list[str], data_dir: str) -> tuple[list[DataFile], list[str]]:
+    """Data files we read in *data_dir* (by name), and the other files there we don't."""
+    files: list[DataFile] = []
+    other: list[str] = []
+    for name in names:
+        if not name.startswith(data_dir) or "/" in name[len(data_dir) :]:
+            continue
+        base = name[len(data_dir) :]
+        for kind, pattern in _KINDS.items():
+            match = pattern.match(base)
+            if match:
+                files.append(DataFile(name, kind, int(match.group(1) or 0)))
+                break
+        else:
+            if base.endswith(".js") and base not in ("account.js", "manifest.js"):
+                other.append(name)
+    return files, other
+
+
+def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = None) -> Owner:
+    name = data_dir + "account.js"
+    account: dict = {}
+    if source.has(name):
+        with source.open(name) as f:
+            records = load_small(f, name)
+        if isinstance(records, list) and records:
+            first = records[0]
+            account = first.get("account", first) if isinstance(first, dict) else {}
+    # Only these fields are read: the email and phone number in account.js are never touched.
+    account_id = account.get("accountId") or (fallback or {}).get("accountId")
+    if not account_id:
+        raise UserError(
+            f"{source.path.name} has no readable account.js, so the account it belongs to "
+            "is unknown."
+        )
+    return Owner(
+        account_id=int(account_id),
+        screen_name=account.get("username") or (fallback or {}).get("userName"),
+        display_name=account.get("accountDisplayName") or (fallback or {}).get("displayName"),
+        created_at=_parse_iso(account.get("createdAt")),
+    )
+
+
+def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
+    with source.open(data_dir + "manifest.js") as f:
+        manifest = load_small(f, data_dir + "manifest.js")
+    if not isinstance(manifest, dict):
+        raise UserError("data/manifest.js is damaged: it does not describe the archive.")
+    user_info = manifest.get("userInfo") or {}
+    owner = _read_owner(source, data_dir, user_info)
+    generated = _parse_iso((manifest.get("archiveInfo") or {}).get("generationDate"))
+    globbed, other = _glob_data_files(source.names, data_dir)
+    listed: dict[str, DataFile] = {}
+    warnings: list[str] = []
+    for key, spec in (manifest.get("dataTypes") or {}).items():
+        kind = _MANIFEST_KINDS.get(key)
+        if kind is None or not isinstance(spec, dict):
+            continue
+        for entry in spec.get("files") or []:
+            file_name = str(entry.get("fileName", "")).lstrip("/")
+            count = _int_or_none(entry.get("count"))
+            if not source.has(file_name):
+                if count:
+                    warnings.append(
+                        f"{file_name} is listed in the manifest with {count:,} records "
+                        "but is missing from the archive."
+                    )
+                continue
+            match = _PART_RE.search(file_name)
+            listed[file_name] = DataFile(
+                file_name, kind, int(match.group(1)) if match else 0, count
+            )
+    files = list(listed.values())
+    for extra in globbed:
+        if extra.name not in listed:
+            warnings.append(f"{extra.name} is not listed in the manifest; read it anyway.")
+            files.append(extra)
+    tweet_names = {f.name.rsplit("/", 1)[-1] for f in files if f.kind == "tweets"}
+    era = (
+        ERA_DATA
+        if any(n.startswith("tweet.") or n.startswith("tweet-") for n in tweet_names)
+        else (ERA_CURRENT)
+    )
+    return Layout(era, owner, generated, files, sorted(other), warnings)
+
+
+def _globbed_layout(source: ArchiveSource, data_dir: str) -> Layout:
+    owner = _read_owner(source, data_dir)
+    files, other = _glob_data_files(source.names, data_dir)
+    era = ERA_ROOT if data_dir == "" else ERA_DATA
+    tweet_names = {f.name.rsplit("/", 1)[-1] for f in files if f.kind == "tweets"}
+    if data_dir and any(n.startswith("tweets") for n in tweet_names):
+        era = ERA_CURRENT
+    return Layout(era, owner, None, files, sorted(other))
+
+
+def _classic_layout(source: ArchiveSource) -> Layout:
+    def small(name: str) -> object:
+        if not source.has(name):
+            return None
+        with source.open(name) as f:
+            return load_small(f, name)
+
+    user = small("data/js/user_details.js") or {}
+    payload = small("data/js/payload_details.js") or {}
+    index = small("data/js/tweet_index.js") or []
+    if not isinstance(user, dict) or not user.get("id"):
+        raise UserError("This classic tweet archive has no readable data/js/user_details.js.")
+    owner = Owner(
+        int(user["id"]),
+        user.get("screen_name"),
+        user.get("full_name"),
+        _parse_classic_time(user.get("created_at")),
+    )
+    expected = {
+        str(e.get("file_name", "")).replace("\\/", "/"): _int_or_none(e.get("tweet_count"))
+        for e in index
+        if isinstance(e, dict)
+    }
+    files: list[DataFile] = []
+    for name in source.names:
+        match = _GRAILBIRD_RE.match(name)
+        if match:
+            part = int(match.group(1)) * 100 + int(match.group(2))
+            files.append(DataFile(name, "grailbird", part, expected.pop(name, None)))
+    warnings = [f"{name} is listed in tweet_index.js but is missing." for name in expected]
+    if not files and source.has("tweets.csv"):
+        files.append(DataFile("tweets.csv", "tweets_csv", 0))
+    warnings.append(
+        "A classic tweet archive has no follower or following lists: the follow-back checklist "
+        "and reciprocity need a newer archive."
+    )
+    generated = _parse_classic_time(
+        payload.get("created_at") if isinstance(payload, dict) else None
+    )
+    return Layout(ERA_CLASSIC, owner, generated, files, [], warnings)
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,187 @@
+"""The ``archivelens`` command line: a thin layer over :mod:`archivelens.pipeline`.
+
+Errors a user can cause print one line, ``archivelens: error: …``, and exit 2; anything else
+exits 1 (a traceback only with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from typing import TextIO
+
+from archivelens import __version__, pipeline
+from archivelens.errors import Cancelled, UserError
+from archivelens.progress import CancelToken
+from archivelens.store.ingest import ImportResult
+from archivelens.store.snapshots import FileReport
+
+KIND_LABELS = {
+    "reply_to_others": "replies to others",
+    "self_reply": "self-replies",
+    "retweet": "retweets",
+    "quote": "quotes",
+    "mention": "mentions",
+    "original": "originals",
+}
+
+
+class TextProgress:
+    """A one-line progress bar on a terminal; silent when stderr is not one."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.enabled = stream.isatty()
+        self._last = 0.0
+
+    def update(self, stage: str, fraction: float | None = None) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if fraction is not None and fraction < 1.0 and now - self._last < 0.05:
+            return
+        self._last = now
+        frac = 0.0 if fraction is None else min(max(fraction, 0.0), 1.0)
+        filled = int(frac * self.width)
+        bar = "█" * filled + "░" * (self.width - filled)
+        self.stream.write(f"\r{bar} {frac:4.0%}  {stage[:40]:<40}")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (self.width + 48) + "\r")
+            self.stream.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archivelens",
+        description="An honest picture of how an account uses Twitter/X, from its data archive. "
+        "Runs offline; with no command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on the bundled sample archive"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    imp = sub.add_parser("import", help="import an archive (.zip or extracted folder)")
+    imp.add_argument("path", help="the archive .zip or its extracted folder")
+    imp.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "import":
+            return _import(args)
+        return _open_app(args)
+    except UserError as err:
+        _error(str(err))
+        return err.exit_code
+    except Cancelled:
+        _error("cancelled; the library is unchanged.")
+        return 1
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        return 0
+    except KeyboardInterrupt:
+        _error("interrupted; the library is unchanged.")
+        return 1
+    except Exception as err:  # a bug: one line unless asked for more
+        if args.debug:
+            raise
+        _error(
+            f"unexpected failure ({type(err).__name__}: {err}); run again with --debug for details."
+        )
+        return 1
+
+
+def _error(message: str) -> None:
+    print(f"archivelens: error: {message}", file=sys.stderr)
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    try:
+        from archivelens.gui.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        raise UserError(
+            "the desktop app is not part of this build yet; use 'archivelens import PATH'."
+        ) from None
+    return int(run(demo=args.demo))
+
+
+def _import(args: argparse.Namespace) -> int:
+    bar = TextProgress()
+    cancel = CancelToken()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    try:
+        result = pipeline.import_archive(args.path, args.db, bar, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        bar.finish()
+    print_import(result, sys.stdout)
+    return 0
+
+
+def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool]]:
+    """One row per file; a classic archive's monthly files fold into one row."""
+    monthly = [f for f in files if f.kind == "grailbird"]
+    rows = [
+        (f.file_name, f.records or 0, f.manifest_count, f.mismatch)
+        for f in files
+        if f.kind != "grailbird"
+    ]
+    if monthly:
+        listed = [f.manifest_count for f in monthly]
+        rows.append(
+            (
+                f"data/js/tweets/YYYY_MM.js ({len(monthly)} monthly files)",
+                sum(f.records or 0 for f in monthly),
+                None if None in listed else sum(listed),  # type: ignore[arg-type]
+                any(f.mismatch for f in monthly),
+            )
+        )
+    return rows
+
+
+def print_import(result: ImportResult, out: TextIO) -> None:
+    c = result.counts
+    when = result.generated_at.strftime("%Y-%m-%d")
+    estimated = " (estimated from the newest tweet)" if result.generated_estimated else ""
+    handle = f"@{result.screen_name}" if result.screen_name else f"account {result.account_id}"
+    if result.already_imported:
+        out.write(
+            f"Already in the library: {handle}, archive of {when}{estimated} "
+            f"(snapshot {result.snapshot_id}); nothing changed.\n"
+        )
+    else:
+        out.write(
+            f"Imported {handle}, archive of {when}{estimated}, {result.era} format, "
+            f"as snapshot {result.snapshot_id}.\n"
+        )
+    kinds = ", ".join(f"{c[k]:,} {label}" for k, label in KIND_LABELS.items())
+    out.write(f"  {c['tweets']:,} tweets: {kinds}\n")
+    out.write(
+        f"  {c['followers']:,} followers, {c['following']:,} following, "
+        f"{c['mutuals']:,} mutuals; {c['likes']:,} likes; {c['blocks']:,} blocked, "
+        f"{c['mutes']:,} muted; {c['people']:,} other accounts named in tweets\n"
+    )
+    rows = _file_rows(result.files)
+    if rows:
+        out.write("Files read:\n")
+        width = max(len(name) for name, _, _, _ in rows)
+        for name, records, expected, mismatch in rows:
+            listed = "" if expected is None else f" (listed: {expected:,})"
+            flag = "  ⚠ count differs" if mismatch else ""
+            out.write(f"  {name:<{width}}  {records:>10,} records{listed}{flag}\n")
+    if result.not_read:
+        out.write(f"Not read (archivelens does not use them): {', '.join(result.not_read)}\n")
+    for warning in result.warnings:
+        out.write(f"Warning: {warning}\n")

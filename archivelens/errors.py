@@ -1,0 +1,31 @@
+"""The two kinds of failure archivelens knows.
+
+A :class:`UserError` is something a person can cause and fix (a damaged archive, a full disk, a
+library another program holds open). It carries one sentence meant for them; front ends show that
+sentence and nothing else. Every other exception is a bug and may show a traceback under --debug.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can act on; ``str(err)`` is one plain sentence."""
+
+    exit_code = 2
+
+
+class Cancelled(Exception):
+    """The user asked a long operation to stop; nothing it started was kept."""
+
+
+def sentence_for_os_error(err: OSError, what: str) -> str:
+    """One sentence for an OSError met while doing *what* (e.g. "writing the library")."""
+    import errno
+
+    if err.errno == errno.ENOSPC:
+        return f"The disk is full: archivelens stopped while {what}. Free some space and try again."
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"Permission denied while {what} ({err.filename or 'a file'})."
+    if err.errno == errno.ENOENT:
+        return f"File not found while {what}: {err.filename or 'unknown file'}."
+    return f"Could not finish {what}: {err.strerror or err}."

@@ -1,0 +1,93 @@
+"""Where the library lives and how it is opened: private, offline, migrated."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import platformdirs
+
+from archivelens.errors import UserError
+from archivelens.store.migrations import migrate
+
+ENV_VAR = "ARCHIVELENS_DB"
+
+# The app never reaches the network: no extension is ever downloaded or loaded on demand.
+_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+
+
+def default_library_path() -> Path:
+    return platformdirs.user_data_path("archivelens", appauthor=False) / "library.duckdb"
+
+
+def resolve_library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` beats ``$ARCHIVELENS_DB`` beats the per-user data folder."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return default_library_path()
+
+
+def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the library at *path* and bring its schema up to date."""
+    _make_private_folder(path.parent)
+    config = dict(_CONFIG)
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    try:
+        con = duckdb.connect(str(path), config=config)
+    except duckdb.IOException as err:
+        raise UserError(_open_error_sentence(path, err)) from None
+    except duckdb.Error as err:
+        raise UserError(f"{path} is not an archivelens library ({_first_line(err)}).") from None
+    _make_private_file(path)
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+def connect_memory() -> duckdb.DuckDBPyConnection:
+    """A throwaway in-memory library (tests, the --demo app)."""
+    con = duckdb.connect(":memory:", config=dict(_CONFIG))
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+def _make_private_folder(folder: Path) -> None:
+    if folder.exists():
+        return
+    try:
+        folder.mkdir(parents=True, mode=0o700)
+    except OSError as err:
+        raise UserError(f"Cannot create the library folder {folder}: {err.strerror}.") from None
+
+
+def _make_private_file(path: Path) -> None:
+    try:
+        if path.exists() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a library on a filesystem without POSIX modes still works
+
+
+def _open_error_sentence(path: Path, err: duckdb.Error) -> str:
+    text = str(err)
+    if "lock" in text.lower():
+        return (
+            f"The library {path} is in use by another program (is archivelens already open?); "
+            "close it and try again."
+        )
+    if "not a valid DuckDB database" in text or "Not a valid" in text:
+        return f"{path} is not an archivelens library."
+    return f"Cannot open the library {path}: {_first_line(err)}."
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -1,0 +1,121 @@
+"""The library's schema, as an ordered list of migrations. Never edit a released step: add one.
+
+Every table holds rows of one snapshot (``snapshot_id``) except the user's own decisions, which
+belong to an account and so survive re-imports and newer archives.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from archivelens.errors import UserError
+
+_V1 = """
+CREATE TABLE accounts (
+    account_id   BIGINT PRIMARY KEY,
+    screen_name  VARCHAR,
+    display_name VARCHAR,
+    created_at   TIMESTAMP
+);
+CREATE TABLE snapshots (
+    snapshot_id         INTEGER PRIMARY KEY,
+    account_id          BIGINT NOT NULL,
+    generated_at        TIMESTAMP NOT NULL,
+    generated_estimated BOOLEAN NOT NULL,
+    era                 VARCHAR NOT NULL,
+    source_name         VARCHAR,
+    imported_at         TIMESTAMP NOT NULL,
+    screen_name         VARCHAR,
+    display_name        VARCHAR,
+    has_follow_lists    BOOLEAN NOT NULL,
+    UNIQUE (account_id, generated_at)
+);
+CREATE TABLE import_files (
+    snapshot_id    INTEGER NOT NULL,
+    file_name      VARCHAR NOT NULL,
+    kind           VARCHAR NOT NULL,
+    records        BIGINT,
+    manifest_count BIGINT
+);
+CREATE TABLE import_messages (
+    snapshot_id INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    message     VARCHAR NOT NULL
+);
+CREATE TABLE tweets (
+    snapshot_id           INTEGER NOT NULL,
+    tweet_id              BIGINT NOT NULL,
+    created_at            TIMESTAMP NOT NULL,
+    kind                  VARCHAR NOT NULL,
+    text                  VARCHAR NOT NULL,
+    reply_to_user_id      BIGINT,
+    reply_to_screen_name  VARCHAR,
+    reply_to_status_id    BIGINT,
+    mention_ids           BIGINT[],
+    mention_handles       VARCHAR[],
+    urls                  VARCHAR[],
+    domains               VARCHAR[],
+    hashtags              VARCHAR[],
+    retweeted_user_id     BIGINT,
+    retweeted_screen_name VARCHAR,
+    quoted_screen_name    VARCHAR,
+    quoted_status_id      BIGINT,
+    source_client         VARCHAR,
+    favorite_count        BIGINT NOT NULL,
+    retweet_count         BIGINT NOT NULL,
+    lang                  VARCHAR,
+    edit_versions         INTEGER NOT NULL,
+    from_note             BOOLEAN NOT NULL
+);
+CREATE TABLE followers (snapshot_id INTEGER NOT NULL, account_id BIGINT NOT NULL,
+                        position BIGINT NOT NULL);
+CREATE TABLE following (snapshot_id INTEGER NOT NULL, account_id BIGINT NOT NULL,
+                        position BIGINT NOT NULL);
+CREATE TABLE blocks (snapshot_id INTEGER NOT NULL, account_id BIGINT NOT NULL);
+CREATE TABLE mutes  (snapshot_id INTEGER NOT NULL, account_id BIGINT NOT NULL);
+CREATE TABLE likes (
+    snapshot_id  INTEGER NOT NULL,
+    tweet_id     BIGINT,
+    text         VARCHAR,
+    expanded_url VARCHAR
+);
+CREATE TABLE people (
+    snapshot_id  INTEGER NOT NULL,
+    account_id   BIGINT NOT NULL,
+    screen_name  VARCHAR,
+    display_name VARCHAR,
+    last_seen    TIMESTAMP
+);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1)]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the library to the latest schema; each step is its own transaction."""
+    version = current_version(con)
+    if version > LATEST:
+        raise UserError(
+            "This library was written by a newer version of archivelens; update archivelens to "
+            "open it."
+        )
+    for step, sql in MIGRATIONS:
+        if step <= version:
+            continue
+        con.begin()
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?)", [step])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        version = step
+    return version

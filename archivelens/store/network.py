@@ -1,0 +1,66 @@
+"""Account lists of a snapshot: followers, following, blocks and mutes (ids only, in file order)."""
+
+from __future__ import annotations
+
+import duckdb
+
+# our data kind → (table, keeps the archive's order)
+TABLES = {
+    "follower": ("followers", True),
+    "following": ("following", True),
+    "block": ("blocks", False),
+    "mute": ("mutes", False),
+}
+
+
+def insert_refs(
+    con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int, select_sql: str, offset: int
+) -> int:
+    """Insert one staged file's account ids; return how many records the file held.
+
+    Positions continue from *offset* across part files. Duplicates keep their first position.
+    """
+    table, ordered = TABLES[kind]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_refs AS {select_sql}")
+    (records,) = con.execute("SELECT count(*) FROM stage_refs").fetchone()  # type: ignore[misc]
+    existing = f"SELECT account_id FROM {table} WHERE snapshot_id = $snapshot_id"
+    if ordered:
+        con.execute(
+            f"""INSERT INTO {table}
+                SELECT $snapshot_id, account_id, $offset + min(position) AS pos FROM stage_refs
+                WHERE account_id IS NOT NULL AND account_id NOT IN ({existing})
+                GROUP BY account_id ORDER BY pos""",
+            {"snapshot_id": snapshot_id, "offset": offset},
+        )
+    else:
+        con.execute(
+            f"""INSERT INTO {table}
+                SELECT DISTINCT $snapshot_id, account_id FROM stage_refs
+                WHERE account_id IS NOT NULL AND account_id NOT IN ({existing})""",
+            {"snapshot_id": snapshot_id},
+        )
+    con.execute("DROP TABLE stage_refs")
+    return int(records)
+
+
+def counts(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
+    row = con.execute(
+        """SELECT
+             (SELECT count(*) FROM followers WHERE snapshot_id = $s),
+             (SELECT count(*) FROM following WHERE snapshot_id = $s),
+             (SELECT count(*) FROM followers f SEMI JOIN following g
+                ON f.account_id = g.account_id AND g.snapshot_id = $s
+              WHERE f.snapshot_id = $s),
+             (SELECT count(*) FROM blocks WHERE snapshot_id = $s),
+             (SELECT count(*) FROM mutes WHERE snapshot_id = $s)""",
+        {"s": snapshot_id},
+    ).fetchone()
+    assert row is not None
+    followers, following, mutuals, blocks, mutes = (int(v) for v in row)
+    return {
+        "followers": followers,
+        "following": following,
+        "mutuals": mutuals,
+        "blocks": blocks,
+        "mutes": mutes,
+    }

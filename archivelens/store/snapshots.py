@@ -1,0 +1,148 @@
+"""Accounts and their snapshots (one per imported archive), and what each import found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    snapshot_id: int
+    account_id: int
+    screen_name: str | None
+    display_name: str | None
+    generated_at: datetime
+    generated_estimated: bool
+    era: str
+    has_follow_lists: bool
+
+
+@dataclass(frozen=True)
+class FileReport:
+    file_name: str
+    kind: str
+    records: int | None
+    manifest_count: int | None
+
+    @property
+    def mismatch(self) -> bool:
+        return (
+            self.manifest_count is not None
+            and self.records is not None
+            and self.manifest_count != self.records
+        )
+
+
+_COLUMNS = (
+    "snapshot_id, account_id, screen_name, display_name, generated_at, generated_estimated, era, "
+    "has_follow_lists"
+)
+
+
+def find(con: duckdb.DuckDBPyConnection, account_id: int, generated_at: datetime) -> int | None:
+    row = con.execute(
+        "SELECT snapshot_id FROM snapshots WHERE account_id = ? AND generated_at = ?",
+        [account_id, generated_at],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def create(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    account_id: int,
+    screen_name: str | None,
+    display_name: str | None,
+    account_created_at: datetime | None,
+    generated_at: datetime,
+    generated_estimated: bool,
+    era: str,
+    source_name: str,
+    has_follow_lists: bool,
+) -> int:
+    """Add a snapshot (and its account, or refresh the account's names); return its id."""
+    con.execute(
+        """INSERT INTO accounts VALUES ($id, $handle, $name, $created)
+           ON CONFLICT (account_id) DO UPDATE SET
+             screen_name = coalesce(excluded.screen_name, accounts.screen_name),
+             display_name = coalesce(excluded.display_name, accounts.display_name),
+             created_at = coalesce(excluded.created_at, accounts.created_at)""",
+        {
+            "id": account_id,
+            "handle": screen_name,
+            "name": display_name,
+            "created": account_created_at,
+        },
+    )
+    (snapshot_id,) = con.execute(  # type: ignore[misc]
+        "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
+    ).fetchone()
+    con.execute(
+        """INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)""",
+        [
+            snapshot_id,
+            account_id,
+            generated_at,
+            generated_estimated,
+            era,
+            source_name,
+            screen_name,
+            display_name,
+            has_follow_lists,
+        ],
+    )
+    return int(snapshot_id)
+
+
+def set_generated_at(con: duckdb.DuckDBPyConnection, snapshot_id: int, when: datetime) -> None:
+    con.execute("UPDATE snapshots SET generated_at = ? WHERE snapshot_id = ?", [when, snapshot_id])
+
+
+def record_files(con: duckdb.DuckDBPyConnection, snapshot_id: int, files: list[FileReport]) -> None:
+    con.executemany(
+        "INSERT INTO import_files VALUES (?, ?, ?, ?, ?)",
+        [[snapshot_id, f.file_name, f.kind, f.records, f.manifest_count] for f in files],
+    )
+
+
+def record_messages(con: duckdb.DuckDBPyConnection, snapshot_id: int, messages: list[str]) -> None:
+    if not messages:
+        return
+    con.executemany(
+        "INSERT INTO import_messages VALUES (?, ?, ?)",
+        [[snapshot_id, i, m] for i, m in enumerate(messages)],
+    )
+
+
+def list_all(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
+    rows = con.execute(
+        f"SELECT {_COLUMNS} FROM snapshots ORDER BY account_id, generated_at"
+    ).fetchall()
+    return [Snapshot(*row) for row in rows]
+
+
+def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:
+    row = con.execute(
+        f"SELECT {_COLUMNS} FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    return Snapshot(*row) if row else None
+
+
+def files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[FileReport]:
+    rows = con.execute(
+        """SELECT file_name, kind, records, manifest_count FROM import_files
+           WHERE snapshot_id = ? ORDER BY kind = 'not read', file_name""",
+        [snapshot_id],
+    ).fetchall()
+    return [FileReport(*row) for row in rows]
+
+
+def messages(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[str]:
+    rows = con.execute(
+        "SELECT message FROM import_messages WHERE snapshot_id = ? ORDER BY position",
+        [snapshot_id],
+    ).fetchall()
+    return [r[0] for r in rows]

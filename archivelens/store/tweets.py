@@ -1,0 +1,120 @@
+"""The ``tweets`` table: one row per logical tweet of a snapshot, with its kind and entities.
+
+Import fills it from the canonical staged rows (``archivelens.archive.records``): edit versions
+collapse to the latest, duplicates across part files drop, text is HTML-unescaped once, long posts
+are completed from ``note-tweet.js``, and each tweet gets exactly one kind (``metrics.md``):
+retweet > reply_to_others / self_reply > quote > mention > original.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+KINDS = ("reply_to_others", "self_reply", "retweet", "quote", "mention", "original")
+
+
+def unescape_sql(expr: str) -> str:
+    """Undo the archive's HTML escaping exactly once (``&amp;lt;`` becomes ``&lt;``)."""
+    return f"replace(replace(replace({expr}, '&lt;', '<'), '&gt;', '>'), '&amp;', '&')"
+
+
+_QUOTE_URL = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)"
+_RT_PREFIX = r"^RT @(\w+):"
+_DOMAIN = r"^[a-zA-Z][a-zA-Z0-9+.\-]*://(?:[^/?#@]*@)?([^/:?#]+)"
+# A truncated long post ends with "…" and/or a t.co link to the full note.
+_TRUNCATION_TAIL = r"(\s*https://t\.co/\w+)*\s*…?\s*$"
+
+_INSERT = f"""
+INSERT INTO tweets
+WITH latest AS (
+    SELECT *, count(*) OVER (PARTITION BY edit_root) AS edit_versions
+    FROM stage_tweets
+    QUALIFY row_number() OVER (PARTITION BY edit_root ORDER BY tweet_id DESC) = 1
+),
+notes AS (
+    SELECT created_at, {unescape_sql("raw_text")} AS text FROM stage_notes
+),
+texts AS (
+    SELECT l.*, {unescape_sql("l.raw_text")} AS text FROM latest l
+),
+note_matches AS (
+    SELECT t.tweet_id, n.text
+    FROM texts t JOIN notes n
+      ON n.created_at BETWEEN t.created_at - INTERVAL 1 SECOND AND t.created_at + INTERVAL 1 SECOND
+    WHERE length(regexp_replace(t.text, '{_TRUNCATION_TAIL}', '')) >= 10
+      AND starts_with(n.text, regexp_replace(t.text, '{_TRUNCATION_TAIL}', ''))
+    QUALIFY row_number() OVER (PARTITION BY t.tweet_id ORDER BY length(n.text) DESC) = 1
+),
+completed AS (
+    SELECT t.* REPLACE (coalesce(m.text, t.text) AS text), m.text IS NOT NULL AS from_note
+    FROM texts t LEFT JOIN note_matches m USING (tweet_id)
+),
+classified AS (
+    SELECT *,
+        classic_retweet OR regexp_matches(text, '{_RT_PREFIX}') AS is_retweet,
+        coalesce(rt_screen_name, nullif(regexp_extract(text, '{_RT_PREFIX}', 1), ''))
+            AS rt_handle,
+        list_filter(urls, lambda u: regexp_matches(u, '{_QUOTE_URL}'))[1] AS quote_url,
+        (reply_user_id IS NOT NULL OR reply_status_id IS NOT NULL
+            OR reply_screen_name IS NOT NULL) AS is_reply,
+        (reply_user_id = $owner_id
+            OR (reply_user_id IS NULL AND lower(reply_screen_name) = lower($owner_handle)))
+            AS is_self
+    FROM completed
+)
+SELECT
+    $snapshot_id,
+    tweet_id,
+    created_at,
+    CASE
+        WHEN is_retweet THEN 'retweet'
+        WHEN is_reply AND coalesce(is_self, false) THEN 'self_reply'
+        WHEN is_reply THEN 'reply_to_others'
+        WHEN quote_url IS NOT NULL THEN 'quote'
+        WHEN len(mentions) > 0 THEN 'mention'
+        ELSE 'original'
+    END,
+    text,
+    reply_user_id,
+    reply_screen_name,
+    reply_status_id,
+    list_transform(mentions, lambda m: m.id),
+    list_transform(mentions, lambda m: m.screen_name),
+    urls,
+    list_filter(list_transform(urls, lambda u: regexp_replace(
+        lower(regexp_extract(u, '{_DOMAIN}', 1)), '^www\\.', '')), lambda d: d <> ''),
+    hashtags,
+    CASE WHEN is_retweet THEN coalesce(rt_user_id, list_filter(mentions,
+        lambda m: lower(m.screen_name) = lower(rt_handle))[1].id) END,
+    CASE WHEN is_retweet THEN rt_handle END,
+    CASE WHEN NOT is_retweet THEN nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 1), '') END,
+    CASE WHEN NOT is_retweet
+         THEN TRY_CAST(nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 2), '') AS BIGINT) END,
+    {unescape_sql("coalesce(nullif(regexp_extract(source, '>([^<]*)</a>', 1), ''), source)")},
+    favorite_count,
+    retweet_count,
+    lang,
+    edit_versions,
+    from_note
+FROM classified
+ORDER BY created_at, tweet_id
+"""
+
+
+def insert_from_stage(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, owner_id: int, owner_handle: str | None
+) -> None:
+    """Fill ``tweets`` for *snapshot_id* from the temp tables ``stage_tweets``/``stage_notes``."""
+    con.execute(
+        _INSERT,
+        {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
+    )
+
+
+def count_by_kind(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
+    rows = con.execute(
+        "SELECT kind, count(*) FROM tweets WHERE snapshot_id = ? GROUP BY kind", [snapshot_id]
+    ).fetchall()
+    counts = dict.fromkeys(KINDS, 0)
+    counts.update({kind: int(n) for kind, n in rows})
+    return counts

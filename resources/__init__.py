@@ -1,0 +1,1 @@
+"""Data files shipped with archivelens (read with importlib.resources)."""

@@ -1,0 +1,204 @@
+"""The made-up account's life: people, tweets of every kind, and the truth about each.
+
+Nothing here knows about file formats; :mod:`tests.archivegen.writer` turns the result into an
+archive of a chosen era. Everything is drawn from a seeded ``random.Random`` so the same spec gives
+the same archive byte for byte.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+TWITTER_EPOCH_MS = 1288834974657
+
+# Words that match no term of the default sales lexicon, so neutral tweets stay neutral.
+NEUTRAL_WORDS = [
+    "reading",
+    "thread",
+    "idea",
+    "garden",
+    "coffee",
+    "morning",
+    "conference",
+    "talk",
+    "paper",
+    "research",
+    "community",
+    "writing",
+    "library",
+    "history",
+    "music",
+    "walk",
+    "team",
+    "question",
+    "answer",
+    "learned",
+    "today",
+    "interesting",
+    "article",
+    "notes",
+    "design",
+    "data",
+    "teaching",
+    "students",
+    "book",
+    "chapter",
+    "draft",
+    "podcast",
+    "episode",
+    "photo",
+    "city",
+    "river",
+    "recipe",
+    "bread",
+    "weekend",
+    "friends",
+    "family",
+    "travel",
+    "museum",
+    "science",
+    "poetry",
+    "kindness",
+    "patience",
+    "craft",
+    "project",
+    "colleague",
+    "mentor",
+    "lecture",
+    "seminar",
+    "review",
+    "essay",
+    "archive",
+    "quiet",
+    "evening",
+    "summer",
+    "winter",
+    "autumn",
+    "spring",
+    "birds",
+    "forest",
+    "ocean",
+    "mountain",
+    "tea",
+    "dinner",
+    "lunch",
+    "breakfast",
+    "story",
+    "notebook",
+    "pencil",
+]
+EXTRA_TEXT = ("café", "naïve", "שלום עולם", "مرحبا", "e\u0301cole", "😀", "🎉", "👩‍💻", "日本語")
+THANKS = "Thank you so much for sharing this, really appreciated!"
+
+PRODUCTS = (
+    ("The Garden Planner", "zimblerbooks.com/planner"),
+    ("Sourdough Masterclass", "zimblerbooks.com/bread"),
+    ("Poetry Notebook", "zimblerbooks.com/notebook"),
+    ("History Walks Guide", "zimblerbooks.com/walks"),
+    ("Coffee Atlas", "zimblerbooks.com/atlas"),
+    ("Winter Recipes eBook", "zimblerbooks.com/winter"),
+)
+# Each base message is one product's blast; re-sends edit it lightly (see _blast_variant).
+BLAST_TEMPLATES = (
+    "New: {p} is out! Order your copy today, 20% off this week",
+    "Get yours: {p} with free shipping on every order",
+    "Last chance to buy {p} at the launch price of $19.99",
+)
+SCHEDULERS = (
+    '<a href="https://buffer.com" rel="nofollow">Buffer</a>',
+    '<a href="https://www.hootsuite.com" rel="nofollow">Hootsuite Inc.</a>',
+)
+CLIENTS = (
+    '<a href="http://twitter.com/download/iphone" rel="nofollow">Twitter for iPhone</a>',
+    '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+    '<a href="https://about.twitter.com/products/tweetdeck" rel="nofollow">TweetDeck</a>',
+)
+OTHER_DOMAINS = ("nytimes.com", "github.com", "en.wikipedia.org", "theguardian.com", "arxiv.org")
+OWN_DOMAIN = "zimblerbooks.com"
+
+
+@dataclass
+class Person:
+    account_id: int
+    handle: str
+    name: str
+
+
+@dataclass
+class Tweet:
+    """One logical tweet and everything the archive will say about it."""
+
+    tweet_id: int
+    created_at: datetime
+    kind: str
+    text: str  # the full, unescaped text the owner wrote
+    source: str
+    reply_to: Person | None = None
+    reply_to_self: bool = False
+    reply_status_id: int | None = None
+    mentions: list[Person] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # expanded
+    tco: list[str] = field(default_factory=list)  # their t.co forms, as they appear in the text
+    hashtags: list[str] = field(default_factory=list)
+    retweeted: Person | None = None
+    quoted: tuple[str, int] | None = None
+    promotional: bool = False
+    cluster: int | None = None  # ground-truth near-duplicate cluster label
+    favorite_count: int = 0
+    retweet_count: int = 0
+    lang: str = "en"
+    versions: list[tuple[int, datetime, str]] = field(default_factory=list)  # earlier edits
+    long_note: bool = False
+    unknown_reply_id: bool = False
+
+    @property
+    def interacted_with(self) -> Person | None:
+        if self.kind == "reply_to_others" and not self.unknown_reply_id:
+            return self.reply_to
+        if self.kind == "retweet":
+            return self.retweeted
+        return None
+
+
+def snowflake(when: datetime, seq: int) -> int:
+    ms = int(when.replace(tzinfo=UTC).timestamp() * 1000) - TWITTER_EPOCH_MS
+    return (ms << 22) | (seq & 0x3FFFFF)
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(NEUTRAL_WORDS) for _ in range(n))
+
+
+def neutral_text(rng: random.Random, n_words: int | None = None) -> str:
+    text = words(rng, n_words or rng.randint(6, 18)).capitalize()
+    roll = rng.random()
+    if roll < 0.15:
+        text += " " + rng.choice(EXTRA_TEXT)
+    elif roll < 0.22:
+        text += " & <notes> on " + words(rng, 2)  # HTML-escaped in the archive
+    elif roll < 0.25:
+        text += " — literally &amp; written out"  # the owner typed an entity: keep it
+    return text
+
+
+def tco(rng: random.Random) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "https://t.co/" + "".join(rng.choice(alphabet) for _ in range(10))
+
+
+def blast_variant(rng: random.Random, base: str, link: str, round_no: int) -> tuple[str, str]:
+    """A re-send of *base* with the small edits real blasts get; returns (text, url)."""
+    text = base
+    edit = round_no % 5
+    if edit == 1:
+        text = "Reminder: " + text
+    elif edit == 2:
+        text = text + " " + rng.choice(("🎉", "🔥", "📚"))
+    elif edit == 3:
+        text = text.upper() if rng.random() < 0.5 else text.lower()
+    elif edit == 4:
+        text = text + " Don't miss it!"
+    url = f"https://{link}?utm_campaign=r{round_no}"
+    return text, url

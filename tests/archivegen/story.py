@@ -1,0 +1,323 @@
+"""Draw a whole account (owner, people, tweets, lists) from a :class:`Spec`, with its truth."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from tests.archivegen.content import (
+    BLAST_TEMPLATES,
+    CLIENTS,
+    OTHER_DOMAINS,
+    PRODUCTS,
+    SCHEDULERS,
+    THANKS,
+    Person,
+    Tweet,
+    blast_variant,
+    neutral_text,
+    snowflake,
+    tco,
+    words,
+)
+
+KINDS = ("reply_to_others", "self_reply", "retweet", "quote", "mention", "original")
+
+
+@dataclass
+class Spec:
+    seed: int = 7
+    tweets: int = 400
+    followers: int = 150
+    following: int = 90
+    mutuals: int = 50
+    people: int = 80
+    blocks: int = 4
+    mutes: int = 3
+    likes: int = 60
+    edited: int = 6  # tweets that have earlier edit versions (2022+ archives only)
+    notes: int = 3  # long posts completed from note-tweet.js (2023+ archives only)
+    blast_clusters: int = 4  # ground-truth duplicate sales blasts
+    blast_size: int = 5
+    thanks_replies: int = 4  # identical thank-you replies to different people
+    start: datetime = datetime(2016, 1, 1)
+    end: datetime = datetime(2023, 6, 30)
+    generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
+    owner_id: int = 3_141_592_653
+    owner_handle: str = "ZimblerMiller"
+    owner_name: str = "Zimbler Miller 📚"
+    mix: dict[str, float] = field(
+        default_factory=lambda: {
+            "reply_to_others": 0.25,
+            "self_reply": 0.08,
+            "retweet": 0.2,
+            "quote": 0.05,
+            "mention": 0.1,
+            "original": 0.32,
+        }
+    )
+
+
+@dataclass
+class Story:
+    spec: Spec
+    owner: Person
+    people: list[Person]
+    tweets: list[Tweet]
+    followers: list[int]
+    following: list[int]
+    blocks: list[int]
+    mutes: list[int]
+    likes: list[int]
+
+    # -- ground truth -------------------------------------------------------------------------
+
+    def kind_counts(self) -> dict[str, int]:
+        counts = Counter(t.kind for t in self.tweets)
+        return {k: counts.get(k, 0) for k in KINDS}
+
+    @property
+    def mutuals(self) -> int:
+        return len(set(self.followers) & set(self.following))
+
+    def named_people(self) -> dict[int, tuple[str, str | None]]:
+        """Accounts the tweets name, with the handle and display name they reveal."""
+        out: dict[int, tuple[str, str | None]] = {}
+        for t in self.tweets:
+            for p in t.mentions:
+                out[p.account_id] = (p.handle, p.name)
+            if t.reply_to is not None and not t.unknown_reply_id and not t.reply_to_self:
+                out.setdefault(t.reply_to.account_id, (t.reply_to.handle, None))
+        return out
+
+
+def build_story(spec: Spec) -> Story:
+    rng = random.Random(spec.seed)
+    owner = Person(spec.owner_id, spec.owner_handle, spec.owner_name)
+    people = [
+        Person(
+            10_000_000 + i * 7919 + rng.randint(0, 7000),
+            f"user_{i}_{rng.randint(1000, 9999)}",
+            f"Person {i} {rng.choice(['Chen', 'Okafor', 'García', 'Müller', 'Kowalski'])}",
+        )
+        for i in range(spec.people)
+    ]
+    followers, following = _lists(rng, spec, people)
+    tweets = _tweets(rng, spec, owner, people)
+    pool = [rng.randint(10**17, 10**18) for _ in range(spec.blocks + spec.mutes)]
+    return Story(
+        spec=spec,
+        owner=owner,
+        people=people,
+        tweets=tweets,
+        followers=followers,
+        following=following,
+        blocks=pool[: spec.blocks],
+        mutes=pool[spec.blocks :],
+        likes=[snowflake(spec.start + timedelta(days=i % 900), 900 + i) for i in range(spec.likes)],
+    )
+
+
+def _lists(rng: random.Random, spec: Spec, people: list[Person]) -> tuple[list[int], list[int]]:
+    """Followers and following with exactly ``spec.mutuals`` accounts in both."""
+    assert spec.mutuals <= min(spec.followers, spec.following)
+    known = [p.account_id for p in people]
+    rng.shuffle(known)
+    n_unknown = spec.followers + spec.following
+    unknown = rng.sample(range(2 * 10**9, 2 * 10**9 + 50 * n_unknown + 100), n_unknown)
+    # Half of the people the owner talks to follow them; the rest of each list is strangers.
+    talked = known[: min(len(known), spec.followers // 3)]
+    mutual = (talked[: spec.mutuals // 2] + unknown[: spec.mutuals])[: spec.mutuals]
+    f_only = [a for a in talked if a not in mutual][: spec.followers - spec.mutuals]
+    rest_unknown = iter(unknown[spec.mutuals :])
+    while len(f_only) < spec.followers - spec.mutuals:
+        f_only.append(next(rest_unknown))
+    g_only = [next(rest_unknown) for _ in range(spec.following - spec.mutuals)]
+    followers = mutual + f_only
+    following = mutual + g_only
+    rng.shuffle(followers)
+    rng.shuffle(following)
+    return followers, following
+
+
+def _times(rng: random.Random, spec: Spec, n: int) -> list[datetime]:
+    span = int((spec.end - spec.start).total_seconds())
+    secs = sorted(rng.sample(range(span), n))
+    return [spec.start + timedelta(seconds=s) for s in secs]
+
+
+def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person]) -> list[Tweet]:
+    blast_n = spec.blast_clusters * spec.blast_size
+    n = spec.tweets
+    times = _times(rng, spec, n)
+    kinds = _kind_plan(rng, spec, n - blast_n - spec.thanks_replies)
+    slots = list(range(n))
+    rng.shuffle(slots)
+    out: list[Tweet] = []
+    special = slots[: blast_n + spec.thanks_replies]
+    blast_slots = sorted(special[:blast_n])
+    for c in range(spec.blast_clusters):
+        product, link = PRODUCTS[c % len(PRODUCTS)]
+        base = BLAST_TEMPLATES[c % len(BLAST_TEMPLATES)].format(p=product)
+        for r, slot in enumerate(blast_slots[c :: spec.blast_clusters]):
+            text, url = blast_variant(rng, base, link, r)
+            when = times[slot]
+            out.append(
+                Tweet(
+                    snowflake(when, slot),
+                    when,
+                    "original",
+                    text,
+                    rng.choice(SCHEDULERS),
+                    urls=[url],
+                    promotional=True,
+                    cluster=c,
+                )
+            )
+    thanks_people = rng.sample(people, spec.thanks_replies)
+    for person, slot in zip(thanks_people, special[blast_n:], strict=True):
+        when = times[slot]
+        out.append(_reply(rng, when, slot, person, THANKS, cluster=spec.blast_clusters))
+    for kind, slot in zip(kinds, slots[blast_n + spec.thanks_replies :], strict=True):
+        when = times[slot]
+        out.append(_make(rng, kind, when, slot, owner, people))
+    out.sort(key=lambda t: t.tweet_id)
+    for tweet in out:
+        tweet.tco = [tco(rng) for _ in tweet.urls]
+        tweet.text += "".join(" " + link for link in tweet.tco)
+    _add_edits(rng, spec, out)
+    _add_notes(rng, spec, out)
+    return out
+
+
+def _kind_plan(rng: random.Random, spec: Spec, n: int) -> list[str]:
+    plan: list[str] = []
+    for kind, share in spec.mix.items():
+        plan += [kind] * round(share * n)
+    plan = (plan + ["original"] * n)[:n]
+    rng.shuffle(plan)
+    return plan
+
+
+def _reply(
+    rng: random.Random,
+    when: datetime,
+    seq: int,
+    person: Person,
+    body: str,
+    cluster: int | None = None,
+) -> Tweet:
+    return Tweet(
+        snowflake(when, seq),
+        when,
+        "reply_to_others",
+        f"@{person.handle} {body}",
+        rng.choice(CLIENTS),
+        reply_to=person,
+        reply_status_id=snowflake(when, seq + 1) - 10**9,
+        mentions=[person],
+        cluster=cluster,
+    )
+
+
+def _make(
+    rng: random.Random, kind: str, when: datetime, seq: int, owner: Person, people: list[Person]
+) -> Tweet:
+    tid = snowflake(when, seq)
+    source = rng.choice(CLIENTS)
+    person = rng.choice(people)
+    if kind == "reply_to_others":
+        tweet = _reply(rng, when, seq, person, neutral_text(rng))
+        if rng.random() < 0.03:
+            tweet.unknown_reply_id = True  # the archive says in_reply_to_user_id "-1"
+        return tweet
+    if kind == "self_reply":
+        # Thread continuation; some start with other people's handles (archive-format §2.1.2).
+        lead = f"@{person.handle} " if rng.random() < 0.3 else ""
+        mentions = [person] if lead else []
+        return Tweet(
+            tid,
+            when,
+            kind,
+            lead + neutral_text(rng),
+            source,
+            reply_to=owner,
+            reply_to_self=True,
+            reply_status_id=tid - 10**9,
+            mentions=mentions,
+        )
+    if kind == "retweet":
+        text = f"RT @{person.handle}: {neutral_text(rng, 28)}"
+        if len(text) > 140:  # the archive cuts retweets at 140 characters
+            text = text[:139] + "…"
+        return Tweet(tid, when, kind, text, source, mentions=[person], retweeted=person)
+    if kind == "quote":
+        status = snowflake(when, seq) - 5 * 10**9
+        url = f"https://twitter.com/{person.handle}/status/{status}"
+        return Tweet(
+            tid,
+            when,
+            kind,
+            neutral_text(rng),
+            source,
+            urls=[url],
+            quoted=(person.handle, status),
+            favorite_count=rng.randint(0, 40),
+        )
+    if kind == "mention":
+        return Tweet(
+            tid,
+            when,
+            kind,
+            f"{words(rng, 4).capitalize()} with @{person.handle} {words(rng, 5)}",
+            source,
+            mentions=[person],
+            favorite_count=rng.randint(0, 30),
+        )
+    urls: list[str] = []
+    if rng.random() < 0.35:
+        urls = [f"https://{rng.choice(OTHER_DOMAINS)}/{words(rng, 1)}/{seq}"]
+    tags = [rng.choice(("reading", "gardening", "history"))] if rng.random() < 0.2 else []
+    text = neutral_text(rng) + "".join(f" #{t}" for t in tags)
+    return Tweet(
+        tid,
+        when,
+        "original",
+        text,
+        source,
+        urls=urls,
+        hashtags=tags,
+        favorite_count=rng.randint(0, 80),
+        retweet_count=rng.randint(0, 12),
+    )
+
+
+def _add_edits(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Give some originals earlier versions; the archive then holds one record per version."""
+    candidates = [t for t in tweets if t.kind == "original" and t.cluster is None]
+    for tweet in rng.sample(candidates, min(spec.edited, len(candidates))):
+        first_time = tweet.created_at - timedelta(minutes=rng.randint(2, 20))
+        n_old = rng.randint(1, 2)
+        for k in range(n_old):
+            when = first_time + timedelta(seconds=30 * k)
+            tweet.versions.append(
+                (
+                    snowflake(when, 3_000_000 + k),
+                    when,
+                    tweet.text.replace(" ", "  ", 1) + f" (draft {k})",
+                )
+            )
+
+
+def _add_notes(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Turn some originals into long posts (> 280 characters), completed by note-tweet.js."""
+    candidates = [
+        t
+        for t in tweets
+        if t.kind == "original" and not t.versions and t.cluster is None and not t.urls
+    ]
+    for tweet in rng.sample(candidates, min(spec.notes, len(candidates))):
+        tweet.text = tweet.text + ". " + " ".join(neutral_text(rng, 20) for _ in range(4))
+        tweet.long_note = True

@@ -1,0 +1,48 @@
+"""The command line: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from archivelens import __version__
+from archivelens.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "archivelens", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_version():
+    out = run_cli("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"archivelens {__version__}"
+
+
+def test_import_prints_what_it_found(make_archive, library, capsys):
+    path, story, _ = make_archive("current", parts=2)
+    assert main(["import", str(path), "--db", str(library)]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(story.tweets):,} tweets" in out
+    assert "data/tweets-part1.js" in out and "(listed:" in out
+    assert "Not read" in out and "data/direct-messages.js" in out
+    assert main(["import", str(path), "--db", str(library)]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_bad_archive_is_one_line_exit_2(tmp_path, library):
+    bogus = tmp_path / "x.zip"
+    bogus.write_bytes(b"PK nonsense")
+    out = run_cli("import", str(bogus), "--db", str(library))
+    assert out.returncode == 2
+    assert out.stderr.startswith("archivelens: error: ")
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_path_is_exit_2(tmp_path, library):
+    out = run_cli("import", str(tmp_path / "nope.zip"), "--db", str(library))
+    assert out.returncode == 2
+    assert "does not exist" in out.stderr

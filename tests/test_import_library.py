@@ -1,0 +1,239 @@
+"""Snapshots, idempotency, all-or-nothing imports, privacy and archive-shape tolerance."""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from dataclasses import replace
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from archivelens import pipeline
+from archivelens.errors import Cancelled, UserError
+from archivelens.progress import CancelToken
+from tests.conftest import era_spec
+
+DATA_TABLES = (
+    "accounts",
+    "snapshots",
+    "import_files",
+    "import_messages",
+    "tweets",
+    "followers",
+    "following",
+    "blocks",
+    "mutes",
+    "likes",
+    "people",
+)
+
+
+def table_counts(db) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in DATA_TABLES}
+
+
+def test_reimport_changes_nothing(make_archive, library):
+    path, _, _ = make_archive("current")
+    first = pipeline.import_archive(path, library)
+    before = table_counts(library)
+    again = pipeline.import_archive(path, library)
+    assert again.already_imported and again.snapshot_id == first.snapshot_id
+    assert table_counts(library) == before
+
+
+@pytest.mark.parametrize("era", ["2018-2020", "classic"])
+def test_reimport_is_idempotent_without_manifest_date(era, make_archive, library):
+    path, _, _ = make_archive(era)
+    pipeline.import_archive(path, library)
+    before = table_counts(library)
+    assert pipeline.import_archive(path, library).already_imported
+    assert table_counts(library) == before
+
+
+def test_zip_and_extracted_folder_are_the_same_snapshot(make_archive, library):
+    zipped, story, _ = make_archive("current")
+    folder, _, _ = make_archive("current", spec=story.spec, as_zip=False)
+    pipeline.import_archive(zipped, library)
+    assert pipeline.import_archive(folder, library).already_imported
+
+
+def test_newer_archive_adds_a_snapshot(make_archive, library):
+    spec = era_spec("current")
+    old, _, _ = make_archive("current", spec=spec)
+    newer_spec = replace(
+        spec, followers=spec.followers + 10, generated_at=datetime(2024, 1, 5, 12, 0, 0)
+    )
+    new, _, _ = make_archive("current", spec=newer_spec)
+    a = pipeline.import_archive(old, library)
+    b = pipeline.import_archive(new, library)
+    assert b.snapshot_id != a.snapshot_id and not b.already_imported
+    assert b.counts["followers"] == newer_spec.followers
+    assert table_counts(library)["snapshots"] == 2
+    assert table_counts(library)["accounts"] == 1
+
+
+def test_several_accounts_share_a_library(make_archive, library):
+    spec = era_spec("current")
+    mine, _, _ = make_archive("current", spec=spec)
+    theirs, _, _ = make_archive(
+        "current", spec=replace(spec, owner_id=42, owner_handle="other", seed=99)
+    )
+    pipeline.import_archive(mine, library)
+    pipeline.import_archive(theirs, library)
+    assert table_counts(library)["accounts"] == 2
+
+
+class CancelAt:
+    """A progress sink that cancels the import when it reaches a given stage."""
+
+    def __init__(self, token: CancelToken, stage_prefix: str) -> None:
+        self.token, self.stage_prefix = token, stage_prefix
+
+    def update(self, stage: str, fraction: float | None = None) -> None:
+        if stage.startswith(self.stage_prefix):
+            self.token.cancel()
+
+
+@pytest.mark.parametrize(
+    "stage", ["Reading the archive", "Reading tweets", "Classifying", "Reading followers", "Saving"]
+)
+def test_cancel_leaves_library_unchanged(stage, make_archive, library):
+    first, _, _ = make_archive("2020-2022")
+    pipeline.import_archive(first, library)
+    before = table_counts(library)
+    second, _, _ = make_archive("current")
+    token = CancelToken()
+    with pytest.raises(Cancelled):
+        pipeline.import_archive(second, library, CancelAt(token, stage), token)
+    assert table_counts(library) == before
+    # and the library still works: the cancelled archive imports cleanly afterwards
+    assert not pipeline.import_archive(second, library).already_imported
+
+
+def _damage(path, member: str, tmp_path) -> object:
+    """Copy the zip at *path* with *member* cut in half."""
+    out = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data[: len(data) // 2] if info.filename == member else data)
+    return out
+
+
+@pytest.mark.parametrize("member", ["data/tweets.js", "data/follower.js", "data/like.js"])
+def test_failed_import_leaves_library_unchanged(member, make_archive, library, tmp_path):
+    first, _, _ = make_archive("2020-2022")
+    pipeline.import_archive(first, library)
+    before = table_counts(library)
+    good, _, _ = make_archive("current")
+    damaged = _damage(good, member, tmp_path)
+    with pytest.raises(UserError) as err:
+        pipeline.import_archive(damaged, library)
+    assert member in str(err.value)
+    assert table_counts(library) == before
+
+
+def test_not_a_zip_is_one_sentence(tmp_path, library):
+    bogus = tmp_path / "notes.zip"
+    bogus.write_text("hello")
+    with pytest.raises(UserError, match="not a zip file"):
+        pipeline.import_archive(bogus, library)
+
+
+def test_zip_without_archive_files(tmp_path, library):
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as z:
+        z.writestr("holiday/photo.txt", "not an archive")
+    with pytest.raises(UserError, match="does not look like a Twitter/X archive"):
+        pipeline.import_archive(other, library)
+
+
+def test_wrapping_folder_and_macos_noise_are_tolerated(make_archive, library):
+    path, story, _ = make_archive("current", wrap_folder="twitter-2023-07-02-abc123/", macosx=True)
+    result = pipeline.import_archive(path, library)
+    assert result.counts["tweets"] == len(story.tweets)
+    assert not any("MACOSX" in n for n in result.not_read)
+
+
+def test_manifest_count_mismatch_and_missing_file_are_warnings(make_archive, library):
+    path, story, _ = make_archive(
+        "current", parts=2, miscount="data/follower.js", drop_from_zip=("data/tweets-part1.js",)
+    )
+    result = pipeline.import_archive(path, library)
+    assert any("data/follower.js" in w and "manifest says" in w for w in result.warnings)
+    assert any("data/tweets-part1.js" in w and "missing" in w for w in result.warnings)
+    assert result.counts["tweets"] < len(story.tweets)
+
+
+def test_part_file_not_in_manifest_is_still_read(make_archive, library, tmp_path):
+    path, story, _ = make_archive("current", parts=2)
+    # Remove tweets-part1.js from the manifest: the importer must read it anyway.
+    out = tmp_path / "unlisted.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "data/manifest.js":
+                text = data.decode()
+                text = text.replace(
+                    '"fileName" : "data/tweets-part1.js"', '"fileName" : "data/nothing-here.js"'
+                )
+                data = text.encode()
+            dst.writestr(info, data)
+    result = pipeline.import_archive(out, library)
+    assert result.counts["tweets"] == len(story.tweets)
+    assert any("tweets-part1.js is not listed" in w for w in result.warnings)
+
+
+def test_email_and_phone_are_never_stored(make_archive, library):
+    for era in ("current", "2018-2020"):
+        path, _, _ = make_archive(era)
+        pipeline.import_archive(path, library)
+    raw = library.read_bytes()
+    assert b"zimbler@example.com" not in raw
+    assert b"+15555550123" not in raw
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_library_file_and_folder_are_private(make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    assert stat.S_IMODE(library.stat().st_mode) == 0o600
+    assert stat.S_IMODE(library.parent.stat().st_mode) == 0o700
+
+
+def test_library_env_var_is_used(make_archive, tmp_path, monkeypatch):
+    target = tmp_path / "env-lib.duckdb"
+    monkeypatch.setenv("ARCHIVELENS_DB", str(target))
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path)
+    assert target.exists()
+
+
+def test_locked_library_is_one_sentence(make_archive, library, tmp_path):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
+            "print('ok', flush=True); time.sleep(30)",
+            str(library),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(UserError, match="in use by another program"):
+            pipeline.import_archive(path, library)
+    finally:
+        holder.kill()
+        holder.wait()
