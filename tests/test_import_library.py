@@ -99,7 +99,7 @@ class CancelAt:
 
 
 @pytest.mark.parametrize(
-    "stage", ["Reading the archive", "Reading tweets", "Classifying", "Reading followers", "Saving"]
+    "stage", ["Opening", "Reading the archive", "Classifying", "Saving followers", "Saving"]
 )
 def test_cancel_leaves_library_unchanged(stage, make_archive, library):
     first, _, _ = make_archive("2020-2022")

@@ -2,6 +2,6 @@
 
 from archivelens.archive.layout import DataFile, Layout, Owner, detect
 from archivelens.archive.source import ArchiveSource
-from archivelens.archive.staging import StagedArchive, stage
+from archivelens.archive.staging import Chunk, ChunkStream
 
-__all__ = ["ArchiveSource", "DataFile", "Layout", "Owner", "StagedArchive", "detect", "stage"]
+__all__ = ["ArchiveSource", "Chunk", "ChunkStream", "DataFile", "Layout", "Owner", "detect"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,15 +40,23 @@ def _split_head(head: bytes, name: str) -> bytes:
     return head[eq + 1 :].lstrip()
 
 
-def stream_json(src: BinaryIO, dest: BinaryIO, name: str, check: Any = None) -> int:
+def stream_json(
+    src: BinaryIO,
+    dest: BinaryIO,
+    name: str,
+    on_chunk: Callable[[int], None] | None = None,
+    raw: bool = False,
+) -> int:
     """Copy *src* minus its assignment prefix into *dest*; return bytes written.
 
-    *check* is called between chunks so a cancel request stops a long copy promptly.
+    *on_chunk* gets the size of each chunk read, so a long copy can report progress and stop
+    promptly on cancel (by raising). With *raw*, the file is copied as it is (``tweets.csv``).
     """
     head = src.read(max(CHUNK, _HEAD_LIMIT))
-    body = _split_head(head, name)
+    if on_chunk is not None:
+        on_chunk(len(head))
+    pending = head if raw else _split_head(head, name)
     written = 0
-    pending = body
     while True:
         chunk = src.read(CHUNK)
         if not chunk:
@@ -54,13 +64,106 @@ def stream_json(src: BinaryIO, dest: BinaryIO, name: str, check: Any = None) -> 
         dest.write(pending)
         written += len(pending)
         pending = chunk
-        if check is not None:
-            check()
-    tail = pending.rstrip()
-    if tail.endswith(b";"):
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+    tail = pending if raw else pending.rstrip()
+    if not raw and tail.endswith(b";"):
         tail = tail[:-1]
     dest.write(tail)
     return written + len(tail)
+
+
+@dataclass(frozen=True)
+class _Cut:
+    pattern: bytes  # the exporter's text between two top-level records
+    keep: int  # bytes of the pattern that end the record before the cut
+    close: bytes  # closes the array in the file that ends
+    open: bytes  # starts the array (and record) in the next file
+
+
+# Raw newlines never occur inside JSON strings, so these can only be top-level separators:
+# 2020+ layout ("lines") puts records at indent 2, the 2018–19 layout ("joined") at column 0.
+_CUTS = (
+    _Cut(b"\n  },\n  {\n", 4, b"\n]", b"[\n  {\n"),
+    _Cut(b"\n}, {\n", 2, b" ]", b"[ {\n"),
+)
+_LONGEST_CUT = max(len(c.pattern) for c in _CUTS)
+
+
+class ArraySplitter:
+    """Writes one JSON array as several files, each a complete array of whole records.
+
+    DuckDB parses separate files in parallel but one big array on one thread, and the current
+    archive writes up to ~100 MiB per part. Cuts happen only between top-level records; an
+    array in a layout we don't recognise simply stays in one file.
+    """
+
+    def __init__(
+        self,
+        path_for: Callable[[int], Path],
+        limit: int = 32 << 20,
+        on_closed: Callable[[Path], None] | None = None,
+    ) -> None:
+        self._path_for = path_for
+        self._limit = limit
+        self._on_closed = on_closed
+        self.paths: list[Path] = []
+        self._file: BinaryIO | None = None
+        self._size = 0
+        self._tail = b""
+        self._open()
+
+    def _open(self) -> None:
+        self._finish_file()
+        path = self._path_for(len(self.paths))
+        self.paths.append(path)
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by _open / close
+        self._size = 0
+
+    def _emit(self, data: bytes) -> None:
+        assert self._file is not None
+        self._file.write(data)
+        self._size += len(data)
+
+    def write(self, data: bytes) -> None:
+        buf = self._tail + data
+        while self._size + len(buf) >= self._limit:
+            cut = _first_cut(buf, max(0, self._limit - self._size - _LONGEST_CUT))
+            if cut is None:
+                break
+            pos, how = cut
+            self._emit(buf[: pos + how.keep] + how.close)
+            self._open()
+            self._emit(how.open)
+            buf = buf[pos + len(how.pattern) :]
+        keep = max(0, len(buf) - (_LONGEST_CUT - 1))
+        self._emit(buf[:keep])
+        self._tail = buf[keep:]
+
+    def close(self) -> None:
+        """Finish the last file. Call once the stream has been copied completely."""
+        if self._file is not None:
+            self._emit(self._tail)
+            self._tail = b""
+            self._finish_file()
+
+    def abandon(self) -> None:
+        """Close without handing on the file being written (the copy failed part-way)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _finish_file(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            if self._on_closed is not None:
+                self._on_closed(self.paths[-1])
+
+
+def _first_cut(buf: bytes, start: int) -> tuple[int, _Cut] | None:
+    found = [(pos, cut) for cut in _CUTS if (pos := buf.find(cut.pattern, start)) >= 0]
+    return min(found, key=lambda f: f[0]) if found else None
 
 
 def load_small(src: BinaryIO, name: str) -> Any:

@@ -189,3 +189,17 @@ def _escape(text: str) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def select_for(kind: str, paths: list[str], wrapper: str | None) -> str:
+    """SQL giving the canonical rows of *kind* from staged files (all with the same wrapper)."""
+    if kind == "tweets_csv":
+        return "\nUNION ALL\n".join(tweets_from_classic_csv(p) for p in paths)
+    source = json_source(paths, RECORD_TYPES[kind], wrapper)
+    if kind in ("tweets", "grailbird"):
+        return tweets_from_json(source)
+    if kind == "note_tweet":
+        return notes_from_json(source)
+    if kind == "like":
+        return likes_from_json(source)
+    return account_refs_from_json(source)

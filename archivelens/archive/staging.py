@@ -1,150 +1,233 @@
 """Stream an archive's data files into a private temp folder as plain JSON for DuckDB.
 
 DuckDB's JSON reader then scans them with bounded memory; no data file is ever held as Python
-objects. Temp files get neutral names (``tweets-0003.json``), never names taken from the archive.
+objects. Temp files get neutral names (``tweets-0003-000.json``), never names taken from the
+archive.
 """
 
 from __future__ import annotations
 
+import queue
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from archivelens.archive import records
-from archivelens.archive.jsfile import first_record_key, stream_json
+from archivelens.archive.jsfile import ArraySplitter, first_record_key, stream_json
 from archivelens.archive.layout import DataFile, Layout
 from archivelens.archive.source import ArchiveSource
-from archivelens.errors import UserError, sentence_for_os_error
+from archivelens.errors import Cancelled, UserError, sentence_for_os_error
+
+# Big tweet arrays are cut into files of about this size so DuckDB parses them in parallel, and
+# parsing starts while the rest of the member is still inflating.
+_SPLIT_BYTES = 24 << 20
+
+# Kinds whose records keep their order (positions) and so stay in one file each.
+_ORDERED_KINDS = ("follower", "following", "block", "mute")
 
 
 @dataclass(frozen=True)
-class StagedFile:
+class Chunk:
+    """A temp file holding a whole JSON array of some of one member's records."""
+
     file: DataFile
     path: Path
-    wrapper: str | None  # the record's wrapper key, None for bare records
+    wrapper: str | None  # the records' wrapper key, None for bare records
     empty: bool
 
+    def select_sql(self) -> str:
+        """SQL yielding this chunk's records in their canonical columns."""
+        return select_sql([self])
 
-@dataclass
-class StagedArchive:
-    folder: Path
-    files: list[StagedFile] = field(default_factory=list)
 
-    def of_kind(self, *kinds: str) -> list[StagedFile]:
-        return [s for s in self.files if s.file.kind in kinds and not s.empty]
+def select_sql(chunks: list[Chunk]) -> str:
+    """SQL yielding the records of *chunks* (one kind, one wrapper) in canonical columns."""
+    first = chunks[0]
+    return records.select_for(first.file.kind, [str(c.path) for c in chunks], first.wrapper)
 
-    def member_name(self, temp_path: str) -> str:
-        """The archive member a temp path (as DuckDB reports it in ``filename``) came from."""
-        for staged in self.files:
-            if str(staged.path) == temp_path:
-                return staged.file.name
-        return temp_path
 
-    def cleanup(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+class ChunkStream:
+    """Inflates an archive's data files on worker threads and yields their chunks as they land.
 
-    # -- SQL over the staged files, one canonical shape per kind --------------------------------
+    The consumer (the importer) parses each chunk with DuckDB while the workers inflate the next,
+    so a big archive uses both cores and its temp files never pile up. Members inflate in
+    parallel (zlib releases the GIL), each worker with its own handle on the archive, biggest
+    first. Use as a context manager: leaving it stops the workers and deletes the temp folder.
+    """
 
-    def tweets_sql(self) -> str:
-        parts = [
-            records.tweets_from_json(records.json_source(paths, records.TWEET_TYPE, wrap))
-            for wrap, paths in self._groups("tweets", "grailbird")
-        ]
-        parts += [records.tweets_from_classic_csv(str(s.path)) for s in self.of_kind("tweets_csv")]
-        if not parts:  # still the canonical columns, with no rows
-            parts = [records.tweets_from_json(self._empty_source(records.TWEET_TYPE))]
-        return "\nUNION ALL\n".join(parts)
+    def __init__(
+        self,
+        source: ArchiveSource,
+        layout: Layout,
+        on_bytes: Callable[[int, int], None] | None = None,
+        temp_root: Path | None = None,
+        workers: int = 2,
+    ) -> None:
+        self._source = source
+        self._layout = layout
+        self._workers = max(1, workers)
+        self._meter = _ByteMeter(sum(source.size(f.name) for f in layout.files), on_bytes)
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._local = threading.local()
+        self._handles: list[ArchiveSource] = []
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="archivelens-import-", dir=temp_root))
+        except OSError as err:
+            raise UserError(sentence_for_os_error(err, "creating temporary files")) from None
 
-    def notes_sql(self) -> str:
-        parts = [
-            records.notes_from_json(records.json_source(paths, records.NOTE_TYPE, wrap))
-            for wrap, paths in self._groups("note_tweet")
-        ]
-        if not parts:
-            parts = [records.notes_from_json(self._empty_source(records.NOTE_TYPE))]
-        return "\nUNION ALL\n".join(parts)
+    def __enter__(self) -> ChunkStream:
+        return self
 
-    def _empty_source(self, record_type: str) -> str:
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def empty_select(self, kind: str) -> str:
+        """SQL with *kind*'s canonical columns and no rows (to create a staging table)."""
         empty = self.folder / "empty.json"
         if not empty.exists():
             empty.write_bytes(b"[]")
-        return records.json_source([str(empty)], record_type, None)
+        json_kind = "tweets" if kind == "tweets_csv" else kind
+        return records.select_for(json_kind, [str(empty)], None)
 
-    def likes_sql(self) -> str | None:
-        parts = [
-            records.likes_from_json(records.json_source(paths, records.LIKE_TYPE, wrap))
-            for wrap, paths in self._groups("like")
-        ]
-        return "\nUNION ALL\n".join(parts) if parts else None
+    def batches(self) -> Iterator[list[Chunk]]:
+        """Chunks in batches of one kind and wrapper, as many as have landed by now.
 
-    def account_refs_sql(self, kind: str) -> list[str]:
-        """One statement per file, in part order, so positions follow the archive's order."""
-        return [
-            records.account_refs_from_json(
-                records.json_source([str(s.path)], records.ACCOUNT_REF_TYPE, s.wrapper)
-            )
-            for s in self.of_kind(kind)
-        ]
-
-    def _groups(self, *kinds: str) -> list[tuple[str | None, list[str]]]:
-        """Staged files of *kinds* grouped by wrapper, so each group is one read_json scan."""
-        groups: dict[str | None, list[str]] = {}
-        for staged in self.of_kind(*kinds):
-            groups.setdefault(staged.wrapper, []).append(str(staged.path))
-        return list(groups.items())
-
-
-def stage(
-    source: ArchiveSource,
-    layout: Layout,
-    on_bytes: Callable[[int, int], None] | None = None,
-    check: Callable[[], None] | None = None,
-    temp_root: Path | None = None,
-) -> StagedArchive:
-    """Copy every data file of *layout* to a private temp folder as plain JSON (or CSV)."""
-    folder = Path(tempfile.mkdtemp(prefix="archivelens-import-", dir=temp_root))
-    staged = StagedArchive(folder)
-    total = sum(source.size(f.name) for f in layout.files) or 1
-    done = 0
-    try:
-        for index, data_file in enumerate(layout.files):
-            suffix = "csv" if data_file.kind == "tweets_csv" else "json"
-            path = folder / f"{data_file.kind}-{index:04d}.{suffix}"
-            with source.open(data_file.name) as src, open(path, "wb") as dest:
-                if data_file.kind == "tweets_csv":
-                    shutil.copyfileobj(src, dest, 1 << 20)
+        When parsing falls behind inflating, the waiting chunks are parsed together, and DuckDB
+        spreads several files over its threads.
+        """
+        files = self._layout.files
+        order = sorted(range(len(files)), key=lambda i: -self._source.size(files[i].name))
+        self._pool = ThreadPoolExecutor(max_workers=self._workers)
+        for index in order:
+            self._pool.submit(self._copy_guarded, index)
+        pending = len(files)
+        while pending:
+            landed: list[Chunk] = []
+            item = self._queue.get()
+            while True:
+                if item is _MEMBER_DONE:
+                    pending -= 1
+                elif isinstance(item, BaseException):
+                    raise _as_user_error(item)
                 else:
-                    stream_json(src, dest, data_file.name, check)
-            done += source.size(data_file.name)
-            if on_bytes:
-                on_bytes(done, total)
-            staged.files.append(_describe(data_file, path))
-            if check:
-                check()
-    except OSError as err:
-        staged.cleanup()
-        raise UserError(sentence_for_os_error(err, "reading the archive")) from None
-    except BaseException:
-        staged.cleanup()
-        raise
-    return staged
+                    landed.append(item)  # type: ignore[arg-type]
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            yield from _grouped(landed)
+
+    def close(self) -> None:
+        self._meter.stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        for handle in self._handles:
+            handle.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # -- worker side -----------------------------------------------------------------------------
+
+    def _copy_guarded(self, index: int) -> None:
+        try:
+            self._copy(index)
+        except BaseException as err:  # handed to the consumer, never lost
+            self._queue.put(err)
+        finally:
+            self._queue.put(_MEMBER_DONE)
+
+    def _copy(self, index: int) -> None:
+        data_file = self._layout.files[index]
+        suffix = "csv" if data_file.kind == "tweets_csv" else "json"
+        limit = 1 << 62 if data_file.kind in _ORDERED_KINDS else _SPLIT_BYTES
+
+        def landed(path: Path) -> None:
+            self._queue.put(_describe(data_file, path))
+
+        dest = ArraySplitter(
+            lambda n: self.folder / f"{data_file.kind}-{index:04d}-{n:03d}.{suffix}",
+            limit,
+            on_closed=landed,
+        )
+        try:
+            with self._worker_source().open(data_file.name) as src:
+                stream_json(
+                    src,
+                    dest,
+                    data_file.name,
+                    self._meter.add,  # type: ignore[arg-type]
+                    raw=data_file.kind == "tweets_csv",
+                )
+        except BaseException:
+            dest.abandon()
+            raise
+        dest.close()
+
+    def _worker_source(self) -> ArchiveSource:
+        if not hasattr(self._local, "source"):
+            self._local.source = ArchiveSource(self._source.path)
+            with self._lock:
+                self._handles.append(self._local.source)
+        return self._local.source
+
+
+_MEMBER_DONE = object()
+
+
+def _grouped(chunks: list[Chunk]) -> list[list[Chunk]]:
+    groups: dict[tuple[str, str | None, bool], list[Chunk]] = {}
+    for chunk in chunks:
+        key = (chunk.file.kind, chunk.wrapper, chunk.file.kind in _ORDERED_KINDS)
+        groups.setdefault(key, []).append(chunk)
+    return [g for key, g in groups.items() for g in ([g] if not key[2] else [[c] for c in g])]
+
+
+def _as_user_error(err: BaseException) -> BaseException:
+    if isinstance(err, OSError) and not isinstance(err, UserError):
+        return UserError(sentence_for_os_error(err, "reading the archive"))
+    return err
+
+
+class _ByteMeter:
+    """Counts bytes inflated by all workers, reports progress, and stops them on request."""
+
+    def __init__(self, total: int, on_bytes: Callable[[int, int], None] | None) -> None:
+        self.total = total or 1
+        self.done = 0
+        self.on_bytes = on_bytes
+        self.stopped = False
+        self._lock = threading.Lock()
+
+    def add(self, nbytes: int) -> None:
+        if self.stopped:
+            raise Cancelled()
+        with self._lock:
+            self.done += nbytes
+            done = self.done
+        if self.on_bytes:
+            self.on_bytes(min(done, self.total), self.total)
+
+    def stop(self) -> None:
+        self.stopped = True
 
 
 # First keys that show a record is not wrapped in a {"<type>" : …} object.
 _BARE_RECORD_KEYS = {"accountId", "userLink", "tweetId", "fullText", "noteTweetId", "createdAt"}
 
 
-def _describe(data_file: DataFile, path: Path) -> StagedFile:
+def _describe(data_file: DataFile, path: Path) -> Chunk:
     if data_file.kind == "tweets_csv":
-        return StagedFile(data_file, path, None, path.stat().st_size == 0)
+        return Chunk(data_file, path, None, path.stat().st_size == 0)
     key = first_record_key(path)
-    expected = records.WRAPPERS.get(data_file.kind)
     if data_file.kind in ("tweets", "grailbird"):
         wrapper = "tweet" if key == "tweet" else None  # 2018–19 tweet.js holds bare tweets
     elif key in _BARE_RECORD_KEYS:
         wrapper = None
     else:
-        wrapper = key if key is not None else expected
-    return StagedFile(data_file, path, wrapper, key is None)
+        wrapper = key if key is not None else records.WRAPPERS.get(data_file.kind)
+    return Chunk(data_file, path, wrapper, key is None)

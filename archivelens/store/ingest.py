@@ -1,7 +1,9 @@
-"""Import one staged archive into the library as a snapshot, all or nothing.
+"""Import an archive into the library as a snapshot, all or nothing.
 
 Everything happens in one DuckDB transaction: a failure or a cancel rolls back and the library is
-exactly as before. Re-importing an archive already in the library changes nothing.
+exactly as before. Re-importing an archive already in the library changes nothing. Data files
+arrive as chunks from :class:`~archivelens.archive.ChunkStream` and are parsed into temp staging
+tables while the next chunks inflate; the tables of the snapshot are then filled from them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from archivelens.archive import ArchiveSource, Layout, StagedArchive, detect, stage
+from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect
+from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError, sentence_for_os_error
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages
 from archivelens.store import likes, network, people, snapshots, tweets
@@ -34,7 +37,27 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-_WEIGHTS = {"read": 45.0, "tweets": 35.0, "lists": 15.0, "finish": 5.0}
+_WEIGHTS = {"read": 60.0, "tweets": 25.0, "lists": 10.0, "finish": 5.0}
+
+# Staging table of each kind parsed as it arrives; account lists wait (their order matters).
+_STAGE_TABLES = {
+    "tweets": "stage_tweets",
+    "grailbird": "stage_tweets",
+    "tweets_csv": "stage_tweets",
+    "note_tweet": "stage_notes",
+    "like": "stage_likes",
+}
+
+
+@dataclass
+class _Staged:
+    """What the chunk loop leaves for the rest of the import."""
+
+    member_of: dict[str, str] = field(default_factory=dict)  # temp path → archive member
+    lists: dict[str, list[Chunk]] = field(default_factory=dict)  # kind → chunks in part order
+
+    def member(self, temp_path: str) -> str:
+        return self.member_of.get(temp_path, temp_path)
 
 
 def import_archive(
@@ -54,66 +77,99 @@ def import_archive(
             if existing is not None:
                 return summarize(con, existing, already_imported=True)
 
-        def on_bytes(done: int, total: int) -> None:
+        def on_bytes(done: int, total: int) -> None:  # called on the inflating threads
+            cancel.check()
             stages.update("read", "Reading the archive", done / total)
 
-        staged = stage(source, layout, on_bytes, cancel.check, temp_root)
-    try:
-        snapshot_id = _load(con, layout, staged, Path(path).name, stages, cancel)
-    finally:
-        staged.cleanup()
+        with ChunkStream(source, layout, on_bytes, temp_root) as stream:
+            snapshot_id = _run_transaction(con, layout, stream, Path(path).name, stages, cancel)
     if snapshot_id < 0:
         return summarize(con, -snapshot_id, already_imported=True)
     stages.update("finish", "Done", 1.0)
     return summarize(con, snapshot_id, already_imported=False)
 
 
-def _load(
+def _run_transaction(
     con: duckdb.DuckDBPyConnection,
     layout: Layout,
-    staged: StagedArchive,
+    stream: ChunkStream,
     source_name: str,
     stages: Stages,
     cancel: CancelToken,
 ) -> int:
-    """Run the whole load in one transaction; a negative id means "already there"."""
+    """The whole load in one transaction; a negative id means "already there"."""
     remove_interrupt = cancel.on_cancel(con.interrupt)
+    staged = _Staged()
     con.begin()
     try:
-        snapshot_id = _load_in_transaction(con, layout, staged, source_name, stages, cancel)
+        _parse_chunks(con, stream, cancel, staged)
+        snapshot_id = _load(con, layout, staged, source_name, stages, cancel)
+        for table in set(_STAGE_TABLES.values()):
+            con.execute(f"DROP TABLE {table}")
         cancel.check()
+        remove_interrupt()
         con.commit()
         return snapshot_id
     except BaseException as err:
-        con.rollback()
+        remove_interrupt()
+        _rollback(con)
         if cancel.cancelled:
             raise Cancelled() from None
-        if isinstance(err, duckdb.OutOfMemoryException):
-            raise UserError("Not enough memory to import this archive.") from None
-        if isinstance(err, duckdb.IOException) and "space" in str(err).lower():
-            raise UserError(sentence_for_os_error(OSError(28, "No space"), "writing")) from None
-        if isinstance(err, duckdb.InvalidInputException | duckdb.ConversionException):
-            raise UserError(_damaged_sentence(err, staged)) from None
-        raise
-    finally:
-        remove_interrupt()
-        for table in ("stage_tweets", "stage_notes"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        friendly = _user_error(err, staged)
+        if friendly is err:
+            raise
+        raise friendly from None
 
 
-def _load_in_transaction(
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, even if a cancel's interrupt lands on the rollback itself."""
+    for _ in range(3):
+        try:
+            con.rollback()
+            return
+        except duckdb.InterruptException:
+            continue
+        except duckdb.TransactionException:
+            return  # nothing left to roll back
+
+
+def _parse_chunks(
+    con: duckdb.DuckDBPyConnection, stream: ChunkStream, cancel: CancelToken, staged: _Staged
+) -> None:
+    """Parse every chunk into its staging table as the workers hand it over."""
+    for kind, table in _STAGE_TABLES.items():
+        if kind != "tweets_csv":  # shares stage_tweets
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS "
+                f"SELECT * FROM ({stream.empty_select(kind)}) LIMIT 0"
+            )
+    for batch in stream.batches():
+        cancel.check()
+        kind = batch[0].file.kind
+        for chunk in batch:
+            staged.member_of[str(chunk.path)] = chunk.file.name
+        if kind in network.TABLES:
+            staged.lists.setdefault(kind, []).extend(batch)
+            continue
+        batch = [c for c in batch if not c.empty]
+        if batch:
+            con.execute(f"INSERT INTO {_STAGE_TABLES[kind]} {select_sql(batch)}")
+        for chunk in batch:
+            chunk.path.unlink(missing_ok=True)  # parsed: free the disk space now
+    for chunks in staged.lists.values():
+        chunks.sort(key=lambda c: (c.file.part, c.file.name, c.path.name))
+    cancel.check()
+
+
+def _load(
     con: duckdb.DuckDBPyConnection,
     layout: Layout,
-    staged: StagedArchive,
+    staged: _Staged,
     source_name: str,
     stages: Stages,
     cancel: CancelToken,
 ) -> int:
     owner = layout.owner
-    stages.update("tweets", "Reading tweets")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_tweets AS {staged.tweets_sql()}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_notes AS {staged.notes_sql()}")
-    cancel.check()
     generated_at, estimated = layout.generated_at, False
     if generated_at is None:
         generated_at, estimated = _estimate_generation(con), True
@@ -132,29 +188,29 @@ def _load_in_transaction(
         source_name=source_name,
         has_follow_lists=layout.has_follow_lists,
     )
-    stages.update("tweets", "Classifying tweets", 0.5)
+    stages.update("tweets", "Classifying tweets")
     tweets.insert_from_stage(con, snapshot_id, owner.account_id, owner.screen_name)
     people.insert_from_stage(con, snapshot_id, owner.account_id)
-    counts = _stage_counts(con, staged, "stage_tweets") | _stage_counts(con, staged, "stage_notes")
+    counts: dict[str, int] = {}
+    for table in ("stage_tweets", "stage_notes", "stage_likes"):
+        _add_counts(counts, con, staged, table)
+    likes.insert_from_stage(con, snapshot_id)
     cancel.check()
-    stages.update("lists", "Reading followers and following")
-    for kind in network.TABLES:
+    stages.update("lists", "Saving followers and following")
+    for kind, chunks in staged.lists.items():
         offset = 0
-        for staged_file, sql in zip(
-            staged.of_kind(kind), staged.account_refs_sql(kind), strict=True
-        ):
-            n = network.insert_refs(con, kind, snapshot_id, sql, offset)
-            counts[staged_file.file.name] = n
+        for chunk in chunks:
+            n = (
+                0
+                if chunk.empty
+                else network.insert_refs(con, kind, snapshot_id, chunk.select_sql(), offset)
+            )
+            counts[chunk.file.name] = counts.get(chunk.file.name, 0) + n
             offset += n
             cancel.check()
-    like_sql = staged.likes_sql()
-    if like_sql:
-        for temp_path, n in likes.insert(con, snapshot_id, like_sql).items():
-            counts[staged.member_name(temp_path)] = n
     stages.update("finish", "Saving")
     reports = [
-        FileReport(s.file.name, s.file.kind, counts.get(s.file.name, 0), s.file.manifest_count)
-        for s in staged.files
+        FileReport(f.name, f.kind, counts.get(f.name, 0), f.manifest_count) for f in layout.files
     ]
     reports += [FileReport(name, "not read", None, None) for name in layout.not_read]
     snapshots.record_files(con, snapshot_id, reports)
@@ -162,9 +218,15 @@ def _load_in_transaction(
     return snapshot_id
 
 
-def _stage_counts(con: duckdb.DuckDBPyConnection, staged: StagedArchive, table: str) -> dict:
-    rows = con.execute(f"SELECT filename, count(*) FROM {table} GROUP BY ALL").fetchall()
-    return {staged.member_name(str(name)): int(n) for name, n in rows}
+def _add_counts(
+    counts: dict[str, int], con: duckdb.DuckDBPyConnection, staged: _Staged, table: str
+) -> None:
+    """Records per archive member; a member split into several chunks sums its parts."""
+    for temp_path, n in con.execute(
+        f"SELECT filename, count(*) FROM {table} GROUP BY ALL"
+    ).fetchall():
+        member = staged.member(str(temp_path))
+        counts[member] = counts.get(member, 0) + int(n)
 
 
 def _estimate_generation(con: duckdb.DuckDBPyConnection) -> datetime:
@@ -184,13 +246,17 @@ def _mismatches(reports: list[FileReport]) -> list[str]:
     ]
 
 
-def _damaged_sentence(err: duckdb.Error, staged: StagedArchive) -> str:
-    text = str(err)
-    for staged_file in staged.files:
-        if str(staged_file.path) in text:
-            return f"{staged_file.file.name} is damaged and cannot be read."
-    first = text.strip().splitlines()[0] if text.strip() else "unreadable data"
-    return f"The archive holds data archivelens cannot read ({first})."
+def _user_error(err: BaseException, staged: _Staged) -> BaseException:
+    """The sentence for a DuckDB failure a user can cause; other errors pass unchanged."""
+    if isinstance(err, duckdb.OutOfMemoryException):
+        return UserError("Not enough memory to import this archive.")
+    if isinstance(err, duckdb.IOException) and "space" in str(err).lower():
+        return UserError(sentence_for_os_error(OSError(28, "No space left"), "writing the library"))
+    if isinstance(err, duckdb.InvalidInputException | duckdb.ConversionException):
+        text = str(err)
+        member = next((m for temp, m in staged.member_of.items() if temp in text), None)
+        return UserError(f"{member or 'A data file'} is damaged and cannot be read.")
+    return err
 
 
 def summarize(
@@ -222,6 +288,3 @@ def summarize(
         warnings=snapshots.messages(con, snapshot_id),
         counts=counts,
     )
-
-
-__all__ = ["ImportResult", "import_archive", "sentence_for_os_error", "summarize"]

@@ -5,17 +5,13 @@ from __future__ import annotations
 import duckdb
 
 
-def insert(con: duckdb.DuckDBPyConnection, snapshot_id: int, select_sql: str) -> dict[str, int]:
-    """Insert the liked tweets; return the record count of each staged file."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE stage_likes AS {select_sql}")
+def insert_from_stage(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Insert the liked tweets staged in the temp table ``stage_likes`` (each once)."""
     con.execute(
         """INSERT INTO likes SELECT DISTINCT ON (tweet_id) $s, tweet_id, full_text, expanded_url
            FROM stage_likes""",
         {"s": snapshot_id},
     )
-    counts = dict(con.execute("SELECT filename, count(*) FROM stage_likes GROUP BY ALL").fetchall())
-    con.execute("DROP TABLE stage_likes")
-    return {str(k): int(v) for k, v in counts.items()}
 
 
 def count(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> int:

@@ -26,28 +26,36 @@ _TRUNCATION_TAIL = r"(\s*https://t\.co/\w+)*\s*…?\s*$"
 
 _INSERT = f"""
 INSERT INTO tweets
-WITH latest AS (
-    SELECT *, count(*) OVER (PARTITION BY edit_root) AS edit_versions
-    FROM stage_tweets
-    QUALIFY row_number() OVER (PARTITION BY edit_root ORDER BY tweet_id DESC) = 1
+WITH edited AS (
+    -- Edit groups (and ids repeated across part files): few, so only they pay for a window.
+    SELECT edit_root, count(DISTINCT tweet_id) AS versions
+    FROM stage_tweets GROUP BY edit_root HAVING count(*) > 1
 ),
-notes AS (
-    SELECT created_at, {unescape_sql("raw_text")} AS text FROM stage_notes
+latest AS (
+    SELECT s.*, 1 AS edit_versions FROM stage_tweets s ANTI JOIN edited e USING (edit_root)
+    UNION ALL
+    (SELECT s.*, e.versions FROM stage_tweets s JOIN edited e USING (edit_root)
+     QUALIFY row_number() OVER (PARTITION BY s.edit_root ORDER BY s.tweet_id DESC) = 1)
 ),
-texts AS (
-    SELECT l.*, {unescape_sql("l.raw_text")} AS text FROM latest l
+note_keys AS (
+    -- A long post's note was created within a second of its tweet: join on the second, ±1.
+    SELECT epoch_ms(created_at) // 1000 + d AS sec, created_at, {unescape_sql("raw_text")} AS text
+    FROM stage_notes CROSS JOIN (VALUES (-1), (0), (1)) AS offsets(d)
 ),
 note_matches AS (
-    SELECT t.tweet_id, n.text
-    FROM texts t JOIN notes n
-      ON n.created_at BETWEEN t.created_at - INTERVAL 1 SECOND AND t.created_at + INTERVAL 1 SECOND
-    WHERE length(regexp_replace(t.text, '{_TRUNCATION_TAIL}', '')) >= 10
-      AND starts_with(n.text, regexp_replace(t.text, '{_TRUNCATION_TAIL}', ''))
-    QUALIFY row_number() OVER (PARTITION BY t.tweet_id ORDER BY length(n.text) DESC) = 1
+    SELECT s.tweet_id, n.text
+    FROM stage_tweets s JOIN note_keys n ON epoch_ms(s.created_at) // 1000 = n.sec
+    WHERE abs(epoch_ms(s.created_at) - epoch_ms(n.created_at)) <= 1000
+      AND length(regexp_replace({unescape_sql("s.raw_text")}, '{_TRUNCATION_TAIL}', '')) >= 10
+      AND starts_with(n.text,
+                      regexp_replace({unescape_sql("s.raw_text")}, '{_TRUNCATION_TAIL}', ''))
+    QUALIFY row_number() OVER (PARTITION BY s.tweet_id ORDER BY length(n.text) DESC) = 1
 ),
 completed AS (
-    SELECT t.* REPLACE (coalesce(m.text, t.text) AS text), m.text IS NOT NULL AS from_note
-    FROM texts t LEFT JOIN note_matches m USING (tweet_id)
+    SELECT l.*,
+           coalesce(m.text, {unescape_sql("l.raw_text")}) AS text,
+           m.text IS NOT NULL AS from_note
+    FROM latest l LEFT JOIN note_matches m USING (tweet_id)
 ),
 classified AS (
     SELECT *,
@@ -97,18 +105,24 @@ SELECT
     edit_versions,
     from_note
 FROM classified
-ORDER BY created_at, tweet_id
 """
 
 
 def insert_from_stage(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, owner_id: int, owner_handle: str | None
 ) -> None:
-    """Fill ``tweets`` for *snapshot_id* from the temp tables ``stage_tweets``/``stage_notes``."""
-    con.execute(
-        _INSERT,
-        {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
-    )
+    """Fill ``tweets`` for *snapshot_id* from the temp tables ``stage_tweets``/``stage_notes``.
+
+    Row order carries no meaning here, so DuckDB may insert from both threads at once.
+    """
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        con.execute(
+            _INSERT,
+            {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
+        )
+    finally:
+        con.execute("RESET preserve_insertion_order")
 
 
 def count_by_kind(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:

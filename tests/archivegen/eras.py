@@ -34,6 +34,7 @@ class Options:
     macosx: bool = False  # add __MACOSX/ resource-fork noise
     miscount: str | None = None  # a data file whose manifest count is made wrong
     drop_from_zip: tuple[str, ...] = ()  # files listed in the manifest but left out
+    null_reply_keys: bool = True  # 2018-2020: some tweets carry in_reply_to_* keys set to null
     grailbird: bool = True  # classic: write data/js/tweets/*.js (else tweets.csv alone)
 
 
@@ -85,7 +86,7 @@ def _gdpr(story: Story, era: str, sink: Sink, written: Written, options: Options
         written.records[name] = len(records)
         files.setdefault(kind, []).append((name, f"YTD.{snake}.part{part}", len(records)))
 
-    for part, records in enumerate(_tweet_parts(story, era, options.parts)):
+    for part, records in enumerate(_tweet_parts(story, era, options)):
         emit(tweets_name, tweets_name, tweets_name, records, part)
     for kind, ids in (
         ("follower", story.followers),
@@ -144,7 +145,8 @@ def _gdpr(story: Story, era: str, sink: Sink, written: Written, options: Options
         _manifest(story, era, sink, files, written, options)
 
 
-def _tweet_parts(story: Story, era: str, parts: int) -> list[list]:
+def _tweet_parts(story: Story, era: str, options: Options) -> list[list]:
+    parts = options.parts
     records: list = []
     for t in story.tweets:
         if era == "current":
@@ -152,7 +154,8 @@ def _tweet_parts(story: Story, era: str, parts: int) -> list[list]:
         elif era == "2020-2022":
             records.append({"tweet": tweet_record(t, story, era)})
         else:
-            records.append(tweet_record(t, story, era))  # bare records before 2020
+            # bare records before 2020
+            records.append(tweet_record(t, story, era, null_reply_keys=options.null_reply_keys))
     random.Random(story.spec.seed + 1).shuffle(records)  # part files are never chronological
     size = -(-len(records) // parts) if records else 0
     return [records[i * size : (i + 1) * size] for i in range(parts)] if size else [[]]

@@ -132,6 +132,7 @@ def tweet_record(
     tweet_id: int | None = None,
     when: datetime | None = None,
     edit: dict | None = None,
+    null_reply_keys: bool = True,
 ) -> dict:
     """One tweet as the archive of *era* writes it (bare: no ``{"tweet": …}`` wrapper)."""
     tid = str(tweet_id or t.tweet_id)
@@ -172,7 +173,7 @@ def tweet_record(
     if reply:
         rec["in_reply_to_screen_name"] = t.reply_to.handle
         rec["in_reply_to_user_id_str"] = rec["in_reply_to_user_id"]
-    elif era == "2018-2020" and t.tweet_id % 3 == 0:
+    elif era == "2018-2020" and null_reply_keys and t.tweet_id % 3 == 0:
         # 2018 exports wrote the reply keys with null values on ordinary tweets.
         for key in (
             "in_reply_to_status_id_str",
