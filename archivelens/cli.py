@@ -7,6 +7,7 @@ exits 1 (a traceback only with ``--debug``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -14,6 +15,7 @@ import time
 from typing import TextIO
 
 from archivelens import __version__, pipeline
+from archivelens.analysis import report as report_mod
 from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken
 from archivelens.store.ingest import ImportResult
@@ -72,7 +74,34 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an archive (.zip or extracted folder)")
     imp.add_argument("path", help="the archive .zip or its extracted folder")
     imp.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    rep = sub.add_parser("report", help="print the headline metrics and content-mix bands")
+    _scope_options(rep)
+    rep.add_argument("--json", action="store_true", help="print JSON instead of text")
+    exp = sub.add_parser("export", help="write the consultant CSV set")
+    exp.add_argument("--out", required=True, metavar="DIR", help="folder for the CSV files")
+    _scope_options(exp)
+    exp.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="omit the UTF-8 byte-order mark (Excel wants it; some tools don't)",
+    )
     return parser
+
+
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    parser.add_argument(
+        "--from", dest="date_from", metavar="DATE", help="first day to include (YYYY-MM-DD, UTC)"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", metavar="DATE", help="last day to include (YYYY-MM-DD, UTC)"
+    )
+    parser.add_argument("--account", metavar="HANDLE", help="account, when the library has several")
+    parser.add_argument(
+        "--snapshot",
+        metavar="DATE",
+        help="archive generation date (YYYY-MM-DD); default: the newest",
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -81,6 +110,10 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "import":
             return _import(args)
+        if args.command == "report":
+            return _report(args)
+        if args.command == "export":
+            return _export(args)
         return _open_app(args)
     except UserError as err:
         _error(str(err))
@@ -149,6 +182,70 @@ def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool
             )
         )
     return rows
+
+
+def _report(args: argparse.Namespace) -> int:
+    with pipeline.open_library(args.db) as con:
+        scope = pipeline.resolve_scope(
+            con, args.account, args.snapshot, args.date_from, args.date_to
+        )
+        rep = pipeline.build_report(con, scope)
+    if args.json:
+        json.dump(report_mod.as_dict(rep), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_report(rep, sys.stdout)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    bar = TextProgress()
+    cancel = CancelToken()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    try:
+        with pipeline.open_library(args.db) as con:
+            scope = pipeline.resolve_scope(
+                con, args.account, args.snapshot, args.date_from, args.date_to
+            )
+            result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        bar.finish()
+    print(f"Wrote {len(result.files)} files to {result.folder} ({scope.label}):")
+    for name, rows in result.files.items():
+        print(f"  {name:<27} {rows:>10,} rows")
+    return 0
+
+
+def print_report(rep: report_mod.Report, out: TextIO) -> None:
+    scope = rep.scope
+    handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
+    out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d} · {scope.label}\n\n")
+    width = max(len(m.name) for m in rep.metrics)
+    for m in rep.metrics:
+        out.write(f"  {m.name:<{width}}  {_show(m.value, m.kind):>12}  {m.explanation}\n")
+    out.write("\nContent mix against the common rules (context, not pass/fail):\n")
+    for band in rep.bands:
+        mark = {True: "within", False: "outside", None: "–"}[band.within]
+        out.write(f"  {band.name:<15} {band.position:<58} {mark}\n")
+        out.write(f"  {'':<15} {band.explanation}\n")
+    out.write("\nWhat an archive cannot tell:\n")
+    for line in rep.cannot_measure:
+        out.write(f"  - {line}\n")
+
+
+def _show(value: object, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "share":
+        return f"{value:.1%}"
+    if kind == "number":
+        return f"{value:,.2f}"
+    if kind == "date":
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def print_import(result: ImportResult, out: TextIO) -> None:

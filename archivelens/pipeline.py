@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
 
-from archivelens.progress import CancelToken, Progress
+from archivelens.analysis import duplicates, report
+from archivelens.analysis import scope as scopes
+from archivelens.analysis.promotion import ensure_classified
+from archivelens.analysis.scope import Scope
+from archivelens.errors import Cancelled
+from archivelens.export import csvset
+from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import ingest
 from archivelens.store.ingest import ImportResult
 from archivelens.store.library import connect, resolve_library_path
 
+PathLike = str | os.PathLike[str]
+
 
 @contextmanager
-def open_library(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_library(db: PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the library chosen by ``--db`` / ``$ARCHIVELENS_DB`` / the per-user default."""
     con = connect(resolve_library_path(db))
     try:
@@ -25,12 +33,78 @@ def open_library(db: str | os.PathLike[str] | None = None) -> Iterator[duckdb.Du
         con.close()
 
 
+class _Scaled:
+    """Maps a sub-operation's 0..1 progress into a slice of the whole."""
+
+    def __init__(self, progress: Progress, start: float, span: float) -> None:
+        self.progress, self.start, self.span = progress, start, span
+
+    def update(self, stage: str, fraction: float | None = None) -> None:
+        self.progress.update(stage, None if fraction is None else self.start + self.span * fraction)
+
+
 def import_archive(
-    path: str | os.PathLike[str],
-    db: str | os.PathLike[str] | None = None,
+    path: PathLike,
+    db: PathLike | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> ImportResult:
-    """Import the archive at *path* (zip or folder) into the library as a snapshot."""
+    """Import the archive at *path* (zip or folder), then prepare its analysis."""
     with open_library(db) as con:
-        return ingest.import_archive(con, Path(path), progress, cancel)
+        return import_into(con, Path(path), progress, cancel)
+
+
+def import_into(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ImportResult:
+    progress = progress or NullProgress()
+    result = ingest.import_archive(con, path, _Scaled(progress, 0.0, 0.8), cancel)
+    # A cancel here keeps the import (it is saved); the analysis runs again when first needed.
+    with suppress(Cancelled):
+        analyze(con, result.snapshot_id, result.account_id, _Scaled(progress, 0.8, 0.2), cancel)
+    return result
+
+
+def analyze(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    account_id: int,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Classify promotional tweets and find duplicate blasts, unless already current."""
+    progress = progress or NullProgress()
+    progress.update("Classifying promotional tweets", 0.0)
+    ensure_classified(con, snapshot_id, account_id)
+    duplicates.ensure(con, snapshot_id, _Scaled(progress, 0.2, 0.8), cancel)
+
+
+def resolve_scope(
+    con: duckdb.DuckDBPyConnection,
+    account: str | None = None,
+    snapshot: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> Scope:
+    scope = scopes.resolve(con, account, snapshot)
+    return scope.with_dates(
+        scopes.parse_date(date_from, "--from"), scopes.parse_date(date_to, "--to")
+    )
+
+
+def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> report.Report:
+    return report.build(con, scope)
+
+
+def export_csv(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    out: PathLike,
+    bom: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> csvset.ExportResult:
+    return csvset.export(con, scope, Path(out), bom, progress, cancel)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import platformdirs
+import pyarrow as pa
 
 from archivelens.errors import UserError
 from archivelens.store.migrations import migrate
@@ -91,3 +92,20 @@ def _open_error_sentence(path: Path, err: duckdb.Error) -> str:
 
 def _first_line(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def query_arrow(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | list | None = None
+) -> pa.Table:
+    """Run *sql* and return its rows as one Arrow table (no copy through Python objects)."""
+    return con.sql(sql, params=params).to_arrow_table()
+
+
+def register_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Expose *table* to SQL on *con* as view *name* (replacing an earlier one).
+
+    DuckDB refuses to register while a result of ``execute`` is still open (a ``fetchone`` on a
+    longer result leaves one), so any such result is completed first.
+    """
+    con.complete()
+    con.register(name, table)

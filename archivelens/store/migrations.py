@@ -88,7 +88,61 @@ CREATE TABLE people (
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1)]
+# The user's own decisions (keyed by account, so they survive re-imports and newer snapshots),
+# and the per-snapshot promotional classification derived from the lexicon and own domains.
+_V2 = """
+CREATE TABLE settings (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+CREATE TABLE account_prefs (
+    account_id  BIGINT PRIMARY KEY,
+    own_domains VARCHAR[]          -- NULL: not set, use the suggestion
+);
+CREATE TABLE promo_overrides (
+    account_id     BIGINT NOT NULL,
+    tweet_id       BIGINT NOT NULL,
+    is_promotional BOOLEAN NOT NULL,
+    set_at         TIMESTAMP NOT NULL,
+    PRIMARY KEY (account_id, tweet_id)
+);
+CREATE TABLE reviews (
+    account_id  BIGINT NOT NULL,
+    target_id   BIGINT NOT NULL,
+    status      VARCHAR NOT NULL,
+    note        VARCHAR,
+    note_at     TIMESTAMP,
+    reviewed_at TIMESTAMP,
+    PRIMARY KEY (account_id, target_id)
+);
+CREATE TABLE promotion (
+    snapshot_id     INTEGER NOT NULL,
+    tweet_id        BIGINT NOT NULL,
+    matched_terms   VARCHAR[] NOT NULL,
+    own_domain_link BOOLEAN NOT NULL
+);
+CREATE TABLE promotion_state (
+    snapshot_id INTEGER PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL
+);
+"""
+
+# Near-duplicate clusters of each snapshot (recomputed when the threshold changes).
+_V3 = """
+CREATE TABLE dup_state (
+    snapshot_id INTEGER PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL,
+    computed_at TIMESTAMP NOT NULL
+);
+CREATE TABLE dup_members (
+    snapshot_id INTEGER NOT NULL,
+    cluster_id  INTEGER NOT NULL,
+    tweet_id    BIGINT NOT NULL,
+    similarity  DOUBLE NOT NULL
+);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3)]
 LATEST = MIGRATIONS[-1][0]
 
 

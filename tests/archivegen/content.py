@@ -92,19 +92,46 @@ NEUTRAL_WORDS = [
 EXTRA_TEXT = ("café", "naïve", "שלום עולם", "مرحبا", "e\u0301cole", "😀", "🎉", "👩‍💻", "日本語")
 THANKS = "Thank you so much for sharing this, really appreciated!"
 
+# (name, feature, price, link): the owner's catalogue. Blasts are built from these.
 PRODUCTS = (
-    ("The Garden Planner", "zimblerbooks.com/planner"),
-    ("Sourdough Masterclass", "zimblerbooks.com/bread"),
-    ("Poetry Notebook", "zimblerbooks.com/notebook"),
-    ("History Walks Guide", "zimblerbooks.com/walks"),
-    ("Coffee Atlas", "zimblerbooks.com/atlas"),
-    ("Winter Recipes eBook", "zimblerbooks.com/winter"),
+    ("The Garden Planner", "52 weekly planting plans", 19, "zimblerbooks.com/planner"),
+    ("Sourdough Masterclass", "12 video lessons on wild yeast", 49, "zimblerbooks.com/bread"),
+    ("Poetry Notebook", "a hardback journal with daily prompts", 14, "zimblerbooks.com/notebook"),
+    (
+        "History Walks Guide",
+        "thirty walking routes through old Porto",
+        22,
+        "zimblerbooks.com/walks",
+    ),
+    ("Coffee Atlas", "maps of every coffee region", 35, "zimblerbooks.com/atlas"),
+    ("Winter Recipes eBook", "eighty soups and stews", 9, "zimblerbooks.com/winter"),
+    ("Birdsong Audio Course", "recordings of 120 garden birds", 29, "zimblerbooks.com/birds"),
+    ("Watercolour Starter Kit", "paints, brushes and ten tutorials", 39, "zimblerbooks.com/paint"),
+    ("Kids Science Box", "monthly experiments for ages 8 to 12", 25, "zimblerbooks.com/science"),
+    (
+        "Mountain Trails Map Set",
+        "waterproof maps of the Serra da Estrela",
+        17,
+        "zimblerbooks.com/maps",
+    ),
+    (
+        "Tea Tasting Cards",
+        "fifty cards for brewing green and black teas",
+        12,
+        "zimblerbooks.com/tea",
+    ),
+    ("Writing Retreat Pass", "a weekend of workshops by the sea", 199, "zimblerbooks.com/retreat"),
 )
-# Each base message is one product's blast; re-sends edit it lightly (see _blast_variant).
+# Sales messages; each cluster is one (template, product) pair, never reused.
 BLAST_TEMPLATES = (
-    "New: {p} is out! Order your copy today, 20% off this week",
-    "Get yours: {p} with free shipping on every order",
-    "Last chance to buy {p} at the launch price of $19.99",
+    "New: {name} is out! {feature}. Order your copy today, 20% off this week",
+    "Get yours: {name}, {feature}, with free shipping on every order",
+    "Last chance to buy {name} at the launch price of ${price}",
+    "Sign up for our webinar about {feature} and get {name} as a special offer",
+    "{name} is back in the store! {feature} for just ${price}",
+    "Pre-order {name} now: {feature}. Limited time deal",
+    "Flash sale on {name} ({feature}), 30% off until Sunday, link in bio",
+    "Our bestseller {name} makes a lovely gift: {feature}. Shop today",
 )
 SCHEDULERS = (
     '<a href="https://buffer.com" rel="nofollow">Buffer</a>',
@@ -188,10 +215,21 @@ def tco(rng: random.Random) -> str:
     return "https://t.co/" + "".join(rng.choice(alphabet) for _ in range(10))
 
 
-def blast_variant(rng: random.Random, base: str, link: str, round_no: int) -> tuple[str, str]:
+def blast_message(cluster: int) -> tuple[str, tuple]:
+    """The base text of ground-truth cluster *cluster*, and its product."""
+    combos = [(t, p) for t in range(len(BLAST_TEMPLATES)) for p in range(len(PRODUCTS))]
+    random.Random(99).shuffle(combos)
+    template, product = combos[cluster % len(combos)]
+    name, feature, price, _link = PRODUCTS[product]
+    return BLAST_TEMPLATES[template].format(name=name, feature=feature, price=price), PRODUCTS[
+        product
+    ]
+
+
+def blast_variant(rng: random.Random, base: str, product: tuple, round_no: int) -> tuple[str, str]:
     """A re-send of *base* with the small edits real blasts get; returns (text, url)."""
     text = base
-    edit = round_no % 5
+    edit = round_no % 6
     if edit == 1:
         text = "Reminder: " + text
     elif edit == 2:
@@ -200,5 +238,8 @@ def blast_variant(rng: random.Random, base: str, link: str, round_no: int) -> tu
         text = text.upper() if rng.random() < 0.5 else text.lower()
     elif edit == 4:
         text = text + " Don't miss it!"
-    url = f"https://{link}?utm_campaign=r{round_no}"
+    elif edit == 5:
+        price = product[2]
+        text = text.replace(f"${price}", f"${price + 5}") if f"${price}" in text else "✨ " + text
+    url = f"https://{product[3]}?utm_campaign=r{round_no}"
     return text, url

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tests.archivegen.content import (
-    BLAST_TEMPLATES,
     CLIENTS,
     OTHER_DOMAINS,
-    PRODUCTS,
     SCHEDULERS,
     THANKS,
     Person,
     Tweet,
+    blast_message,
     blast_variant,
     neutral_text,
     snowflake,
@@ -159,10 +158,9 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     special = slots[: blast_n + spec.thanks_replies]
     blast_slots = sorted(special[:blast_n])
     for c in range(spec.blast_clusters):
-        product, link = PRODUCTS[c % len(PRODUCTS)]
-        base = BLAST_TEMPLATES[c % len(BLAST_TEMPLATES)].format(p=product)
+        base, product = blast_message(c)
         for r, slot in enumerate(blast_slots[c :: spec.blast_clusters]):
-            text, url = blast_variant(rng, base, link, r)
+            text, url = blast_variant(rng, base, product, r)
             when = times[slot]
             out.append(
                 Tweet(

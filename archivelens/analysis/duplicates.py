@@ -1,0 +1,215 @@
+"""Duplicate sales blasts: near-duplicate clusters of a snapshot's tweets, stored and queried.
+
+Clustering itself is :mod:`archivelens.analysis.clustering`; this module feeds it the snapshot's
+own tweets (retweets are other people's words), stores the members per snapshot, and recomputes
+them when the threshold changes (a fingerprint tells). Cluster numbers run from 1 in order of
+each cluster's first tweet, so the same library gives the same numbers every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from archivelens.analysis import clustering
+from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
+from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.store.library import query_arrow, register_arrow
+
+THRESHOLD_KEY = "duplicate_threshold"
+ALGORITHM = "v1"  # bump when clustering changes, so stored clusters are recomputed
+
+
+def threshold(con: duckdb.DuckDBPyConnection) -> float:
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [THRESHOLD_KEY]).fetchone()
+    return float(row[0]) if row else clustering.DEFAULT_THRESHOLD
+
+
+def set_threshold(con: duckdb.DuckDBPyConnection, value: float) -> None:
+    if not 50 <= value <= 100:
+        raise UserError("The similarity threshold must be between 50 and 100.")
+    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [THRESHOLD_KEY, str(value)])
+
+
+def _fingerprint(value: float) -> str:
+    text = f"{ALGORITHM}:{value}:{clustering.MIN_WORDS}:{clustering.BANDS}x{clustering.ROWS}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
+    row = con.execute(
+        "SELECT fingerprint FROM dup_state WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    return bool(row) and row[0] == _fingerprint(threshold(con))
+
+
+def ensure(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Compute the snapshot's clusters unless they are current."""
+    if not is_current(con, snapshot_id):
+        detect(con, snapshot_id, progress, cancel)
+
+
+def detect(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Cluster the snapshot's own tweets and store the result; return the number of clusters."""
+    progress = progress or NullProgress()
+    cancel = cancel or CancelToken()
+    value = threshold(con)
+    progress.update("Reading tweets", 0.0)
+    rows = query_arrow(
+        con,
+        """SELECT tweet_id, text FROM tweets WHERE snapshot_id = ? AND kind <> 'retweet'
+           ORDER BY created_at, tweet_id""",
+        [snapshot_id],
+    )
+    ids = rows.column("tweet_id").to_pylist()
+    texts = rows.column("text").to_pylist()
+    del rows
+    result = clustering.cluster_texts(
+        texts,
+        value,
+        check=cancel.check,
+        on_step=lambda stage, f: progress.update(stage, 0.05 + 0.9 * f),
+    )
+    del texts
+    keep = [i for i, c in enumerate(result.cluster) if c >= 0]
+    members = pa.table(
+        {
+            "cluster_id": pa.array([result.cluster[i] + 1 for i in keep], pa.int32()),
+            "tweet_id": pa.array([ids[i] for i in keep], pa.int64()),
+            "similarity": pa.array([round(result.similarity[i], 2) for i in keep], pa.float64()),
+        }
+    )
+    cancel.check()
+    progress.update("Saving clusters", 0.97)
+    _store(con, snapshot_id, members, _fingerprint(value))
+    progress.update("Done", 1.0)
+    return len(result.representative)
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, members: pa.Table, fingerprint: str
+) -> None:
+    con.begin()
+    try:
+        con.execute("DELETE FROM dup_members WHERE snapshot_id = ?", [snapshot_id])
+        register_arrow(con, "new_dup_members", members)
+        con.execute(
+            "INSERT INTO dup_members SELECT ?, cluster_id, tweet_id, similarity "
+            "FROM new_dup_members",
+            [snapshot_id],
+        )
+        con.unregister("new_dup_members")
+        con.execute(
+            "INSERT OR REPLACE INTO dup_state VALUES (?, ?, ?)",
+            [snapshot_id, fingerprint, datetime.now().replace(microsecond=0)],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+# -- queries over a scope ------------------------------------------------------------------------
+
+# Cluster members within the scope, with the gap to the previous member in the cluster.
+MEMBERS_SQL = f"""
+WITH t AS ({SCOPED_TWEETS}),
+m AS (
+    SELECT d.cluster_id, t.tweet_id, t.created_at, t.text, t.promotional, d.similarity,
+           count(*) OVER (PARTITION BY d.cluster_id) AS size,
+           avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
+               AS cluster_promotional,
+           date_diff('second', lag(t.created_at) OVER w, t.created_at) / 86400.0
+               AS days_since_previous
+    FROM dup_members d JOIN t USING (tweet_id)
+    WHERE d.snapshot_id = $snapshot
+    WINDOW w AS (PARTITION BY d.cluster_id ORDER BY t.created_at, t.tweet_id)
+)
+"""
+
+_CLUSTERS = f"""
+{MEMBERS_SQL}
+SELECT cluster_id, count(*) AS size,
+       arg_min(text, (created_at, tweet_id)) AS representative,
+       min(created_at) AS first_at, max(created_at) AS last_at,
+       min(days_since_previous) AS min_gap_days,
+       median(days_since_previous) AS median_gap_days,
+       any_value(cluster_promotional) AS is_promotional
+FROM m WHERE size >= 2
+GROUP BY cluster_id
+"""
+
+
+@dataclass(frozen=True)
+class Repetition:
+    clusters: int | None
+    tweets: int | None
+    share: float | None
+    largest: int | None
+
+    def explain_clusters(self) -> str:
+        return (
+            "Groups of your tweets that repeat one message with small edits (a new link, an "
+            "emoji, a 'Reminder:', a changed price)."
+        )
+
+
+def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
+    """Repetition figures for *scope* (clusters counted where 2+ members fall in the period)."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    ensure(con, scope.snapshot_id)
+    row = con.execute(
+        f"""{MEMBERS_SQL}
+            SELECT count(DISTINCT cluster_id), count(*), max(size) FROM m WHERE size >= 2""",
+        scope.params(),
+    ).fetchone()
+    (own,) = con.execute(  # type: ignore[misc]
+        "SELECT count(*) FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet' "
+        "AND created_at >= $start AND created_at < $end",
+        {k: v for k, v in scope.params().items() if k != "account"},
+    ).fetchone()
+    assert row is not None
+    clusters, tweets, largest = int(row[0]), int(row[1]), int(row[2] or 0)
+    return Repetition(clusters, tweets, tweets / own if own else None, largest)
+
+
+def clusters(con: duckdb.DuckDBPyConnection, scope: Scope, order: str = "size") -> pa.Table:
+    """One row per cluster in scope: size, representative, dates, gaps, promotional."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    ensure(con, scope.snapshot_id)
+    by = {"size": "size DESC, first_at", "first": "first_at", "last": "last_at DESC"}[order]
+    return query_arrow(con, f"{_CLUSTERS} ORDER BY {by}, cluster_id", scope.params())
+
+
+def members(
+    con: duckdb.DuckDBPyConnection, scope: Scope, cluster_id: int | None = None
+) -> pa.Table:
+    """Members in scope (of one cluster, or of all), in cluster order then time."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    ensure(con, scope.snapshot_id)
+    where = "size >= 2" + (" AND cluster_id = $cluster" if cluster_id is not None else "")
+    params = {**scope.params(), **({"cluster": cluster_id} if cluster_id is not None else {})}
+    return query_arrow(
+        con,
+        f"""{MEMBERS_SQL} SELECT cluster_id, size AS cluster_size,
+                   cluster_promotional AS is_promotional, tweet_id, created_at,
+                   similarity, days_since_previous, text
+            FROM m WHERE {where} ORDER BY cluster_id, created_at, tweet_id""",
+        params,
+    )

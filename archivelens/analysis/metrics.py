@@ -1,0 +1,208 @@
+"""The relationship metrics of ``metrics.md``, computed in DuckDB over a scope.
+
+Shares are fractions 0..1 (None when their denominator is zero). Every number here can be traced
+to tweets: the same predicates are used by the Tweets view's filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified, own_domains
+from archivelens.analysis.scope import Scope
+
+# Clients whose name shows the tweet was scheduled or sent by an automation tool.
+SCHEDULERS = (
+    "buffer",
+    "hootsuite",
+    "ifttt",
+    "dlvr.it",
+    "socialoomph",
+    "sprout social",
+    "zapier",
+    "socialpilot",
+    "sendible",
+    "loomly",
+    "publer",
+    "coschedule",
+    "meetedgar",
+    "agorapulse",
+    "later",
+    "twuffer",
+    "tweetdeck scheduled",
+)
+
+CANNOT_MEASURE = (
+    "Replies and mentions you received: the archive holds only what you sent.",
+    "Your response rate: there is no record of what others said to you.",
+    "Whether followers are active, or bots: the archive lists them by id only.",
+    "When someone followed you, or when you followed them: follower lists carry no dates.",
+)
+
+
+def _partner_key(id_expr: str, handle_expr: str) -> str:
+    """An account's key: its id when known, else its lowercased handle (ids of -1 are unknown)."""
+    return f"CASE WHEN {id_expr} > 0 THEN {id_expr}::VARCHAR ELSE lower({handle_expr}) END"
+
+
+_SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
+
+_SUMMARY = f"""
+WITH t AS ({SCOPED_TWEETS}),
+replies AS (
+    SELECT {_partner_key("reply_to_user_id", "reply_to_screen_name")} AS partner, count(*) AS n
+    FROM t WHERE kind = 'reply_to_others' GROUP BY ALL
+)
+SELECT
+    count(*) AS tweets,
+    count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
+    count(*) FILTER (kind = 'self_reply') AS self_replies,
+    count(*) FILTER (kind = 'retweet') AS retweets,
+    count(*) FILTER (kind = 'quote') AS quotes,
+    count(*) FILTER (kind = 'mention') AS mentions,
+    count(*) FILTER (kind = 'original') AS originals,
+    count(*) FILTER (promotional) AS promotional_tweets,
+    count(*) FILTER (kind <> 'retweet') AS own_tweets,
+    count(*) FILTER (kind <> 'retweet' AND len(ext_domains) > 0) AS link_tweets,
+    count(*) FILTER ({_SCHEDULER_SQL}) AS scheduled_tweets,
+    count(DISTINCT CASE WHEN kind = 'retweet' THEN lower(retweeted_screen_name)
+                        WHEN kind = 'quote' THEN lower(quoted_screen_name) END)
+        AS accounts_amplified,
+    (SELECT count(*) FROM replies WHERE partner IS NOT NULL) AS accounts_replied_to,
+    (SELECT count(*) FROM replies WHERE partner IS NOT NULL AND n >= 3) AS recurring_partners,
+    sum(favorite_count) FILTER (kind = 'original') AS likes_on_originals,
+    sum(retweet_count) FILTER (kind = 'original') AS retweets_of_originals,
+    min(created_at) AS first_tweet,
+    max(created_at) AS last_tweet
+FROM t
+"""
+
+_LINKS = f"""
+WITH t AS ({SCOPED_TWEETS})
+SELECT count(*) AS links, count(*) FILTER (own) AS own_links
+FROM (
+    SELECT unnest(ext_domains) AS domain,
+           unnest(list_transform(ext_domains, lambda d:
+               len(list_filter($own::VARCHAR[], lambda o: d = o OR ends_with(d, '.' || o))) > 0))
+               AS own
+    FROM t WHERE kind <> 'retweet'
+)
+"""
+
+_NETWORK = """
+SELECT
+    (SELECT count(*) FROM followers WHERE snapshot_id = $snapshot) AS followers,
+    (SELECT count(*) FROM following WHERE snapshot_id = $snapshot) AS following,
+    (SELECT count(*) FROM followers f SEMI JOIN following g
+        ON g.snapshot_id = $snapshot AND g.account_id = f.account_id
+     WHERE f.snapshot_id = $snapshot) AS mutuals
+"""
+
+
+@dataclass
+class Summary:
+    scope: Scope
+    values: dict[str, Any] = field(default_factory=dict)
+    own_domains: list[str] = field(default_factory=list)
+    own_domains_suggested: bool = True
+    has_follow_lists: bool = True
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+def share(part: float | None, whole: float | None) -> float | None:
+    if not whole or part is None:
+        return None
+    return part / whole
+
+
+def _row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    assert row is not None
+    return dict(zip(names, row, strict=True))
+
+
+def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
+    """Every headline metric for *scope* (see ``metrics.md`` for the definitions)."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    params = scope.params()
+    v = _row(con, _SUMMARY, params)
+    domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
+    links = _row(con, _LINKS, {**params, "own": domains})
+    net = _row(con, _NETWORK, {"snapshot": scope.snapshot_id})
+    (has_lists,) = con.execute(  # type: ignore[misc]
+        "SELECT has_follow_lists FROM snapshots WHERE snapshot_id = ?", [scope.snapshot_id]
+    ).fetchone()
+    v.update(net)
+    v["not_followed_back"] = net["followers"] - net["mutuals"]
+    v["not_following_you"] = net["following"] - net["mutuals"]
+    v["links"], v["own_links"] = links["links"], links["own_links"]
+    v["conversation_share"] = share(v["replies_to_others"], v["tweets"])
+    v["amplification_share"] = share(v["retweets"] + v["quotes"], v["tweets"])
+    v["link_share"] = share(v["link_tweets"], v["own_tweets"])
+    v["curation_share"] = share(links["links"] - links["own_links"], links["links"])
+    v["own_domain_share"] = share(links["own_links"], links["links"])
+    v["promotion_share"] = share(v["promotional_tweets"], v["own_tweets"])
+    v["scheduler_share"] = share(v["scheduled_tweets"], v["tweets"])
+    v["likes_per_original"] = share(v["likes_on_originals"] or 0, v["originals"])
+    v["retweets_per_original"] = share(v["retweets_of_originals"] or 0, v["originals"])
+    v["follow_back_share"] = share(net["mutuals"], net["followers"])
+    v["followers_per_following"] = share(net["followers"], net["following"])
+    return Summary(scope, v, domains, suggested, bool(has_lists))
+
+
+_MONTHLY = f"""
+WITH t AS ({SCOPED_TWEETS}),
+engaged AS (
+    SELECT month, count(DISTINCT partner) AS n FROM (
+        SELECT strftime(created_at, '%Y-%m') AS month,
+               unnest(CASE kind
+                   WHEN 'reply_to_others' THEN [{
+    _partner_key("reply_to_user_id", "reply_to_screen_name")
+}]
+                   WHEN 'retweet' THEN [lower(retweeted_screen_name)]
+                   WHEN 'quote' THEN [lower(quoted_screen_name)]
+                   WHEN 'mention' THEN list_transform(mention_handles, lambda h: lower(h))
+                   ELSE [] END) AS partner
+        FROM t
+    ) WHERE partner IS NOT NULL GROUP BY month
+)
+SELECT strftime(created_at, '%Y-%m') AS month,
+       count(*) AS tweets,
+       count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
+       count(*) FILTER (kind = 'self_reply') AS self_replies,
+       count(*) FILTER (kind = 'retweet') AS retweets,
+       count(*) FILTER (kind = 'quote') AS quotes,
+       count(*) FILTER (kind = 'mention') AS mentions,
+       count(*) FILTER (kind = 'original') AS originals,
+       count(*) FILTER (promotional) AS promotional_tweets,
+       count(*) FILTER (kind <> 'retweet') AS own_tweets,
+       count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
+                        AND len(ext_domains) > 0) AS sharing_tweets,
+       any_value(e.n) AS distinct_accounts_engaged
+FROM t LEFT JOIN engaged e ON e.month = strftime(t.created_at, '%Y-%m')
+GROUP BY ALL ORDER BY month
+"""
+
+
+def monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
+    """One row per month with tweets, with counts and shares (``monthly.csv``)."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    cur = con.execute(_MONTHLY, scope.params())
+    names = [d[0] for d in cur.description]
+    out = []
+    for row in cur.fetchall():
+        r = dict(zip(names, row, strict=True))
+        r["distinct_accounts_engaged"] = r["distinct_accounts_engaged"] or 0
+        r["conversation_share"] = share(r["replies_to_others"], r["tweets"])
+        r["promotion_share"] = share(r["promotional_tweets"], r["own_tweets"])
+        r["amplification_share"] = share(r["retweets"] + r["quotes"], r["tweets"])
+        r["sharing_share"] = share(r["sharing_tweets"], r["tweets"])
+        out.append(r)
+    return out

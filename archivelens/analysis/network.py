@@ -1,0 +1,232 @@
+"""People: the follow-back checklist, the reverse list, conversation partners, and interactions.
+
+Interactions are what the owner's own tweets show: replies to, mentions of, retweets and quotes
+of an account. Quotes name a handle only; the people directory maps it to an id where it can.
+Review status and notes belong to the owner's account, not to an import, so they survive
+re-imports and newer snapshots.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from archivelens.analysis.promotion import ensure_classified
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
+from archivelens.store.library import query_arrow
+
+STATUSES = ("to_review", "follow_back", "followed_back", "not_for_me")
+STATUS_LABELS = {
+    "to_review": "to review",
+    "follow_back": "follow back",
+    "followed_back": "followed back",
+    "not_for_me": "not for me",
+}
+PROFILE_URL = "https://twitter.com/intent/user?user_id="
+
+# One row per (account, way, time) the owner engaged with someone, in scope.
+_INTERACTIONS = """
+interactions AS (
+    SELECT reply_to_user_id AS account_id, 'reply' AS how, created_at FROM tweets
+    WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+      AND kind = 'reply_to_others' AND reply_to_user_id > 0
+    UNION ALL
+    SELECT m.account_id, 'mention', m.created_at FROM (
+        SELECT unnest(mention_ids) AS account_id, reply_to_user_id, created_at FROM tweets
+        WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+          AND kind <> 'retweet'
+    ) m WHERE m.account_id > 0 AND m.account_id IS DISTINCT FROM m.reply_to_user_id
+          AND m.account_id <> $account
+    UNION ALL
+    SELECT retweeted_user_id, 'retweet', created_at FROM tweets
+    WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+      AND kind = 'retweet' AND retweeted_user_id > 0
+    UNION ALL
+    SELECT p.account_id, 'quote', t.created_at FROM tweets t
+    JOIN (SELECT lower(screen_name) AS handle, any_value(account_id) AS account_id
+          FROM people WHERE snapshot_id = $snapshot AND screen_name IS NOT NULL GROUP BY ALL) p
+      ON p.handle = lower(t.quoted_screen_name)
+    WHERE t.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end
+      AND t.kind = 'quote'
+),
+per_account AS (
+    SELECT account_id,
+           count(*) AS interactions,
+           count(*) FILTER (how = 'reply') AS replies,
+           count(*) FILTER (how = 'mention') AS mentions,
+           count(*) FILTER (how = 'retweet') AS retweets,
+           count(*) FILTER (how = 'quote') AS quotes,
+           min(created_at) AS first_interaction,
+           max(created_at) AS last_interaction
+    FROM interactions GROUP BY account_id
+)"""
+
+CHECKLIST_FROM = f"""
+WITH {_INTERACTIONS.strip()},
+rows AS (
+    SELECT f.account_id, p.screen_name, p.display_name,
+           '{PROFILE_URL}' || f.account_id AS profile_url,
+           coalesce(i.interactions, 0) AS interactions,
+           coalesce(i.replies, 0) AS replies, coalesce(i.mentions, 0) AS mentions,
+           coalesce(i.retweets, 0) AS retweets, coalesce(i.quotes, 0) AS quotes,
+           i.last_interaction,
+           coalesce(r.status, 'to_review') AS review_status,
+           r.note, r.note_at, r.reviewed_at, f.position
+    FROM followers f
+    LEFT JOIN people p ON p.snapshot_id = f.snapshot_id AND p.account_id = f.account_id
+    LEFT JOIN per_account i ON i.account_id = f.account_id
+    LEFT JOIN reviews r ON r.account_id = $account AND r.target_id = f.account_id
+    WHERE f.snapshot_id = $snapshot
+      AND f.account_id NOT IN (SELECT account_id FROM following WHERE snapshot_id = $snapshot)
+)"""
+
+CHECKLIST_ORDER = "interactions DESC, position ASC"
+
+
+def _filters(status: str | None, search: str | None) -> tuple[str, dict[str, Any]]:
+    clauses, params = [], {}
+    if status:
+        if status not in STATUSES:
+            raise UserError(f"Unknown review status {status!r}.")
+        clauses.append("review_status = $status")
+        params["status"] = status
+    if search:
+        clauses.append(
+            "(contains(lower(coalesce(screen_name, '')), $q) OR "
+            "contains(lower(coalesce(display_name, '')), $q) OR "
+            "contains(account_id::VARCHAR, $q) OR contains(lower(coalesce(note, '')), $q))"
+        )
+        params["q"] = search.lower().lstrip("@")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def checklist(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    status: str | None = None,
+    search: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> pa.Table:
+    """Followers not followed back, people already talked to first, then archive order."""
+    where, extra = _filters(status, search)
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    return query_arrow(
+        con,
+        f"{CHECKLIST_FROM} SELECT * FROM rows{where} ORDER BY {CHECKLIST_ORDER}{page}",
+        {**scope.params(), **extra},
+    )
+
+
+def checklist_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[int, int]:
+    """(reviewed, total) over the whole checklist: reviewed means any status but "to review"."""
+    row = con.execute(
+        f"{CHECKLIST_FROM} SELECT count(*) FILTER (review_status <> 'to_review'), count(*) "
+        "FROM rows",
+        scope.params(),
+    ).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def checklist_count(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    status: str | None = None,
+    search: str | None = None,
+) -> int:
+    where, extra = _filters(status, search)
+    row = con.execute(
+        f"{CHECKLIST_FROM} SELECT count(*) FROM rows{where}", {**scope.params(), **extra}
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_review_status(
+    con: duckdb.DuckDBPyConnection, account_id: int, target_id: int, status: str
+) -> None:
+    if status not in STATUSES:
+        raise UserError(f"Unknown review status {status!r}.")
+    con.execute(
+        """INSERT INTO reviews (account_id, target_id, status, reviewed_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (account_id, target_id) DO UPDATE SET
+             status = excluded.status, reviewed_at = excluded.reviewed_at""",
+        [account_id, target_id, status, _now()],
+    )
+
+
+def set_note(
+    con: duckdb.DuckDBPyConnection, account_id: int, target_id: int, note: str | None
+) -> None:
+    note = (note or "").strip() or None
+    con.execute(
+        """INSERT INTO reviews (account_id, target_id, status, note, note_at)
+           VALUES (?, ?, 'to_review', ?, ?)
+           ON CONFLICT (account_id, target_id) DO UPDATE SET
+             note = excluded.note, note_at = excluded.note_at""",
+        [account_id, target_id, note, _now() if note else None],
+    )
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+NOT_FOLLOWING_YOU_SQL = f"""
+WITH {_INTERACTIONS.strip()}
+SELECT g.account_id, p.screen_name, p.display_name, '{PROFILE_URL}' || g.account_id AS profile_url,
+       coalesce(i.interactions, 0) AS interactions, i.last_interaction
+FROM following g
+LEFT JOIN people p ON p.snapshot_id = g.snapshot_id AND p.account_id = g.account_id
+LEFT JOIN per_account i ON i.account_id = g.account_id
+WHERE g.snapshot_id = $snapshot
+  AND g.account_id NOT IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot)
+ORDER BY interactions DESC, g.position
+"""
+
+
+def not_following_you(con: duckdb.DuckDBPyConnection, scope: Scope) -> pa.Table:
+    """Accounts the owner follows that don't follow back."""
+    return query_arrow(con, NOT_FOLLOWING_YOU_SQL, scope.params())
+
+
+PARTNERS_SQL = f"""
+WITH {_INTERACTIONS.strip()}
+SELECT i.account_id, p.screen_name, p.display_name,
+       i.replies, i.mentions, i.retweets, i.quotes, i.interactions,
+       i.first_interaction, i.last_interaction,
+       i.account_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot)
+           AS follows_you,
+       i.account_id IN (SELECT account_id FROM following WHERE snapshot_id = $snapshot)
+           AS you_follow
+FROM per_account i
+LEFT JOIN people p ON p.snapshot_id = $snapshot AND p.account_id = i.account_id
+ORDER BY i.interactions DESC, i.last_interaction DESC, i.account_id
+"""
+
+
+def conversation_partners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pa.Table:
+    """Every account the owner replied to, mentioned, retweeted or quoted, most engaged first."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    return query_arrow(con, PARTNERS_SQL, scope.params())
+
+
+def interactions_with(
+    con: duckdb.DuckDBPyConnection, scope: Scope, account_id: int, limit: int = 50
+) -> list[tuple[datetime, str, str]]:
+    """The owner's tweets that engaged with *account_id*: (time, kind, text), newest first."""
+    rows = con.execute(
+        """SELECT created_at, kind, text FROM tweets
+           WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+             AND (reply_to_user_id = $who OR retweeted_user_id = $who
+                  OR list_contains(mention_ids, $who)
+                  OR lower(quoted_screen_name) IN (SELECT lower(screen_name) FROM people
+                        WHERE snapshot_id = $snapshot AND account_id = $who))
+           ORDER BY created_at DESC LIMIT $limit""",
+        {**scope.params(), "who": account_id, "limit": limit},
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -1,0 +1,222 @@
+"""Which tweets are promotional, and why: the sales lexicon, own domains and user overrides.
+
+A tweet (not a retweet) is promotional when it matches the lexicon or links to one of the
+account's own domains (``metrics.md``). The matched terms are kept per tweet. A user's override
+("promotional" / "not promotional") wins, and is keyed by account and tweet id so it survives
+re-imports. The classification is stored per snapshot and recomputed whenever the lexicon or the
+own domains change (a fingerprint tells).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+
+import duckdb
+
+from archivelens.errors import UserError
+
+LEXICON_KEY = "sales_lexicon"
+# Links to these are Twitter's own, not "links" in the content-mix sense.
+TWITTER_DOMAINS = (
+    "twitter.com",
+    "x.com",
+    "t.co",
+    "mobile.twitter.com",
+    "pic.twitter.com",
+    "pic.x.com",
+    "m.twitter.com",
+)
+
+
+def twitter_domain_sql(expr: str) -> str:
+    quoted = ", ".join(f"'{d}'" for d in TWITTER_DOMAINS)
+    return f"({expr} IN ({quoted}))"
+
+
+def default_lexicon_text() -> str:
+    return (
+        resources.files("archivelens.resources")
+        .joinpath("sales_lexicon.txt")
+        .read_text(encoding="utf-8")
+    )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    text: str
+
+    @property
+    def entries(self) -> list[str]:
+        """Terms and ``re:`` patterns, comments and blank lines dropped."""
+        out = []
+        for line in self.text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append(line)
+        return out
+
+    def pattern(self) -> str | None:
+        """One RE2 pattern matching any entry; longest terms first so phrases win."""
+        parts = []
+        for entry in sorted(self.entries, key=len, reverse=True):
+            if entry.startswith("re:"):
+                parts.append(f"(?:{entry[3:].strip()})")
+            else:
+                body = re.escape(entry.lower()).replace("\\ ", r"\s+")
+                start = r"\b" if re.match(r"\w", entry) else ""
+                end = r"\b" if re.search(r"\w$", entry) else ""
+                parts.append(f"{start}{body}{end}")
+        return "(?i)(" + "|".join(parts) + ")" if parts else None
+
+
+def load_lexicon(con: duckdb.DuckDBPyConnection) -> Lexicon:
+    row = con.execute("SELECT value FROM settings WHERE key = ?", [LEXICON_KEY]).fetchone()
+    return Lexicon(row[0] if row else default_lexicon_text())
+
+
+def save_lexicon(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """Store the user's lexicon after checking every pattern compiles."""
+    lexicon = Lexicon(text)
+    pattern = lexicon.pattern()
+    if pattern:
+        try:
+            con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchone()
+        except duckdb.Error as err:
+            raise UserError(f"The sales lexicon has a pattern that is not valid: {err}") from None
+    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [LEXICON_KEY, text])
+
+
+def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM settings WHERE key = ?", [LEXICON_KEY])
+
+
+# -- own domains -----------------------------------------------------------------------------------
+
+
+def suggested_own_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[str]:
+    """The domains the owner links most from lexicon-promotional tweets (at least 3 tweets and a
+    fifth of those tweets' links), the default until the user sets their own."""
+    pattern = load_lexicon(con).pattern()
+    if not pattern:
+        return []
+    rows = con.execute(
+        f"""WITH promo AS (
+                SELECT unnest(list_distinct(domains)) AS domain FROM tweets
+                WHERE snapshot_id = ? AND kind <> 'retweet' AND regexp_matches(text, ?)
+            )
+            SELECT domain, count(*) AS n, count(*) / sum(count(*)) OVER () AS share FROM promo
+            WHERE NOT {twitter_domain_sql("domain")}
+            GROUP BY domain HAVING count(*) >= 3
+            QUALIFY share >= 0.2
+            ORDER BY n DESC, domain LIMIT 3""",
+        [snapshot_id, pattern],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def own_domains(
+    con: duckdb.DuckDBPyConnection, account_id: int, snapshot_id: int
+) -> tuple[list[str], bool]:
+    """The account's own domains and whether they are the suggestion (not set by the user)."""
+    row = con.execute(
+        "SELECT own_domains FROM account_prefs WHERE account_id = ?", [account_id]
+    ).fetchone()
+    if row and row[0] is not None:
+        return list(row[0]), False
+    return suggested_own_domains(con, snapshot_id), True
+
+
+def set_own_domains(
+    con: duckdb.DuckDBPyConnection, account_id: int, domains: list[str] | None
+) -> None:
+    """Set the own domains (None goes back to the suggestion)."""
+    cleaned = None if domains is None else sorted({_clean_domain(d) for d in domains if d.strip()})
+    con.execute(
+        """INSERT INTO account_prefs VALUES (?, ?)
+           ON CONFLICT (account_id) DO UPDATE SET own_domains = excluded.own_domains""",
+        [account_id, cleaned],
+    )
+
+
+def _clean_domain(text: str) -> str:
+    text = text.strip().lower()
+    text = re.sub(r"^[a-z]+://", "", text).split("/", 1)[0]
+    return text.removeprefix("www.")
+
+
+# -- classification --------------------------------------------------------------------------------
+
+
+def fingerprint(lexicon: Lexicon, domains: list[str]) -> str:
+    data = lexicon.text + "\0" + "\n".join(domains)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
+    """(Re)compute the snapshot's promotional classification if its inputs changed."""
+    lexicon = load_lexicon(con)
+    domains, _ = own_domains(con, account_id, snapshot_id)
+    mark = fingerprint(lexicon, domains)
+    row = con.execute(
+        "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    if row and row[0] == mark:
+        return
+    pattern = lexicon.pattern() or "(?!)"
+    con.begin()
+    try:
+        con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
+        con.execute(
+            """INSERT INTO promotion
+               SELECT snapshot_id, tweet_id,
+                      list_distinct(list_transform(regexp_extract_all(text, $pattern, 1),
+                                                   lambda m: lower(m))),
+                      len(list_filter(domains, lambda d: len(list_filter($own::VARCHAR[],
+                          lambda o: d = o OR ends_with(d, '.' || o))) > 0)) > 0
+               FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'""",
+            {"pattern": pattern, "own": domains, "snapshot": snapshot_id},
+        )
+        con.execute("INSERT OR REPLACE INTO promotion_state VALUES (?, ?)", [snapshot_id, mark])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def set_override(
+    con: duckdb.DuckDBPyConnection, account_id: int, tweet_id: int, is_promotional: bool | None
+) -> None:
+    """Mark a tweet promotional / not promotional (None removes the override)."""
+    if is_promotional is None:
+        con.execute(
+            "DELETE FROM promo_overrides WHERE account_id = ? AND tweet_id = ?",
+            [account_id, tweet_id],
+        )
+        return
+    con.execute(
+        """INSERT INTO promo_overrides VALUES (?, ?, ?, ?)
+           ON CONFLICT (account_id, tweet_id) DO UPDATE SET
+             is_promotional = excluded.is_promotional, set_at = excluded.set_at""",
+        [account_id, tweet_id, is_promotional, datetime.utcnow()],
+    )
+
+
+PROMOTIONAL_SQL = """(t.kind <> 'retweet' AND coalesce(o.is_promotional,
+    len(p.matched_terms) > 0 OR p.own_domain_link, false))"""
+
+# The scoped tweets of a snapshot with their promotional verdict: the base of every metric.
+SCOPED_TWEETS = f"""
+SELECT t.*, {PROMOTIONAL_SQL} AS promotional,
+       coalesce(p.matched_terms, []) AS matched_terms,
+       coalesce(p.own_domain_link, false) AS own_domain_link,
+       o.is_promotional AS override,
+       list_filter(t.domains, lambda d: NOT {twitter_domain_sql("d")}) AS ext_domains
+FROM tweets t
+LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_id
+LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
+WHERE t.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end
+"""

@@ -1,0 +1,230 @@
+"""The headline report: every summary metric as (name, value, explanation), in one order.
+
+The same rows feed ``archivelens report``, ``summary.csv`` and the app's cards, so a number means
+the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from archivelens.analysis import bands as bands_mod
+from archivelens.analysis import duplicates
+from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, summarize
+from archivelens.analysis.scope import Scope
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: Any  # int, float share (0..1), datetime, str, or None (not available)
+    explanation: str
+    kind: str = "count"  # count | share | date | text | number
+
+
+@dataclass
+class Report:
+    scope: Scope
+    summary: Summary
+    metrics: list[Metric]
+    bands: list[bands_mod.Band]
+    cannot_measure: tuple[str, ...] = CANNOT_MEASURE
+
+    def value(self, name: str) -> Any:
+        return next(m.value for m in self.metrics if m.name == name)
+
+
+def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
+    s = summarize(con, scope)
+    rep = duplicates.repetition(con, scope)
+    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s))
+
+
+def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
+    v = s.values
+    lists = s.has_follow_lists
+    no_lists = "not in this archive (classic archives have no follower lists)"
+
+    def net(name: str, explanation: str) -> Metric:
+        return Metric(name, v[name] if lists else None, explanation if lists else no_lists)
+
+    domains = ", ".join(s.own_domains) or "none"
+    own_note = (
+        " (suggested: the domains your sales tweets link to most)"
+        if s.own_domains_suggested
+        else ""
+    )
+    return [
+        Metric(
+            "tweets",
+            v["tweets"],
+            "Your tweets in the period (edits counted once, deleted tweets not at all).",
+        ),
+        Metric(
+            "replies_to_others", v["replies_to_others"], "Replies to other people: conversation."
+        ),
+        Metric(
+            "self_replies",
+            v["self_replies"],
+            "Replies to yourself: thread continuations, not conversation.",
+        ),
+        Metric("retweets", v["retweets"], "Retweets: amplifying others."),
+        Metric("quotes", v["quotes"], "Quote tweets: amplifying others with your comment."),
+        Metric(
+            "mentions",
+            v["mentions"],
+            "Tweets naming someone without replying: credit, introductions, thanks.",
+        ),
+        Metric(
+            "originals", v["originals"], "Everything else: your own words, with or without links."
+        ),
+        Metric(
+            "promotional_tweets",
+            v["promotional_tweets"],
+            "Your tweets (not retweets) that "
+            "match the sales lexicon or link to your own domains, or that you marked "
+            "promotional.",
+        ),
+        net("followers", "Accounts following you when the archive was made."),
+        net("following", "Accounts you follow."),
+        net("mutuals", "Accounts that follow you and that you follow."),
+        net("not_followed_back", "Followers you don't follow back: the follow-back checklist."),
+        net("not_following_you", "Accounts you follow that don't follow you."),
+        Metric("duplicate_clusters", rep.clusters, rep.explain_clusters()),
+        Metric(
+            "tweets_in_duplicate_clusters",
+            rep.tweets,
+            "Your tweets (not retweets) that belong to a near-duplicate cluster.",
+        ),
+        Metric(
+            "conversation_share", v["conversation_share"], "Replies to others ÷ tweets.", "share"
+        ),
+        Metric(
+            "conversation_breadth", v["accounts_replied_to"], "Distinct accounts you replied to."
+        ),
+        Metric(
+            "recurring_partners",
+            v["recurring_partners"],
+            "Accounts you replied to 3 or more times.",
+        ),
+        Metric(
+            "amplification_share",
+            v["amplification_share"],
+            "(Retweets + quotes) ÷ tweets.",
+            "share",
+        ),
+        Metric(
+            "accounts_amplified",
+            v["accounts_amplified"],
+            "Distinct accounts you retweeted or quoted.",
+        ),
+        Metric(
+            "link_share",
+            v["link_share"],
+            "Your tweets (not retweets) with a non-Twitter link ÷ your tweets (not retweets).",
+            "share",
+        ),
+        Metric(
+            "curation_share",
+            v["curation_share"],
+            "Links to other people's domains ÷ all non-Twitter links.",
+            "share",
+        ),
+        Metric(
+            "own_domain_share",
+            v["own_domain_share"],
+            f"Links to your own domains ({domains}{own_note}) ÷ all non-Twitter links.",
+            "share",
+        ),
+        Metric(
+            "promotion_share",
+            v["promotion_share"],
+            "Promotional tweets ÷ your tweets (not retweets).",
+            "share",
+        ),
+        Metric(
+            "repetition_share",
+            rep.share,
+            "Tweets in near-duplicate clusters ÷ your tweets (not retweets).",
+            "share",
+        ),
+        Metric(
+            "largest_duplicate_cluster",
+            rep.largest,
+            "Tweets in the biggest cluster of re-sent messages.",
+        ),
+        Metric(
+            "scheduler_share",
+            v["scheduler_share"],
+            "Tweets sent from scheduling tools (Buffer, Hootsuite, IFTTT, dlvr.it …) ÷ tweets.",
+            "share",
+        ),
+        Metric(
+            "likes_per_original",
+            v["likes_per_original"],
+            "Likes per original tweet, as counted when the archive was made.",
+            "number",
+        ),
+        Metric(
+            "retweets_per_original",
+            v["retweets_per_original"],
+            "Retweets per original tweet, as counted when the archive was made.",
+            "number",
+        ),
+        Metric(
+            "follow_back_share",
+            v["follow_back_share"] if lists else None,
+            "Mutuals ÷ followers: how many of your followers you follow back."
+            if lists
+            else no_lists,
+            "share",
+        ),
+        Metric(
+            "followers_per_following",
+            v["followers_per_following"] if lists else None,
+            "Followers ÷ following." if lists else no_lists,
+            "number",
+        ),
+        Metric("first_tweet", v["first_tweet"], "Your first tweet in the period.", "date"),
+        Metric("last_tweet", v["last_tweet"], "Your last tweet in the period.", "date"),
+    ]
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    """A JSON-ready form (``archivelens report --json``)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if isinstance(value, float):
+            return round(value, 4)
+        return value
+
+    scope = report.scope
+    return {
+        "account": scope.screen_name,
+        "account_id": scope.account_id,
+        "snapshot": scope.generated_at.strftime("%Y-%m-%d"),
+        "period": {
+            "from": str(scope.date_from) if scope.date_from else None,
+            "to": str(scope.date_to) if scope.date_to else None,
+        },
+        "metrics": {m.name: plain(m.value) for m in report.metrics},
+        "explanations": {m.name: m.explanation for m in report.metrics},
+        "bands": [
+            {
+                "rule": b.name,
+                "position": b.position,
+                "within": b.within,
+                "explanation": b.explanation,
+            }
+            for b in report.bands
+        ],
+        "own_domains": report.summary.own_domains,
+        "own_domains_suggested": report.summary.own_domains_suggested,
+        "cannot_measure": list(report.cannot_measure),
+    }

@@ -1,0 +1,97 @@
+"""Which snapshot and which dates an analysis covers.
+
+Every report, export and app view works on one :class:`Scope`: a snapshot of one account and an
+optional date range (inclusive dates, UTC). ``--account`` and ``--snapshot`` pick the snapshot;
+by default the newest snapshot of the only, or most recently imported, account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+
+from archivelens.errors import UserError
+
+
+@dataclass(frozen=True)
+class Scope:
+    snapshot_id: int
+    account_id: int
+    screen_name: str | None
+    generated_at: datetime
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def with_dates(self, date_from: date | None, date_to: date | None) -> Scope:
+        if date_from and date_to and date_from > date_to:
+            raise UserError(f"The start date {date_from} is after the end date {date_to}.")
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    @property
+    def start(self) -> datetime:
+        """Inclusive lower bound of tweet times (the epoch when open)."""
+        return datetime.combine(self.date_from, time()) if self.date_from else datetime(1970, 1, 1)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive upper bound of tweet times (far future when open)."""
+        if self.date_to:
+            return datetime.combine(self.date_to + timedelta(days=1), time())
+        return datetime(9999, 1, 1)
+
+    def params(self) -> dict[str, object]:
+        """Named parameters every scoped query uses: $snapshot, $account, $start, $end."""
+        return {
+            "snapshot": self.snapshot_id,
+            "account": self.account_id,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    @property
+    def label(self) -> str:
+        if not (self.date_from or self.date_to):
+            return "all time"
+        return f"{self.date_from or 'start'} to {self.date_to or 'end'}"
+
+
+def parse_date(text: str | None, what: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{what} must be a date like 2023-01-31, not {text!r}.") from None
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    account: str | None = None,
+    snapshot: str | None = None,
+) -> Scope:
+    """The snapshot chosen by an account handle (or id) and a snapshot date, with defaults."""
+    rows = con.execute(
+        """SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name),
+                  s.generated_at, s.imported_at
+           FROM snapshots s LEFT JOIN accounts a USING (account_id)
+           ORDER BY s.generated_at DESC, s.snapshot_id DESC"""
+    ).fetchall()
+    if not rows:
+        raise UserError("The library is empty: import an archive first (archivelens import PATH).")
+    if account:
+        wanted = account.lstrip("@").lower()
+        rows = [r for r in rows if (r[2] or "").lower() == wanted or str(r[1]) == wanted]
+        if not rows:
+            raise UserError(f"No account @{wanted} in this library.")
+    else:
+        latest_import = max(rows, key=lambda r: r[4])
+        rows = [r for r in rows if r[1] == latest_import[1]]
+    if snapshot:
+        day = parse_date(snapshot, "--snapshot")
+        rows = [r for r in rows if r[3].date() == day]
+        if not rows:
+            raise UserError(f"No snapshot of {snapshot} for this account.")
+    snapshot_id, account_id, handle, generated_at, _ = rows[0]
+    return Scope(snapshot_id, account_id, handle, generated_at)

@@ -1,0 +1,1 @@
+"""The consultant CSV set."""

@@ -1,0 +1,305 @@
+"""The consultant CSV set (``product.md``): names, columns and formats are a contract.
+
+UTF-8 with a byte-order mark (Excel), comma-separated, RFC 4180 quoting, one header row, ISO 8601
+UTC dates, integer counts, shares with 4 decimals. Any cell a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return — plain numbers excepted) gets a
+leading ``'``. DuckDB writes every file (``COPY``), so millions of tweets export in seconds; a
+file appears under its final name only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from archivelens.analysis import changes, duplicates, metrics, network, report
+from archivelens.analysis.promotion import SCOPED_TWEETS
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError, sentence_for_os_error
+from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.store.library import register_arrow
+
+BOM = b"\xef\xbb\xbf"
+FILES = (
+    "summary.csv",
+    "monthly.csv",
+    "tweets.csv",
+    "duplicate_blasts.csv",
+    "not_followed_back.csv",
+    "not_following_you.csv",
+    "conversation_partners.csv",
+    "follower_changes.csv",
+)
+
+_GUARD_MACRO = r"""
+CREATE OR REPLACE TEMP MACRO csv_guard(v) AS
+    CASE WHEN regexp_matches(v, '^[=+\-@\t\r]')
+              AND NOT regexp_matches(v, '^[+-]?[0-9]+([.][0-9]+)?$')
+         THEN '''' || v ELSE v END
+"""
+
+
+def iso(expr: str) -> str:
+    return f"strftime({expr}, '%Y-%m-%dT%H:%M:%SZ')"
+
+
+def share4(expr: str) -> str:
+    return f"printf('%.4f', {expr})"
+
+
+def tweet_url(handle: str | None, column: str = "tweet_id") -> str:
+    """SQL for a tweet's address (the /i/web/ form when the handle is unknown)."""
+    base = (
+        f"https://twitter.com/{handle}/status/" if handle else "https://twitter.com/i/web/status/"
+    )
+    return f"'{_escape(base)}' || {column}"
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    files: dict[str, int]  # file name → data rows
+
+
+def export(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    folder: Path,
+    bom: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write the whole CSV set for *scope* into *folder* (created if needed)."""
+    progress = progress or NullProgress()
+    cancel = cancel or CancelToken()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"creating {folder}")) from None
+    con.execute(_GUARD_MACRO)
+    progress.update("Finding duplicate blasts", 0.0)
+    duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
+    writers: list[tuple[str, Callable[[], tuple[str, dict[str, Any]]]]] = [
+        ("summary.csv", lambda: _summary(con, scope)),
+        ("monthly.csv", lambda: _monthly(con, scope)),
+        ("tweets.csv", lambda: _tweets(scope)),
+        ("duplicate_blasts.csv", lambda: _duplicate_blasts(scope)),
+        ("not_followed_back.csv", lambda: _not_followed_back()),
+        ("not_following_you.csv", lambda: _not_following_you()),
+        ("conversation_partners.csv", lambda: _partners()),
+        ("follower_changes.csv", lambda: _follower_changes(con, scope)),
+    ]
+    written: dict[str, int] = {}
+    for n, (name, make) in enumerate(writers):
+        cancel.check()
+        progress.update(f"Writing {name}", (n + 1) / (len(writers) + 1))
+        sql, params = make()
+        written[name] = write_csv(con, sql, {**scope.params(), **params}, folder / name, bom)
+    progress.update("Done", 1.0)
+    return ExportResult(folder, written)
+
+
+def write_csv(
+    con: duckdb.DuckDBPyConnection,
+    select_sql: str,
+    params: dict[str, Any],
+    target: Path,
+    bom: bool = True,
+) -> int:
+    """Write the rows of *select_sql* to *target* with the contract's formats; return rows."""
+    con.execute(_GUARD_MACRO)
+    params = {k: v for k, v in params.items() if f"${k}" in select_sql}  # DuckDB wants exact
+    tmp_dir = Path(tempfile.mkdtemp(prefix=".archivelens-export-", dir=target.parent))
+    tmp = tmp_dir / "data.csv"
+    try:
+        (rows,) = con.execute(  # type: ignore[misc]
+            f"""COPY (SELECT csv_guard(COLUMNS(*)::VARCHAR) FROM ({select_sql}))
+                TO '{_escape(str(tmp))}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"',
+                                           ESCAPE '"', NULLSTR '')""",
+            params,
+        ).fetchone()
+        final = tmp_dir / "final.csv"
+        with open(final, "wb") as out:
+            if bom:
+                out.write(BOM)
+            with open(tmp, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+        os.replace(final, target)
+        return int(rows)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
+
+
+# -- the files -------------------------------------------------------------------------------------
+
+
+def _from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> str:
+    register_arrow(con, name, table)
+    return name
+
+
+def _summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+    rep = report.build(con, scope)
+    rows = [(m.name, _format(m.value, m.kind), m.explanation) for m in rep.metrics]
+    rows += [
+        (
+            f"band_{b.name.lower().replace(' ', '_').replace('/', '_').replace('-', '_')}",
+            b.position,
+            b.explanation,
+        )
+        for b in rep.bands
+    ]
+    rows += [(f"cannot_measure_{i + 1}", "", text) for i, text in enumerate(rep.cannot_measure)]
+    table = pa.table(
+        {
+            "metric": [r[0] for r in rows],
+            "value": [r[1] for r in rows],
+            "explanation": [r[2] for r in rows],
+        }
+    )
+    return f"SELECT * FROM {_from_arrow(con, 'export_summary', table)}", {}
+
+
+def _format(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if kind == "share":
+        return f"{value:.4f}"
+    if kind == "number":
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+    rows = metrics.monthly(con, scope)
+    columns = (
+        "month",
+        "tweets",
+        "replies_to_others",
+        "retweets",
+        "quotes",
+        "promotional_tweets",
+        "conversation_share",
+        "promotion_share",
+        "distinct_accounts_engaged",
+        "self_replies",
+        "mentions",
+        "originals",
+        "amplification_share",
+    )
+    shares = {"conversation_share", "promotion_share", "amplification_share"}
+    table = pa.table(
+        {c: [_format(r[c], "share" if c in shares else "count") for r in rows] for c in columns}
+    )
+    return f"SELECT * FROM {_from_arrow(con, 'export_monthly', table)}", {}
+
+
+def _tweets(scope: Scope) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""
+        WITH t AS ({SCOPED_TWEETS})
+        SELECT t.tweet_id, {iso("t.created_at")} AS created_at, t.kind,
+               t.promotional AS is_promotional,
+               nullif(array_to_string(t.matched_terms, '; '), '') AS matched_terms,
+               d.cluster_id,
+               nullif(array_to_string(list_distinct(t.ext_domains), '; '), '') AS link_domains,
+               t.source_client, t.favorite_count, t.retweet_count, t.text,
+               {tweet_url(scope.screen_name, "t.tweet_id")} AS tweet_url,
+               t.lang, t.reply_to_screen_name AS in_reply_to,
+               CASE WHEN t.override THEN 'promotional'
+                    WHEN NOT t.override THEN 'not promotional' END AS user_override
+        FROM t LEFT JOIN dup_members d
+          ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
+        ORDER BY t.created_at, t.tweet_id""",
+        {},
+    )
+
+
+def _duplicate_blasts(scope: Scope) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""
+        {duplicates.MEMBERS_SQL}
+        SELECT cluster_id, size AS cluster_size, cluster_promotional AS is_promotional, tweet_id,
+               {iso("created_at")} AS created_at, printf('%.1f', similarity) AS similarity,
+               printf('%.2f', days_since_previous) AS days_since_previous, text,
+               {tweet_url(scope.screen_name)} AS tweet_url
+        FROM m WHERE size >= 2 ORDER BY cluster_id, created_at, tweet_id""",
+        {},
+    )
+
+
+def _not_followed_back() -> tuple[str, dict[str, Any]]:
+    return (
+        f"""
+        {network.CHECKLIST_FROM}
+        SELECT account_id, screen_name, display_name, profile_url, interactions, replies,
+               mentions, retweets, {iso("last_interaction")} AS last_interaction,
+               review_status, note, {iso("reviewed_at")} AS reviewed_at, quotes
+        FROM rows ORDER BY {network.CHECKLIST_ORDER}""",
+        {},
+    )
+
+
+def _not_following_you() -> tuple[str, dict[str, Any]]:
+    return (
+        f"""
+        SELECT account_id, screen_name, display_name, profile_url, interactions,
+               {iso("last_interaction")} AS last_interaction
+        FROM ({network.NOT_FOLLOWING_YOU_SQL})""",
+        {},
+    )
+
+
+def _partners() -> tuple[str, dict[str, Any]]:
+    return (
+        f"""
+        SELECT account_id, screen_name, display_name, replies, mentions, retweets, quotes,
+               {iso("first_interaction")} AS first_interaction,
+               {iso("last_interaction")} AS last_interaction, follows_you, you_follow,
+               interactions
+        FROM ({network.PARTNERS_SQL})""",
+        {},
+    )
+
+
+def _follower_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+    pair = changes.newest_pair(con, scope.account_id, upto=scope.snapshot_id)
+    if pair is None:  # one snapshot: the file has its header and no rows
+        empty = pa.table(
+            {
+                c: pa.array([], pa.string())
+                for c in (
+                    "account_id",
+                    "change",
+                    "screen_name",
+                    "from_snapshot",
+                    "to_snapshot",
+                    "display_name",
+                )
+            }
+        )
+        return f"SELECT * FROM {_from_arrow(con, 'export_changes', empty)}", {}
+    return (
+        f"""
+        SELECT account_id, change, screen_name, {iso("from_snapshot")} AS from_snapshot,
+               {iso("to_snapshot")} AS to_snapshot, display_name
+        FROM ({changes.DIFF_SQL})""",
+        changes.diff_params(*pair),
+    )
