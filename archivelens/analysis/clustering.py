@@ -21,21 +21,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-from archivelens.analysis.textnorm import normalize, word_count
+from archivelens.analysis.textnorm import normalize_all, word_counts
 
 MIN_WORDS = 5  # shorter normalised texts match only exactly
-BANDS = 24
-ROWS = 2
+BANDS = 20
+ROWS = 3
 MAX_BUCKET = 5000  # a bucket this big is a common-bigram collision, not one message
+MATRIX_FROM = 24  # buckets bigger than this are scored as a matrix, smaller ones as pairs
+_PAIR_BATCH = 1 << 18
 DEFAULT_THRESHOLD = 85.0
 SCORER = fuzz.ratio  # chosen by measurement: see bench/duplicates_quality.py
 
 _MASK = np.uint64((1 << 64) - 1)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for 64-bit multiplicative hashing
 _rng = np.random.default_rng(20231126)  # fixed: signatures must not change between runs
 _A = _rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
@@ -45,153 +49,263 @@ _B = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
 class Assignment:
     """Cluster of each input text (-1: in none) and its similarity to the representative."""
 
-    cluster: list[int]
-    similarity: list[float]
-    representative: list[int]  # per cluster: index of its representative text
+    cluster: np.ndarray  # per text: its cluster number, or -1
+    similarity: np.ndarray  # per text: score against its cluster's representative (0..100)
+    representative: np.ndarray  # per cluster: index of its representative text
 
 
 def cluster_texts(
-    texts: Sequence[str],
+    texts: Sequence[str] | pa.Array,
     threshold: float = DEFAULT_THRESHOLD,
     workers: int = 2,
     check: Callable[[], None] | None = None,
     on_step: Callable[[str, float], None] | None = None,
 ) -> Assignment:
     """Cluster *texts* (given oldest first). Clusters of one text are dropped (-1)."""
+    if on_step:
+        on_step("Normalising text", 0.0)
+    return cluster_normalized(normalize_all(texts), threshold, workers, check, on_step)
+
+
+def cluster_normalized(
+    normalized: pa.Array | pa.ChunkedArray,
+    threshold: float = DEFAULT_THRESHOLD,
+    workers: int = 2,
+    check: Callable[[], None] | None = None,
+    on_step: Callable[[str, float], None] | None = None,
+) -> Assignment:
+    """:func:`cluster_texts` for texts already through :func:`textnorm.normalize_all`."""
     step = on_step or (lambda _s, _f: None)
-    step("Normalising text", 0.0)
-    norms = [normalize(t) for t in texts]
-    uniques, owner = _unique(norms)
-    long_ids = [u for u, text in enumerate(uniques) if word_count(text) >= MIN_WORDS]
+    owner, unique_arr = _dedupe(normalized)
+    long_ids = np.flatnonzero(
+        pc.greater_equal(word_counts(unique_arr), MIN_WORDS).to_numpy(zero_copy_only=False)
+    )
     step("Finding candidate pairs", 0.3)
-    buckets = _lsh_buckets([uniques[u] for u in long_ids], check)
+    groups, pairs = _candidates(unique_arr.take(pa.array(long_ids)), check)
+    groups = [long_ids[g] for g in groups]  # from positions among long texts to unique ids
+    pairs = long_ids[pairs]
     step("Scoring candidates", 0.6)
-    edges = _score_buckets(uniques, long_ids, buckets, threshold, workers, check)
+    edges = _score(unique_arr, groups, pairs, threshold, workers, check)
     step("Building clusters", 0.9)
-    cluster_of_unique, unique_sim = _assemble(uniques, edges, threshold)
+    cluster_of_unique, unique_sim = _assemble(unique_arr, edges, threshold)
+    pa.default_memory_pool().release_unused()
     return _expand(owner, cluster_of_unique, unique_sim)
 
 
-def _unique(norms: list[str]) -> tuple[list[str], list[int]]:
-    index: dict[str, int] = {}
-    owner = [index.setdefault(n, len(index)) for n in norms]
-    return list(index), owner
+_SIG_CHUNK = 200_000  # texts per signature batch: bounds the temporary arrays
 
 
-def _signatures(texts: list[str]) -> np.ndarray:
-    """MinHash of each text's word bigrams: an array of shape (len(texts), BANDS * ROWS)."""
-    vocab: dict[str, int] = {}
-    flat: list[int] = []
-    offsets = [0]
-    for text in texts:
-        ids = [vocab.setdefault(w, len(vocab)) for w in text.split()]
-        flat.extend(a * 1_000_003 + b for a, b in pairwise(ids))
-        offsets.append(len(flat))
-    shingles = np.asarray(flat, dtype=np.uint64)
-    starts = np.asarray(offsets[:-1], dtype=np.int64)
-    sig = np.empty((len(texts), BANDS * ROWS), dtype=np.uint64)
+def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Each text's code among the distinct texts, and the distinct texts (first seen first)."""
+    if isinstance(normalized, pa.Array):
+        normalized = pa.chunked_array([normalized])
+    if normalized.num_chunks == 0:
+        return np.empty(0, dtype=np.int64), pa.array([], pa.large_string())
+    unified = pc.dictionary_encode(normalized).unify_dictionaries()
+    owner = np.concatenate(
+        [c.indices.to_numpy(zero_copy_only=False).astype(np.int64) for c in unified.chunks]
+    )
+    return owner, unified.chunk(0).dictionary
+
+
+def _band_keys(texts: pa.Array) -> np.ndarray:
+    """One 32-bit key per text and band: texts with equal keys agree on that band's rows.
+
+    Words get integer codes over all texts at once (Arrow dictionary encoding), so a bigram
+    hashes the same wherever it occurs; signatures are then computed in batches of texts.
+    """
+    codes, offsets = _word_codes(texts)
+    keys = np.empty((len(texts), BANDS), dtype=np.uint32)
+    for start in range(0, len(texts), _SIG_CHUNK):
+        stop = min(start + _SIG_CHUNK, len(texts))
+        chunk_offsets = offsets[start : stop + 1]
+        sig = _signatures(
+            codes[chunk_offsets[0] : chunk_offsets[-1]], chunk_offsets - chunk_offsets[0]
+        )
+        with np.errstate(over="ignore"):
+            for band in range(BANDS):
+                key = sig[:, band * ROWS].astype(np.uint64)
+                for r in range(1, ROWS):
+                    key = key * _GOLDEN ^ sig[:, band * ROWS + r]
+                key *= _GOLDEN  # so the high half kept below depends on every row
+                keys[start:stop, band] = (key >> np.uint64(32)).astype(np.uint32)
+    return keys
+
+
+def _word_codes(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Every word of every text as an integer code (the same word, the same code), and where
+    each text's words start. Words are split batch by batch and the batches' dictionaries
+    unified, so the words themselves never exist all at once."""
+    encoded, offsets = [], [np.zeros(1, dtype=np.int64)]
+    for start in range(0, len(texts), _SIG_CHUNK):
+        words = pc.split_pattern(texts.slice(start, _SIG_CHUNK), " ")
+        encoded.append(pc.dictionary_encode(words.flatten()))
+        lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False)
+        offsets.append(offsets[-1][-1] + np.cumsum(lengths, dtype=np.int64))
+    unified = pa.chunked_array(encoded).unify_dictionaries()
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+    return codes, np.concatenate(offsets)
+
+
+def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """MinHash of word bigrams for texts whose word codes are ``codes[offsets[i]:offsets[i+1]]``.
+
+    Each bigram is a 32-bit hash of its two codes; the k-th "permutation" is
+    ``a_k * h + b_k mod 2**32`` (odd ``a_k``: a bijection), and a text's k-th value is the
+    minimum over its bigrams. Every text has 2+ words. Shape: (texts, BANDS * ROWS).
+    """
+    valid = np.ones(len(codes) - 1, dtype=bool)
+    valid[offsets[1:-1] - 1] = False  # a text's last word starts no bigram
+    with np.errstate(over="ignore"):
+        pair_ids = codes[:-1].astype(np.uint64) << np.uint64(32) | codes[1:].astype(np.uint64)
+        mixed = pair_ids[valid] * _GOLDEN
+    shingles = (mixed >> np.uint64(32)).astype(np.uint32)
+    del mixed, pair_ids, valid
+    starts = offsets[:-1] - np.arange(len(offsets) - 1)  # one bigram fewer than words per text
+    sig = np.empty((len(offsets) - 1, BANDS * ROWS), dtype=np.uint32)
+    tmp = np.empty_like(shingles)
     with np.errstate(over="ignore"):
         for k in range(BANDS * ROWS):
-            hashed = (shingles * _A[k] + _B[k]) & _MASK
-            sig[:, k] = np.minimum.reduceat(hashed, starts) if len(hashed) else 0
+            np.multiply(shingles, _A[k], out=tmp)
+            tmp += _B[k]
+            sig[:, k] = np.minimum.reduceat(tmp, starts)
     return sig
 
 
-def _lsh_buckets(texts: list[str], check: Callable[[], None] | None) -> list[np.ndarray]:
-    """Groups (indices into *texts*) that agree on every row of some band."""
+def _candidates(
+    texts: pa.Array, check: Callable[[], None] | None
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Texts agreeing on every row of some band: big groups, and pairs from the small ones.
+
+    Big groups are scored as a matrix (``cdist``), small ones as a list of pairs (``cpdist``),
+    so a million two-text buckets cost one call, not a million.
+    """
     if len(texts) < 2:
-        return []
-    sig = _signatures(texts)
-    buckets: list[np.ndarray] = []
+        return [], np.empty((0, 2), dtype=np.int64)
+    keys = _band_keys(texts)
+    groups: list[np.ndarray] = []
     seen: set[bytes] = set()
+    n = np.int64(len(texts))
+    band_codes: list[np.ndarray] = []  # a pair (i < j) as i * n + j
     for band in range(BANDS):
+        pairs: list[np.ndarray] = []
         if check:
             check()
-        rows = sig[:, band * ROWS : (band + 1) * ROWS]
-        key = rows[:, 0].copy()
-        with np.errstate(over="ignore"):
-            for r in range(1, ROWS):
-                key = key * np.uint64(0x9E3779B97F4A7C15) ^ rows[:, r]
-        order = np.argsort(key, kind="stable")
+        key = keys[:, band]
+        order = np.argsort(key)  # groups come out sorted below, so the sort need not be stable
         bounds = np.concatenate(([0], np.flatnonzero(np.diff(key[order])) + 1, [len(order)]))
         sizes = np.diff(bounds)
-        for k in np.flatnonzero((sizes >= 2) & (sizes <= MAX_BUCKET)):
+        starts = bounds[:-1]
+        small = np.minimum(sizes, MATRIX_FROM + 1)
+        for size in np.flatnonzero(np.bincount(small))[1:]:
+            if size < 2 or size > MATRIX_FROM:
+                continue
+            # every group of this size at once: rows of members, then their pairs
+            members = order[starts[sizes == size][:, None] + np.arange(size)]
+            i, j = np.triu_indices(size, k=1)
+            pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+        for k in np.flatnonzero((sizes > MATRIX_FROM) & (sizes <= MAX_BUCKET)):
             group = np.sort(order[bounds[k] : bounds[k + 1]])
             tag = group.tobytes()
             if tag not in seen:  # the same group found by another band adds nothing
                 seen.add(tag)
-                buckets.append(group)
-    return buckets
+                groups.append(group)
+        if pairs:  # deduplicated band by band, so memory holds one band's raw pairs at a time
+            flat = np.sort(np.concatenate(pairs), axis=1).astype(np.int64)
+            band_codes.append(_sorted_unique(flat[:, 0] * n + flat[:, 1]))
+    codes = _sorted_unique(np.concatenate(band_codes)) if band_codes else np.empty(0, np.int64)
+    return groups, np.stack([codes // n, codes % n], axis=1)
 
 
-def _score_buckets(
-    uniques: list[str],
-    long_ids: list[int],
-    buckets: list[np.ndarray],
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort-based: far faster than np.unique's hashing on big ints)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _strings(unique_arr: pa.Array, ids: np.ndarray) -> list[str]:
+    return unique_arr.take(pa.array(ids)).to_pylist()
+
+
+def _score(
+    unique_arr: pa.Array,
+    groups: list[np.ndarray],
+    pairs: np.ndarray,
     threshold: float,
     workers: int,
     check: Callable[[], None] | None,
 ) -> dict[int, dict[int, float]]:
     """Edges between unique texts scoring at least *threshold*: {a: {b: score}} both ways."""
     edges: dict[int, dict[int, float]] = {}
-    for n, group in enumerate(buckets):
-        if check and n % 256 == 0:
+
+    def add(a: int, b: int, score: float) -> None:
+        edges.setdefault(a, {})[b] = score
+        edges.setdefault(b, {})[a] = score
+
+    for n, group in enumerate(groups):
+        if check and n % 64 == 0:
             check()
-        members = [long_ids[i] for i in group]
-        texts = [uniques[m] for m in members]
+        texts = _strings(unique_arr, group)
         scores = process.cdist(
             texts, texts, scorer=SCORER, score_cutoff=threshold, workers=workers, dtype=np.float32
         )
         for i, j in zip(*np.nonzero(np.triu(scores, k=1)), strict=True):
-            a, b = members[i], members[j]
-            s = float(scores[i, j])
-            edges.setdefault(a, {})[b] = s
-            edges.setdefault(b, {})[a] = s
+            add(int(group[i]), int(group[j]), float(scores[i, j]))
+    for start in range(0, len(pairs), _PAIR_BATCH):
+        if check:
+            check()
+        batch = pairs[start : start + _PAIR_BATCH]
+        # strings only for the batch at hand: never all texts as Python objects at once
+        left = _strings(unique_arr, batch[:, 0])
+        right = _strings(unique_arr, batch[:, 1])
+        scores = process.cpdist(
+            left, right, scorer=SCORER, score_cutoff=threshold, workers=workers, dtype=np.float32
+        )
+        for k in np.flatnonzero(scores):
+            add(int(batch[k, 0]), int(batch[k, 1]), float(scores[k]))
     return edges
 
 
 def _assemble(
-    uniques: list[str], edges: dict[int, dict[int, float]], threshold: float
-) -> tuple[list[int], list[float]]:
-    """Leader clustering over unique texts, oldest first, always against representatives."""
-    cluster = [-1] * len(uniques)
-    similarity = [100.0] * len(uniques)
-    reps: list[int] = []
-    for u in range(len(uniques)):
-        neighbours = edges.get(u)
+    unique_arr: pa.Array, edges: dict[int, dict[int, float]], threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Leader clustering over unique texts, oldest first, always against representatives.
+
+    A cluster is labelled by its representative's id; texts without edges stay alone (their
+    exact copies still form a cluster when expanded).
+    """
+    cluster = np.arange(len(unique_arr), dtype=np.int64)
+    similarity = np.full(len(unique_arr), 100.0)
+    for u in sorted(edges):
+        neighbours = edges[u]
         best, best_score = -1, -1.0
-        if neighbours:
-            for c in sorted({cluster[v] for v in neighbours if v < u and cluster[v] >= 0}):
-                rep = reps[c]
-                score = neighbours.get(rep)
-                if score is None:
-                    score = SCORER(uniques[u], uniques[rep], score_cutoff=threshold)
-                if score >= threshold and score > best_score:
-                    best, best_score = c, score
+        for rep in sorted({int(cluster[v]) for v in neighbours if v < u}):
+            score = neighbours.get(rep)
+            if score is None:
+                score = SCORER(
+                    unique_arr[u].as_py(), unique_arr[rep].as_py(), score_cutoff=threshold
+                )
+            if score >= threshold and score > best_score:
+                best, best_score = rep, score
         if best >= 0:
             cluster[u], similarity[u] = best, best_score
-        else:
-            cluster[u] = len(reps)
-            reps.append(u)
     return cluster, similarity
 
 
-def _expand(owner: list[int], cluster_of_unique: list[int], unique_sim: list[float]) -> Assignment:
-    """From unique texts back to every text; clusters with a single text are dropped."""
-    sizes: dict[int, int] = {}
-    for u in owner:
-        sizes[cluster_of_unique[u]] = sizes.get(cluster_of_unique[u], 0) + 1
-    renumber: dict[int, int] = {}
-    cluster, similarity, reps = [], [], []
-    for i, u in enumerate(owner):
-        c = cluster_of_unique[u]
-        if sizes[c] < 2:
-            cluster.append(-1)
-            similarity.append(0.0)
-            continue
-        if c not in renumber:
-            renumber[c] = len(reps)
-            reps.append(i)  # texts come oldest first: the first seen is the representative
-        cluster.append(renumber[c])
-        similarity.append(unique_sim[u])  # 100 for every copy of the representative's text
+def _expand(owner: np.ndarray, cluster_of_unique: np.ndarray, unique_sim: np.ndarray) -> Assignment:
+    """From unique texts back to every text; clusters with a single text are dropped.
+
+    Clusters are numbered in order of their first text (texts come oldest first), and that
+    first text is the representative.
+    """
+    label = cluster_of_unique[owner]
+    valid = np.bincount(label, minlength=len(cluster_of_unique))[label] >= 2
+    index = np.arange(len(owner))
+    first = np.full(len(cluster_of_unique), len(owner), dtype=np.int64)
+    np.minimum.at(first, label[valid], index[valid])
+    reps = np.sort(first[first < len(owner)])
+    number = np.full(len(cluster_of_unique), -1, dtype=np.int64)
+    number[label[reps]] = np.arange(len(reps))
+    cluster = np.where(valid, number[label], -1)
+    similarity = np.where(valid, unique_sim[owner], 0.0)
     return Assignment(cluster, similarity, reps)

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute
 
 from archivelens.analysis import clustering
 from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
 from archivelens.analysis.scope import Scope
+from archivelens.analysis.textnorm import normalize_all
 from archivelens.errors import UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
-from archivelens.store.library import query_arrow, register_arrow
+from archivelens.store.library import limited_memory, query_arrow, register_arrow
 
 THRESHOLD_KEY = "duplicate_threshold"
 ALGORITHM = "v1"  # bump when clustering changes, so stored clusters are recomputed
@@ -71,35 +74,54 @@ def detect(
     cancel = cancel or CancelToken()
     value = threshold(con)
     progress.update("Reading tweets", 0.0)
-    rows = query_arrow(
-        con,
-        """SELECT tweet_id, text FROM tweets WHERE snapshot_id = ? AND kind <> 'retweet'
-           ORDER BY created_at, tweet_id""",
-        [snapshot_id],
-    )
-    ids = rows.column("tweet_id").to_pylist()
-    texts = rows.column("text").to_pylist()
-    del rows
-    result = clustering.cluster_texts(
-        texts,
-        value,
-        check=cancel.check,
-        on_step=lambda stage, f: progress.update(stage, 0.05 + 0.9 * f),
-    )
-    del texts
-    keep = [i for i, c in enumerate(result.cluster) if c >= 0]
-    members = pa.table(
-        {
-            "cluster_id": pa.array([result.cluster[i] + 1 for i in keep], pa.int32()),
-            "tweet_id": pa.array([ids[i] for i in keep], pa.int64()),
-            "similarity": pa.array([round(result.similarity[i], 2) for i in keep], pa.float64()),
-        }
-    )
+    with limited_memory(con, "256MB"):
+        members = _cluster(con, snapshot_id, value, progress, cancel)
     cancel.check()
     progress.update("Saving clusters", 0.97)
     _store(con, snapshot_id, members, _fingerprint(value))
     progress.update("Done", 1.0)
-    return len(result.representative)
+    return len(pa.compute.unique(members.column("cluster_id")))
+
+
+def _cluster(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: int,
+    value: float,
+    progress: Progress,
+    cancel: CancelToken,
+) -> pa.Table:
+    """The snapshot's cluster members: (cluster_id, tweet_id, similarity)."""
+    # Texts stream in batches and are normalised as they come: the raw texts of millions of
+    # tweets are never all in memory at once; DuckDB's own cache is squeezed meanwhile.
+    reader = con.sql(
+        """SELECT tweet_id, text FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'
+           ORDER BY created_at, tweet_id""",
+        params={"snapshot": snapshot_id},
+    ).to_arrow_reader(100_000)
+    id_parts, text_parts = [], []
+    for batch in reader:
+        cancel.check()
+        id_parts.append(batch.column(0).to_numpy())
+        text_parts.append(normalize_all(batch.column(1)))
+    ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
+    normalized = pa.chunked_array(text_parts, pa.large_string())
+    del id_parts, text_parts
+    result = clustering.cluster_normalized(
+        normalized,
+        value,
+        check=cancel.check,
+        on_step=lambda stage, f: progress.update(stage, 0.05 + 0.9 * f),
+    )
+    del normalized
+    keep = np.flatnonzero(result.cluster >= 0)
+    members = pa.table(
+        {
+            "cluster_id": pa.array(result.cluster[keep] + 1, pa.int32()),
+            "tweet_id": pa.array(ids[keep], pa.int64()),
+            "similarity": pa.array(np.round(result.similarity[keep], 2), pa.float64()),
+        }
+    )
+    return members
 
 
 def _store(

@@ -43,18 +43,25 @@ CANNOT_MEASURE = (
 )
 
 
-def _partner_key(id_expr: str, handle_expr: str) -> str:
-    """An account's key: its id when known, else its lowercased handle (ids of -1 are unknown)."""
-    return f"CASE WHEN {id_expr} > 0 THEN {id_expr}::VARCHAR ELSE lower({handle_expr}) END"
+# Who a reply went to: the id when the archive gives one, else the handle's id from the people
+# directory, else the handle itself (some archives write in_reply_to_user_id "-1").
+_REPLY_PARTNER = """coalesce(CASE WHEN t.reply_to_user_id > 0 THEN t.reply_to_user_id::VARCHAR END,
+                          h.account_id::VARCHAR, lower(t.reply_to_screen_name))"""
+_HANDLES = """handles AS (
+    SELECT lower(screen_name) AS handle, min(account_id) AS account_id FROM people
+    WHERE snapshot_id = $snapshot AND screen_name IS NOT NULL GROUP BY ALL
+)"""
 
 
 _SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
 
 _SUMMARY = f"""
 WITH t AS ({SCOPED_TWEETS}),
+{_HANDLES},
 replies AS (
-    SELECT {_partner_key("reply_to_user_id", "reply_to_screen_name")} AS partner, count(*) AS n
-    FROM t WHERE kind = 'reply_to_others' GROUP BY ALL
+    SELECT {_REPLY_PARTNER} AS partner, count(*) AS n
+    FROM t LEFT JOIN handles h ON h.handle = lower(t.reply_to_screen_name)
+    WHERE t.kind = 'reply_to_others' GROUP BY ALL
 )
 SELECT
     count(*) AS tweets,
@@ -160,15 +167,14 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
 _MONTHLY = f"""
 WITH t AS ({SCOPED_TWEETS}),
 engaged AS (
+    -- Accounts engaged with in a month, keyed by lowercased handle (what every kind names).
     SELECT month, count(DISTINCT partner) AS n FROM (
         SELECT strftime(created_at, '%Y-%m') AS month,
                unnest(CASE kind
-                   WHEN 'reply_to_others' THEN [{
-    _partner_key("reply_to_user_id", "reply_to_screen_name")
-}]
+                   WHEN 'reply_to_others' THEN [lower(reply_to_screen_name)]
                    WHEN 'retweet' THEN [lower(retweeted_screen_name)]
                    WHEN 'quote' THEN [lower(quoted_screen_name)]
-                   WHEN 'mention' THEN list_transform(mention_handles, lambda h: lower(h))
+                   WHEN 'mention' THEN list_transform(mention_handles, lambda x: lower(x))
                    ELSE [] END) AS partner
         FROM t
     ) WHERE partner IS NOT NULL GROUP BY month

@@ -1,29 +1,44 @@
 """Normalising tweet text before comparing it, so re-sent messages look alike.
 
-Lowercase, Unicode NFKC, links and @mentions dropped (a new link or a different person does not
+Unicode NFKC, lowercase, links and @mentions dropped (a new link or a different person does not
 make a new message), hashtag words kept without '#', emoji and punctuation dropped, whitespace
-collapsed. The text reaching here is already HTML-unescaped (once, at import).
+collapsed. The text reaching here is already HTML-unescaped (once, at import). Runs as Arrow
+compute kernels (RE2 with Unicode classes), so two million tweets normalise in seconds.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Sequence
 
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_MENTION = re.compile(r"(?<!\w)@\w+")
-_NOT_WORD = re.compile(r"[^\w\s]+|_+")  # \w is Unicode-aware: letters and digits of any script
-_SPACE = re.compile(r"\s+")
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Links, @mentions, then anything that is neither a letter, mark, digit nor space (punctuation,
+# emoji, the '#' of hashtags), then underscores: leftmost alternative first.
+_DROP = r"(?:https?://|www\.)\S+|@[\p{L}\p{M}\p{N}_]+|[^\p{L}\p{M}\p{N}\s]+|_+"
+
+
+_CHUNK = 100_000  # texts per batch: each step copies its input, so batches bound the peak
+
+
+def normalize_all(texts: Sequence[str] | pa.Array) -> pa.Array:
+    arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.large_string())
+    parts = [_normalize_chunk(arr.slice(i, _CHUNK)) for i in range(0, len(arr), _CHUNK)]
+    return pa.concat_arrays(parts) if parts else pa.array([], pa.large_string())
+
+
+def _normalize_chunk(arr: pa.Array) -> pa.Array:
+    out = pc.utf8_lower(pc.utf8_normalize(arr, "NFKC"))
+    out = pc.replace_substring_regex(out, _DROP, " ")
+    out = pc.utf8_trim_whitespace(pc.replace_substring_regex(out, r"\s+", " "))
+    return out.cast(pa.large_string())
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = text.replace("#", " ")
-    text = _NOT_WORD.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    return normalize_all([text])[0].as_py()
 
 
-def word_count(normalized: str) -> int:
-    return normalized.count(" ") + 1 if normalized else 0
+def word_counts(normalized: pa.Array) -> pa.Array:
+    """Words in each normalised text (0 for an empty one)."""
+    spaces = pc.add(pc.count_substring(normalized, " "), 1)
+    return pc.if_else(pc.equal(pc.utf8_length(normalized), 0), 0, spaces)

@@ -88,7 +88,7 @@ def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
     col_type = f"STRUCT({_ident(wrapper)} {record_type})" if wrapper else record_type
     reader = (
         f"read_json([{files}], format='array', records=false, filename=true, "
-        f"columns={{'r': '{_escape(col_type)}'}}, maximum_object_size=268435456)"
+        f"columns={{'r': '{_escape(col_type)}'}}, maximum_object_size=33554432)"
     )
     if wrapper:
         return f"(SELECT j.r.{_ident(wrapper)} AS r, filename FROM {reader} AS j)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -16,9 +18,12 @@ from archivelens.store.migrations import migrate
 ENV_VAR = "ARCHIVELENS_DB"
 
 # The app never reaches the network: no extension is ever downloaded or loaded on demand.
+# DuckDB's buffers are capped (it spills to a temp folder beyond), so a desktop app importing a
+# decade of tweets leaves memory for everything else.
 _CONFIG = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
+    "memory_limit": "1GB",
 }
 
 
@@ -109,3 +114,14 @@ def register_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -
     """
     con.complete()
     con.register(name, table)
+
+
+@contextmanager
+def limited_memory(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Squeeze DuckDB's buffers to *limit* while Python does memory-hungry work."""
+    (previous,) = con.execute("SELECT current_setting('memory_limit')").fetchone()  # type: ignore[misc]
+    con.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{previous}'")
