@@ -93,6 +93,7 @@ def _cluster(
     """The snapshot's cluster members: (cluster_id, tweet_id, similarity)."""
     # Texts stream in batches and are normalised as they come: the raw texts of millions of
     # tweets are never all in memory at once; DuckDB's own cache is squeezed meanwhile.
+    con.complete()  # DuckDB refuses a new relation while an execute() result is open
     reader = con.sql(
         """SELECT tweet_id, text FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'
            ORDER BY created_at, tweet_id""",

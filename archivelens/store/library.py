@@ -102,7 +102,11 @@ def _first_line(err: BaseException) -> str:
 def query_arrow(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object] | list | None = None
 ) -> pa.Table:
-    """Run *sql* and return its rows as one Arrow table (no copy through Python objects)."""
+    """Run *sql* and return its rows as one Arrow table (no copy through Python objects).
+
+    Like :func:`register_arrow`, first finishes any result ``execute`` left open.
+    """
+    con.complete()
     return con.sql(sql, params=params).to_arrow_table()
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from tests.archivegen.content import (
     CLIENTS,
     OTHER_DOMAINS,
+    OWN_DOMAIN,
     SCHEDULERS,
     THANKS,
     Person,
@@ -41,6 +42,7 @@ class Spec:
     blast_clusters: int = 4  # ground-truth duplicate sales blasts
     blast_size: int = 5
     thanks_replies: int = 4  # identical thank-you replies to different people
+    own_links: int = 0  # plain originals linking to the owner's own domain (promotional too)
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
     generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
@@ -181,6 +183,7 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     for kind, slot in zip(kinds, slots[blast_n + spec.thanks_replies :], strict=True):
         when = times[slot]
         out.append(_make(rng, kind, when, slot, owner, people))
+    _add_own_links(rng, spec, out)
     out.sort(key=lambda t: t.tweet_id)
     for tweet in out:
         tweet.tco = [tco(rng) for _ in tweet.urls]
@@ -319,3 +322,11 @@ def _add_notes(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
     for tweet in rng.sample(candidates, min(spec.notes, len(candidates))):
         tweet.text = tweet.text + ". " + " ".join(neutral_text(rng, 20) for _ in range(4))
         tweet.long_note = True
+
+
+def _add_own_links(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Originals that only link to the owner's shop: promotional by the own-domain rule."""
+    candidates = [t for t in tweets if t.kind == "original" and not t.urls and t.cluster is None]
+    for n, tweet in enumerate(rng.sample(candidates, min(spec.own_links, len(candidates)))):
+        tweet.urls = [f"https://{OWN_DOMAIN}/journal/{n}"]
+        tweet.promotional = True
