@@ -197,7 +197,7 @@ def _candidates(
         sizes = np.diff(bounds)
         starts = bounds[:-1]
         small = np.minimum(sizes, MATRIX_FROM + 1)
-        for size in np.flatnonzero(np.bincount(small))[1:]:
+        for size in np.flatnonzero(np.bincount(small)):
             if size < 2 or size > MATRIX_FROM:
                 continue
             # every group of this size at once: rows of members, then their pairs
