@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an archive (.zip or extracted folder)")
     imp.add_argument("path", help="the archive .zip or its extracted folder")
     imp.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    imp.add_argument("--no-analysis", action="store_true",
+                     help="only import; duplicate detection then runs when first needed")
     rep = sub.add_parser("report", help="print the headline metrics and content-mix bands")
     _scope_options(rep)
     rep.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -155,7 +157,8 @@ def _import(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
-        result = pipeline.import_archive(args.path, args.db, bar, cancel)
+        result = pipeline.import_archive(args.path, args.db, bar, cancel,
+                                         analysis=not args.no_analysis)
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.finish()

@@ -48,10 +48,11 @@ def import_archive(
     db: PathLike | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    analysis: bool = True,
 ) -> ImportResult:
-    """Import the archive at *path* (zip or folder), then prepare its analysis."""
+    """Import the archive at *path* (zip or folder), then (by default) prepare its analysis."""
     with open_library(db) as con:
-        return import_into(con, Path(path), progress, cancel)
+        return import_into(con, Path(path), progress, cancel, analysis)
 
 
 def import_into(
@@ -59,9 +60,13 @@ def import_into(
     path: Path,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    analysis: bool = True,
 ) -> ImportResult:
     progress = progress or NullProgress()
-    result = ingest.import_archive(con, path, _Scaled(progress, 0.0, 0.8), cancel)
+    result = ingest.import_archive(con, path, _Scaled(progress, 0.0, 0.8 if analysis else 1.0),
+                                   cancel)
+    if not analysis:
+        return result
     # A cancel here keeps the import (it is saved); the analysis runs again when first needed.
     with suppress(Cancelled):
         analyze(con, result.snapshot_id, result.account_id, _Scaled(progress, 0.8, 0.2), cancel)

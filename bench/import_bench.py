@@ -182,7 +182,8 @@ def floor_run(label: str, path: Path) -> Run:
 def report(runs: list[Run]) -> None:
     print(f"\n{'run':<46} {'seconds':>8} {'peak RSS':>10}  note")
     for r in runs:
-        print(f"{r.label:<46} {r.seconds:>8.2f} {r.peak_mb:>8.0f} MB  {r.note}")
+        first_line = r.note.splitlines()[0] if r.note else ""
+        print(f"{r.label:<46} {r.seconds:>8.2f} {r.peak_mb:>8.0f} MB  {first_line}")
 
 
 def main() -> None:
