@@ -74,8 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an archive (.zip or extracted folder)")
     imp.add_argument("path", help="the archive .zip or its extracted folder")
     imp.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
-    imp.add_argument("--no-analysis", action="store_true",
-                     help="only import; duplicate detection then runs when first needed")
+    imp.add_argument(
+        "--no-analysis",
+        action="store_true",
+        help="only import; duplicate detection then runs when first needed",
+    )
     rep = sub.add_parser("report", help="print the headline metrics and content-mix bands")
     _scope_options(rep)
     rep.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -144,11 +147,9 @@ def _error(message: str) -> None:
 
 def _open_app(args: argparse.Namespace) -> int:
     try:
-        from archivelens.gui.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        raise UserError(
-            "the desktop app is not part of this build yet; use 'archivelens import PATH'."
-        ) from None
+        from archivelens.gui.app import run
+    except ImportError as err:
+        raise UserError(f"the desktop app cannot start: {err}.") from None
     return int(run(demo=args.demo))
 
 
@@ -157,8 +158,9 @@ def _import(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
-        result = pipeline.import_archive(args.path, args.db, bar, cancel,
-                                         analysis=not args.no_analysis)
+        result = pipeline.import_archive(
+            args.path, args.db, bar, cancel, analysis=not args.no_analysis
+        )
     finally:
         signal.signal(signal.SIGINT, previous)
         bar.finish()

@@ -63,8 +63,9 @@ def import_into(
     analysis: bool = True,
 ) -> ImportResult:
     progress = progress or NullProgress()
-    result = ingest.import_archive(con, path, _Scaled(progress, 0.0, 0.8 if analysis else 1.0),
-                                   cancel)
+    result = ingest.import_archive(
+        con, path, _Scaled(progress, 0.0, 0.8 if analysis else 1.0), cancel
+    )
     if not analysis:
         return result
     # A cancel here keeps the import (it is saved); the analysis runs again when first needed.

@@ -31,15 +31,19 @@ def library(tweets: int, followers: int) -> Path:
         print(f"importing {archive.name} with its analysis …", flush=True)
         tmp = db.with_suffix(".partial")
         tmp.unlink(missing_ok=True)
-        subprocess.run([sys.executable, "-m", "archivelens", "import", str(archive), "--db",
-                        str(tmp)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "archivelens", "import", str(archive), "--db", str(tmp)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         tmp.rename(db)
     return db
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tweets", type=int, default=2_000_000)
     parser.add_argument("--followers", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -51,22 +55,29 @@ def main() -> None:
     cli = [sys.executable, "-m", "archivelens"]
     runs = [
         import_bench.timed("report", [*cli, "report", "--db", str(db)], note="text"),
-        import_bench.timed("report --json", [*cli, "report", "--db", str(db), "--json"],
-                           note="json"),
-        import_bench.timed("report --from 2019-01-01 --to 2020-12-31",
-                           [*cli, "report", "--db", str(db), "--from", "2019-01-01",
-                            "--to", "2020-12-31"], note="date range"),
-        import_bench.timed("export (full CSV set)", [*cli, "export", "--db", str(db), "--out",
-                                                     str(out)],
-                           setup=lambda: shutil.rmtree(out, ignore_errors=True)),
+        import_bench.timed(
+            "report --json", [*cli, "report", "--db", str(db), "--json"], note="json"
+        ),
+        import_bench.timed(
+            "report --from 2019-01-01 --to 2020-12-31",
+            [*cli, "report", "--db", str(db), "--from", "2019-01-01", "--to", "2020-12-31"],
+            note="date range",
+        ),
+        import_bench.timed(
+            "export (full CSV set)",
+            [*cli, "export", "--db", str(db), "--out", str(out)],
+            setup=lambda: shutil.rmtree(out, ignore_errors=True),
+        ),
     ]
     import_bench.report(runs)
     size = sum(p.stat().st_size for p in out.iterdir()) / 2**20
     print(f"\nexport wrote {size:,.0f} MB:")
     print(runs[-1].note)
-    print(f"\ntargets: report ≤ 2 s (got {runs[0].seconds:.2f} s), export ≤ 20 s "
-          f"(got {runs[-1].seconds:.2f} s), peak RSS ≤ 1536 MB "
-          f"(got {max(r.peak_mb for r in runs):.0f} MB)")
+    print(
+        f"\ntargets: report ≤ 2 s (got {runs[0].seconds:.2f} s), export ≤ 20 s "
+        f"(got {runs[-1].seconds:.2f} s), peak RSS ≤ 1536 MB "
+        f"(got {max(r.peak_mb for r in runs):.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

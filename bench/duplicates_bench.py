@@ -35,18 +35,30 @@ from archivelens.analysis import clustering  # noqa: E402
 from archivelens.analysis.textnorm import normalize_all  # noqa: E402
 from tests.archivegen import Spec, build_story  # noqa: E402
 
-SCORERS = {"ratio": fuzz.ratio, "token_sort_ratio": fuzz.token_sort_ratio,
-           "token_set_ratio": fuzz.token_set_ratio, "WRatio": fuzz.WRatio,
-           "partial_ratio": fuzz.partial_ratio}
+SCORERS = {
+    "ratio": fuzz.ratio,
+    "token_sort_ratio": fuzz.token_sort_ratio,
+    "token_set_ratio": fuzz.token_set_ratio,
+    "WRatio": fuzz.WRatio,
+    "partial_ratio": fuzz.partial_ratio,
+}
 
 
 def labelled(tweets: int, seed: int) -> tuple[list[str], list[int]]:
-    spec = Spec(seed=seed, tweets=tweets, people=max(200, tweets // 20),
-                blast_clusters=min(96, tweets // 60), blast_size=8,
-                thanks_replies=min(40, tweets // 100), edited=0, notes=0)
+    spec = Spec(
+        seed=seed,
+        tweets=tweets,
+        people=max(200, tweets // 20),
+        blast_clusters=min(96, tweets // 60),
+        blast_size=8,
+        thanks_replies=min(40, tweets // 100),
+        edited=0,
+        notes=0,
+    )
     story = build_story(spec)
-    rows = sorted((t for t in story.tweets if t.kind != "retweet"),
-                  key=lambda t: (t.created_at, t.tweet_id))
+    rows = sorted(
+        (t for t in story.tweets if t.kind != "retweet"), key=lambda t: (t.created_at, t.tweet_id)
+    )
     return [t.text for t in rows], [-1 if t.cluster is None else t.cluster for t in rows]
 
 
@@ -60,8 +72,10 @@ def pairs_of(labels) -> set[tuple[int, int]]:
 
 def quality(texts: list[str], truth: list[int]) -> None:
     expected = pairs_of(truth)
-    print(f"\n1. Scorer and threshold on {len(texts):,} labelled tweets "
-          f"({len(expected):,} true pairs)")
+    print(
+        f"\n1. Scorer and threshold on {len(texts):,} labelled tweets "
+        f"({len(expected):,} true pairs)"
+    )
     print(f"   {'scorer':<18}{'threshold':>10}{'precision':>11}{'recall':>9}{'F1':>8}")
     original = clustering.SCORER
     try:
@@ -73,8 +87,11 @@ def quality(texts: list[str], truth: list[int]) -> None:
                 p = hits / len(found) if found else 1.0
                 r = hits / len(expected)
                 f1 = 2 * p * r / (p + r) if p + r else 0.0
-                mark = "  ← default" if (scorer is original and
-                                         threshold == clustering.DEFAULT_THRESHOLD) else ""
+                mark = (
+                    "  ← default"
+                    if (scorer is original and threshold == clustering.DEFAULT_THRESHOLD)
+                    else ""
+                )
                 print(f"   {name:<18}{threshold:>10}{p:>11.4f}{r:>9.4f}{f1:>8.4f}{mark}")
     finally:
         clustering.SCORER = original
@@ -84,10 +101,15 @@ def blocking_recall(texts: list[str]) -> None:
     norms = normalize_all(texts).to_pylist()
     long = sorted({n for n in norms if len(n.split()) >= clustering.MIN_WORDS})
     start = time.perf_counter()
-    matrix = process.cdist(long, long, scorer=clustering.SCORER,
-                           score_cutoff=clustering.DEFAULT_THRESHOLD, dtype=np.uint8, workers=-1)
-    exhaustive = {(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(matrix, k=1)),
-                                                    strict=True)}
+    matrix = process.cdist(
+        long,
+        long,
+        scorer=clustering.SCORER,
+        score_cutoff=clustering.DEFAULT_THRESHOLD,
+        dtype=np.uint8,
+        workers=-1,
+    )
+    exhaustive = {(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(matrix, k=1)), strict=True)}
     spent = time.perf_counter() - start
     del matrix
     start = time.perf_counter()
@@ -99,46 +121,67 @@ def blocking_recall(texts: list[str]) -> None:
     kept = len(exhaustive & candidates) / len(exhaustive) if exhaustive else 1.0
     total = len(long) * (len(long) - 1) // 2
     print(f"\n2. Blocking recall on {len(texts):,} tweets ({len(long):,} distinct long texts)")
-    print(f"   exhaustive scoring: {total:,} pairs in {spent:.1f} s, "
-          f"{len(exhaustive):,} at or above {clustering.DEFAULT_THRESHOLD:g}")
-    print(f"   MinHash blocking:   {len(candidates):,} candidates in {blocked:.2f} s "
-          f"({len(candidates) / total:.4%} of all pairs), keeps {kept:.4f} of them"
-          "  (target ≥ 0.99)")
+    print(
+        f"   exhaustive scoring: {total:,} pairs in {spent:.1f} s, "
+        f"{len(exhaustive):,} at or above {clustering.DEFAULT_THRESHOLD:g}"
+    )
+    print(
+        f"   MinHash blocking:   {len(candidates):,} candidates in {blocked:.2f} s "
+        f"({len(candidates) / total:.4%} of all pairs), keeps {kept:.4f} of them"
+        "  (target ≥ 0.99)"
+    )
 
 
 CHILD = """
 import sys, time
+import pyarrow as pa
 sys.path.insert(0, {root!r})
-from bench.duplicates_bench import labelled
 from archivelens.analysis import clustering
-texts, _ = labelled({n}, 21)
-texts = texts[:{n}] if len(texts) > {n} else texts
+texts = pa.ipc.open_file(pa.memory_map({path!r})).read_all().column("text").combine_chunks()
 start = time.perf_counter()
 result = clustering.cluster_texts(texts)
 print("SECONDS", time.perf_counter() - start, len(texts), len(result.representative))
 """
 
 
+def texts_file(n: int) -> Path:
+    """The own tweets of a generated n-tweet archive as an Arrow file (made once, cached)."""
+    path = ROOT / "bench" / "out" / f"texts-{n}.arrow"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        texts, _ = labelled(n, 21)
+        table = pa.table({"text": pa.array(texts, pa.large_string())})
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    return path
+
+
 def scaling(sizes: list[int]) -> None:
-    print("\n3. Scaling (fresh process per size; tweets generated, retweets excluded)")
-    print(f"   {'tweets':>10} {'own tweets':>11} {'seconds':>9} {'µs/tweet':>9} "
-          f"{'peak RSS':>9} {'clusters':>9}")
+    print("\n3. Scaling (fresh process per size, reading the texts from a file; retweets excluded)")
+    print(
+        f"   {'tweets':>10} {'own tweets':>11} {'seconds':>9} {'µs/tweet':>9} "
+        f"{'peak RSS':>9} {'clusters':>9}"
+    )
     for n in sizes:
-        proc = subprocess.run(["/usr/bin/time", "-v", sys.executable, "-c",
-                               CHILD.format(root=str(ROOT), n=n)],
-                              capture_output=True, text=True)
+        child = CHILD.format(root=str(ROOT), path=str(texts_file(n)))
+        proc = subprocess.run(
+            ["/usr/bin/time", "-v", sys.executable, "-c", child], capture_output=True, text=True
+        )
         if proc.returncode:
             sys.exit(proc.stderr[-3000:])
         line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("SECONDS"))
         _, secs, count, clusters = line.split()
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)[1])
-        print(f"   {n:>10,} {int(count):>11,} {float(secs):>9.1f} "
-              f"{float(secs) / int(count) * 1e6:>9.1f} {rss / 1024:>7.0f} MB {int(clusters):>9,}")
+        print(
+            f"   {n:>10,} {int(count):>11,} {float(secs):>9.1f} "
+            f"{float(secs) / int(count) * 1e6:>9.1f} {rss / 1024:>7.0f} MB {int(clusters):>9,}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[20_000, 200_000, 2_000_000])
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()

@@ -17,7 +17,7 @@ import pyarrow as pa
 from archivelens.analysis.promotion import ensure_classified
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
-from archivelens.store.library import query_arrow
+from archivelens.store.library import bind, query_arrow
 
 STATUSES = ("to_review", "follow_back", "followed_back", "not_for_me")
 STATUS_LABELS = {
@@ -215,18 +215,20 @@ def conversation_partners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pa.Ta
     return query_arrow(con, PARTNERS_SQL, scope.params())
 
 
+_INTERACTIONS_WITH = """
+SELECT created_at, kind, text FROM tweets
+WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+  AND (reply_to_user_id = $who OR retweeted_user_id = $who OR list_contains(mention_ids, $who)
+       OR lower(quoted_screen_name) IN (SELECT lower(screen_name) FROM people
+                                        WHERE snapshot_id = $snapshot AND account_id = $who))
+ORDER BY created_at DESC LIMIT $limit
+"""
+
+
 def interactions_with(
     con: duckdb.DuckDBPyConnection, scope: Scope, account_id: int, limit: int = 50
 ) -> list[tuple[datetime, str, str]]:
     """The owner's tweets that engaged with *account_id*: (time, kind, text), newest first."""
-    rows = con.execute(
-        """SELECT created_at, kind, text FROM tweets
-           WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
-             AND (reply_to_user_id = $who OR retweeted_user_id = $who
-                  OR list_contains(mention_ids, $who)
-                  OR lower(quoted_screen_name) IN (SELECT lower(screen_name) FROM people
-                        WHERE snapshot_id = $snapshot AND account_id = $who))
-           ORDER BY created_at DESC LIMIT $limit""",
-        {**scope.params(), "who": account_id, "limit": limit},
-    ).fetchall()
+    params = bind(_INTERACTIONS_WITH, {**scope.params(), "who": account_id, "limit": limit})
+    rows = con.execute(_INTERACTIONS_WITH, params).fetchall()
     return [(r[0], r[1], r[2]) for r in rows]

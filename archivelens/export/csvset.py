@@ -26,7 +26,7 @@ from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.progress import CancelToken, NullProgress, Progress
-from archivelens.store.library import register_arrow
+from archivelens.store.library import bind, register_arrow
 
 BOM = b"\xef\xbb\xbf"
 FILES = (
@@ -117,7 +117,7 @@ def write_csv(
 ) -> int:
     """Write the rows of *select_sql* to *target* with the contract's formats; return rows."""
     con.execute(_GUARD_MACRO)
-    params = {k: v for k, v in params.items() if f"${k}" in select_sql}  # DuckDB wants exact
+    params = bind(select_sql, params)
     tmp_dir = Path(tempfile.mkdtemp(prefix=".archivelens-export-", dir=target.parent))
     tmp = tmp_dir / "data.csv"
     try:

@@ -129,3 +129,9 @@ def limited_memory(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
         yield
     finally:
         con.execute(f"SET memory_limit = '{previous}'")
+
+
+def bind(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The named parameters *sql* uses: DuckDB refuses any extra one, and scoped queries share
+    one parameter set of which each uses a part."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}

@@ -1,0 +1,103 @@
+"""Browsing the snapshot's tweets: filters, search and sort, a page at a time.
+
+The app's Tweets view and "export what this view shows" both use these queries, so the rows a
+person sees are the rows that export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
+from archivelens.analysis.scope import Scope
+from archivelens.store.library import query_arrow
+
+SORT_KEYS = {
+    "created_at": "t.created_at",
+    "kind": "t.kind",
+    "text": "t.text",
+    "promotional": "t.promotional",
+    "cluster_id": "d.cluster_id",
+    "favorite_count": "t.favorite_count",
+    "retweet_count": "t.retweet_count",
+}
+
+
+@dataclass(frozen=True)
+class TweetFilter:
+    search: str = ""
+    kind: str | None = None
+    promotional: bool | None = None
+    in_cluster: bool = False
+    cluster_id: int | None = None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        clauses, params = ["true"], {}
+        if self.search.strip():
+            clauses.append("contains(lower(t.text), $q)")
+            params["q"] = self.search.strip().lower()
+        if self.kind:
+            clauses.append("t.kind = $kind")
+            params["kind"] = self.kind
+        if self.promotional is not None:
+            clauses.append("t.promotional = $promo")
+            params["promo"] = self.promotional
+        if self.in_cluster:
+            clauses.append("d.cluster_id IS NOT NULL")
+        if self.cluster_id is not None:
+            clauses.append("d.cluster_id = $cluster")
+            params["cluster"] = self.cluster_id
+        return " AND ".join(clauses), params
+
+
+def _base(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
+    where, params = filt.where()
+    return (
+        f"""
+        WITH t AS ({SCOPED_TWEETS})
+        SELECT t.tweet_id, t.created_at, t.kind, t.text, t.promotional,
+               array_to_string(t.matched_terms, ', ') AS matched_terms, d.cluster_id,
+               t.favorite_count, t.retweet_count, t.override
+        FROM t LEFT JOIN dup_members d
+          ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
+        WHERE {where}""",
+        params,
+    )
+
+
+def tweets_page(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filt: TweetFilter,
+    offset: int,
+    limit: int,
+    sort: str | None = None,
+    descending: bool = False,
+) -> pa.Table:
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    sql, params = _base(filt)
+    order = SORT_KEYS.get(sort or "created_at", "t.created_at")
+    direction = "DESC" if descending else "ASC"
+    return query_arrow(
+        con,
+        f"{sql} ORDER BY {order} {direction} NULLS LAST, t.tweet_id {direction} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        {**scope.params(), **params},
+    )
+
+
+def tweets_count(con: duckdb.DuckDBPyConnection, scope: Scope, filt: TweetFilter) -> int:
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    sql, params = _base(filt)
+    row = con.execute(f"SELECT count(*) FROM ({sql})", {**scope.params(), **params}).fetchone()
+    return int(row[0]) if row else 0
+
+
+def tweets_sql(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
+    """The view's rows as SQL (for "export what this view shows")."""
+    sql, params = _base(filt)
+    return f"{sql} ORDER BY t.created_at, t.tweet_id", params

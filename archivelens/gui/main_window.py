@@ -1,0 +1,378 @@
+"""The main window: welcome and drop zone, the views, import and export in the background."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from archivelens import __version__, pipeline
+from archivelens.gui import workers
+from archivelens.gui.context import LibraryContext
+from archivelens.gui.settings import Settings
+from archivelens.gui.views.changes import ChangesView
+from archivelens.gui.views.checklist import ChecklistView
+from archivelens.gui.views.duplicates import DuplicatesView
+from archivelens.gui.views.overview import OverviewView
+from archivelens.gui.views.tweets import TweetsView
+from archivelens.gui.widgets import CARD_STYLE, show_error
+
+VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, library: Path, settings: Settings | None = None, pool: QThreadPool | None = None
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.pool = pool or QThreadPool.globalInstance()
+        self.ctx = LibraryContext(library, self)
+        self.settings.add_recent_library(str(library))
+        self.worker: workers.Worker | None = None
+        self.setWindowTitle("archivelens")
+        self.setAcceptDrops(True)
+        self.setStyleSheet(CARD_STYLE)
+        self.stack = QStackedWidget()
+        self.welcome = self._welcome_page()
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self._main_page())
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self._import_panel())
+        self.setCentralWidget(central)
+        self._menus()
+        self.resize(1200, 780)
+        if geometry := self.settings.geometry():
+            self.restoreGeometry(geometry)
+        if state := self.settings.splitter("main"):
+            self.splitter.restoreState(state)
+        self.ctx.changed.connect(self.refresh)
+        self.refresh()
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addStretch(1)
+        title = QLabel("<h1>Drop your Twitter archive here</h1>")
+        text = QLabel(
+            "<p>Drop the <b>.zip</b> Twitter/X sent you (or its extracted folder) anywhere on "
+            "this window, or use <b>File ▸ Open Archive…</b> (Ctrl+O).</p>"
+            "<p>How do I get my archive? On Twitter/X: Settings ▸ Your account ▸ Download an "
+            "archive of your data. It arrives by email as a zip.</p>"
+            "<p>Everything stays on this computer: archivelens never goes online.</p>"
+        )
+        for w in (title, text):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            w.setWordWrap(True)
+            box.addWidget(w)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        open_button = QPushButton("Open Archive…")
+        open_button.clicked.connect(self.open_archive)
+        sample = QPushButton("Try the sample archive")
+        sample.clicked.connect(self.import_sample)
+        buttons.addWidget(open_button)
+        buttons.addWidget(sample)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        box.addStretch(2)
+        return page
+
+    def _main_page(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addLayout(self._scope_bar())
+        self.splitter = QSplitter()
+        self.sidebar = QListWidget()
+        self.sidebar.addItems(VIEWS)
+        self.sidebar.setMaximumWidth(200)
+        self.views_stack = QStackedWidget()
+        self.views = {
+            "Overview": OverviewView(self.ctx),
+            "Follow-back": ChecklistView(self.ctx),
+            "Duplicates": DuplicatesView(self.ctx),
+            "Tweets": TweetsView(self.ctx),
+            "Changes": ChangesView(self.ctx),
+        }
+        for view in self.views.values():
+            self.views_stack.addWidget(view)
+        self.sidebar.currentRowChanged.connect(self._show_view)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.views_stack)
+        self.splitter.setStretchFactor(1, 1)
+        box.addWidget(self.splitter, 1)
+        self.sidebar.setCurrentRow(0)
+        return page
+
+    def _scope_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.all_time = QCheckBox("All time")
+        self.all_time.setChecked(True)
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self._dates_changed)
+        self.all_time.toggled.connect(self._dates_changed)
+        self.snapshot = QComboBox()
+        self.snapshot.activated.connect(self._snapshot_chosen)
+        bar.addWidget(self.all_time)
+        bar.addWidget(QLabel("from"))
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel("to"))
+        bar.addWidget(self.date_to)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Archive:"))
+        bar.addWidget(self.snapshot)
+        return bar
+
+    def _import_panel(self) -> QWidget:
+        self.panel = QWidget()
+        row = QHBoxLayout(self.panel)
+        self.stage = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_work)
+        row.addWidget(self.stage)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        self.panel.hide()
+        return self.panel
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&Open Archive…", QKeySequence.StandardKey.Open, self.open_archive)
+        self.export_action = self._action(
+            file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        view_menu = self.menuBar().addMenu("&View")
+        for i, name in enumerate(VIEWS):
+            self._action(
+                view_menu,
+                name,
+                f"Ctrl+{i + 1}",
+                lambda _c=False, r=i: self.sidebar.setCurrentRow(r),
+            )
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&About archivelens", None, self.about)
+
+    def _action(self, menu, text, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        has_data = self.ctx.scope is not None
+        self.stack.setCurrentIndex(1 if has_data else 0)
+        self.export_action.setEnabled(has_data)
+        if not has_data:
+            self.statusBar().showMessage(f"Library: {self.ctx.path}")
+            return
+        scope = self.ctx.scope
+        handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
+        self.setWindowTitle(f"archivelens — {handle} · archive of {scope.generated_at:%d %b %Y}")
+        self.snapshot.clear()
+        for sid, name, day in self.ctx.snapshots():
+            self.snapshot.addItem(f"@{name} · {day}", (name, day))
+            if sid == scope.snapshot_id:
+                self.snapshot.setCurrentIndex(self.snapshot.count() - 1)
+        self._show_view(self.sidebar.currentRow())
+        self.statusBar().showMessage(f"{scope.label} · library: {self.ctx.path}")
+
+    def _show_view(self, row: int) -> None:
+        if row < 0 or self.ctx.scope is None:
+            return
+        self.views_stack.setCurrentIndex(row)
+        view = self.views[VIEWS[row]]
+        view.refresh()
+
+    def _dates_changed(self) -> None:
+        custom = not self.all_time.isChecked()
+        self.date_from.setEnabled(custom)
+        self.date_to.setEnabled(custom)
+        if custom:
+            self.ctx.set_dates(self.date_from.date().toPython(), self.date_to.date().toPython())
+        else:
+            self.ctx.set_dates(None, None)
+
+    def _snapshot_chosen(self, index: int) -> None:
+        name, day = self.snapshot.itemData(index)
+        self.ctx.reload_scope(name, day)
+
+    def set_date_bounds(self) -> None:
+        first = self.ctx.con.execute(
+            "SELECT min(created_at), max(created_at) FROM tweets WHERE snapshot_id = ?",
+            [self.ctx.scope.snapshot_id],
+        ).fetchone()
+        if first and first[0]:
+            for edit in (self.date_from, self.date_to):
+                edit.blockSignals(True)
+            self.date_from.setDate(QDate(first[0].year, first[0].month, first[0].day))
+            self.date_to.setDate(QDate(first[1].year, first[1].month, first[1].day))
+            for edit in (self.date_from, self.date_to):
+                edit.blockSignals(False)
+
+    # -- import and export -----------------------------------------------------------------------
+
+    def open_archive(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open Twitter archive", str(Path.home()), "Twitter archive (*.zip);;All files (*)"
+        )
+        if path:
+            self.import_archive(Path(path))
+
+    def import_sample(self) -> None:
+        from importlib import resources
+
+        sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
+        self.import_archive(Path(str(sample)))
+
+    def import_archive(self, path: Path) -> workers.Worker | None:
+        if self.worker is not None:
+            show_error(self, "An import or export is still running; wait for it or cancel it.")
+            return None
+        connection = self.ctx.worker_connection()
+
+        def job(progress, cancel):
+            try:
+                return pipeline.import_into(connection, path, progress, cancel)
+            finally:
+                connection.close()
+
+        return self._run(job, f"Importing {path.name}", self._imported)
+
+    def _imported(self, result) -> None:
+        self.ctx.reload_scope()
+        self.set_date_bounds()
+        verb = "was already in the library" if result.already_imported else "is imported"
+        self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
+        if result.warnings:
+            QMessageBox.information(
+                self,
+                "archivelens",
+                "The archive was imported, with notes:"
+                "\n\n" + "\n".join(f"• {w}" for w in result.warnings),
+            )
+
+    def export_csv(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            "Export the CSV set to folder",
+            self.settings.last_export_folder() or str(Path.home()),
+        )
+        if folder:
+            self.export_to(Path(folder))
+
+    def export_to(self, folder: Path) -> workers.Worker | None:
+        scope = self.ctx.scope
+        connection = self.ctx.worker_connection()
+        self.settings.set_last_export_folder(str(folder))
+
+        def job(progress, cancel):
+            try:
+                return pipeline.export_csv(connection, scope, folder, True, progress, cancel)
+            finally:
+                connection.close()
+
+        return self._run(
+            job,
+            "Exporting",
+            lambda r: self.statusBar().showMessage(
+                f"Wrote {len(r.files)} CSV files to {r.folder}.", 8000
+            ),
+        )
+
+    def _run(self, job, title: str, done) -> workers.Worker:
+        worker = workers.Worker(job)
+        self.worker = worker
+        self.stage.setText(title)
+        self.bar.setValue(0)
+        self.panel.show()
+        worker.signals.progress.connect(self._progress)
+        worker.signals.finished.connect(lambda r: (self._work_ended(), done(r)))
+        worker.signals.failed.connect(lambda s, d: (self._work_ended(), show_error(self, s, d)))
+        worker.signals.cancelled.connect(
+            lambda: (
+                self._work_ended(),
+                self.statusBar().showMessage("Cancelled; the library is as it was.", 8000),
+            )
+        )
+        return workers.start(worker, self.pool)
+
+    def _progress(self, stage: str, fraction: float) -> None:
+        self.stage.setText(stage)
+        if fraction < 0:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(fraction * 1000))
+
+    def cancel_work(self) -> None:
+        if self.worker is not None:
+            self.stage.setText("Cancelling…")
+            self.worker.cancel()
+
+    def _work_ended(self) -> None:
+        self.worker = None
+        self.panel.hide()
+
+    # -- desktop manners -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.import_archive(Path(urls[0].toLocalFile()))
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About archivelens",
+            f"<h3>archivelens {__version__}</h3><p>An honest picture of how you use "
+            "Twitter/X, from your data archive.</p><p>Works offline: nothing you "
+            "import leaves this computer.</p><p>MIT licence.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.pool.waitForDone(10_000)
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_splitter("main", self.splitter.saveState())
+        self.ctx.close()
+        super().closeEvent(event)

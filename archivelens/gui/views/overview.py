@@ -1,0 +1,153 @@
+"""Overview: the headline metrics as cards, the content-mix bands, and a monthly chart."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from archivelens.analysis import metrics, report
+from archivelens.gui.context import LibraryContext
+from archivelens.gui.widgets import Card
+
+SERIES = (
+    ("Conversation", "replies_to_others", "#2E86AB"),
+    ("Sharing others", "sharing_tweets", "#59A96A"),
+    ("Amplifying", "amplifying", "#F2A541"),
+    ("Promoting", "promotional_tweets", "#D1495B"),
+)
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+class OverviewView(QWidget):
+    def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        grid = QGridLayout()
+        self.cards = {
+            "conversation": Card("Conversation"),
+            "promotion": Card("Promotion"),
+            "amplification": Card("Amplification"),
+            "repetition": Card("Repetition"),
+            "links": Card("Links you share"),
+            "reciprocity": Card("Reciprocity"),
+        }
+        for i, card in enumerate(self.cards.values()):
+            grid.addWidget(card, i // 3, i % 3)
+        layout.addLayout(grid)
+        self.chart = QChart()
+        self.chart.setTitle("Content mix by month")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(280)
+        layout.addWidget(self.chart_view)
+        self.bands = QLabel()
+        self.bands.setWordWrap(True)
+        self.bands.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.bands)
+        self.cannot = QLabel()
+        self.cannot.setWordWrap(True)
+        layout.addWidget(self.cannot)
+        layout.addStretch(1)
+        self.report: report.Report | None = None
+
+    def refresh(self) -> None:
+        scope = self.ctx.scope
+        if scope is None:
+            return
+        rep = report.build(self.ctx.con, scope)
+        self.report = rep
+        v = rep.summary.values
+        self.cards["conversation"].set(
+            pct(v["conversation_share"]),
+            f"of your tweets are replies to others — {v['accounts_replied_to']:,} people, "
+            f"{v['recurring_partners']:,} of them 3+ times",
+        )
+        self.cards["promotion"].set(
+            pct(v["promotion_share"]),
+            f"of your own tweets sell something ({v['promotional_tweets']:,} tweets)",
+        )
+        self.cards["amplification"].set(
+            pct(v["amplification_share"]),
+            f"retweets and quotes of {v['accounts_amplified']:,} accounts",
+        )
+        rep_share = rep.value("repetition_share")
+        self.cards["repetition"].set(
+            pct(rep_share),
+            f"of your tweets re-send a message: {rep.value('duplicate_clusters') or 0:,} clusters",
+        )
+        self.cards["links"].set(
+            pct(v["curation_share"]),
+            f"of your links point to other people's sites; {pct(v['own_domain_share'])} "
+            "to your own",
+        )
+        if rep.summary.has_follow_lists:
+            self.cards["reciprocity"].set(
+                pct(v["follow_back_share"]),
+                f"of your followers you follow back ({v['mutuals']:,} of {v['followers']:,})",
+            )
+        else:
+            self.cards["reciprocity"].set("–", "this archive has no follower lists")
+        self._fill_chart(metrics.monthly(self.ctx.con, scope))
+        rows = "".join(
+            f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
+            f"<td>{'within' if b.within else 'outside' if b.within is False else '–'}</td></tr>"
+            f"<tr><td></td><td colspan=2><small>{b.explanation}</small></td></tr>"
+            for b in rep.bands
+        )
+        self.bands.setText(
+            "<h3>Content mix against the common rules</h3>"
+            "<p>Context, not pass/fail: the rules disagree with each other.</p>"
+            f"<table cellpadding=3>{rows}</table>"
+        )
+        self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
+
+    def _fill_chart(self, months: list[dict]) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        series = QStackedBarSeries()
+        for title, key, color in SERIES:
+            bar = QBarSet(title)
+            bar.setColor(color)
+            for m in months:
+                value = m["retweets"] + m["quotes"] if key == "amplifying" else m[key]
+                bar.append(float(value))
+            series.append(bar)
+        self.chart.addSeries(series)
+        step = max(1, len(months) // 12)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([m["month"] if i % step == 0 else "" for i, m in enumerate(months)] or ["–"])
+        axis_x.setLabelsAngle(-45)
+        self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_x)
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        axis_y.setTitleText("tweets")
+        self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_y)

@@ -1,0 +1,133 @@
+"""Every tweet: search (debounced), filters, sort, and marking promotional / not promotional.
+
+A paged model keeps scrolling smooth over millions of rows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from archivelens.analysis import browse, promotion
+from archivelens.gui.context import LibraryContext
+from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.widgets import SearchBox
+
+KIND_LABELS = {
+    "reply_to_others": "reply",
+    "self_reply": "thread",
+    "retweet": "retweet",
+    "quote": "quote",
+    "mention": "mention",
+    "original": "original",
+}
+COLUMNS = [
+    Column("created_at", "Date", lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""),
+    Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v)),
+    Column("text", "Text", lambda v: (v or "").replace("\n", " ")),
+    Column("promotional", "Promo", lambda v: "promotional" if v else ""),
+    Column("matched_terms", "Why"),
+    Column("cluster_id", "Cluster", lambda v: "" if v is None else str(v), align_right=True),
+    Column("favorite_count", "Likes", align_right=True),
+    Column("retweet_count", "RTs", align_right=True),
+]
+
+
+class TweetsView(QWidget):
+    def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filter = browse.TweetFilter()
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = SearchBox("Search the text of your tweets  (Ctrl+F)")
+        self.search.search.connect(lambda _t: self._apply())
+        self.kind = QComboBox()
+        self.kind.addItem("All kinds", None)
+        for key, label in KIND_LABELS.items():
+            self.kind.addItem(label.capitalize(), key)
+        self.kind.currentIndexChanged.connect(self._apply)
+        self.promo = QComboBox()
+        self.promo.addItem("Promotional or not", None)
+        self.promo.addItem("Promotional", True)
+        self.promo.addItem("Not promotional", False)
+        self.promo.currentIndexChanged.connect(self._apply)
+        self.clustered = QCheckBox("In a duplicate cluster")
+        self.clustered.toggled.connect(self._apply)
+        self.count = QLabel()
+        for w in (self.search, self.kind, self.promo, self.clustered, self.count):
+            bar.addWidget(w, 1 if w is self.search else 0)
+        layout.addLayout(bar)
+        self.model = PagedTableModel(COLUMNS, self._fetch, self._count, page_size=300, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        layout.addWidget(self.table, 1)
+
+    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
+        return browse.tweets_page(
+            self.ctx.con, self.ctx.scope, self.filter, offset, limit, sort, desc
+        )
+
+    def _count(self) -> int:
+        if self.ctx.scope is None:
+            return 0
+        return browse.tweets_count(self.ctx.con, self.ctx.scope, self.filter)
+
+    def _apply(self) -> None:
+        self.filter = browse.TweetFilter(
+            search=self.search.text(),
+            kind=self.kind.currentData(),
+            promotional=self.promo.currentData(),
+            in_cluster=self.clustered.isChecked(),
+        )
+        self.refresh()
+
+    def show_cluster(self, cluster_id: int) -> None:
+        self.filter = browse.TweetFilter(cluster_id=cluster_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self.count.setText(f"{self.model.total():,} tweets")
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid() or self.ctx.scope is None:
+            return
+        tweet_id = self.model.value(index.row(), "tweet_id")
+        text = self.model.value(index.row(), "text")
+        menu = QMenu(self)
+        account = self.ctx.scope.account_id
+        menu.addAction("Mark promotional", lambda: self._override(account, tweet_id, True))
+        menu.addAction("Mark not promotional", lambda: self._override(account, tweet_id, False))
+        menu.addAction("Use the automatic verdict", lambda: self._override(account, tweet_id, None))
+        menu.addSeparator()
+        handle = self.ctx.scope.screen_name or "i/web"
+        url = f"https://twitter.com/{handle}/status/{tweet_id}"
+        menu.addAction("Open on twitter.com ↗", lambda: QDesktopServices.openUrl(QUrl(url)))
+        menu.addAction("Copy text", lambda: QGuiApplication.clipboard().setText(text))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _override(self, account: int, tweet_id: int, value: bool | None) -> None:
+        promotion.set_override(self.ctx.con, account, tweet_id, value)
+        self.ctx.changed.emit()

@@ -1,0 +1,72 @@
+"""Small shared widgets: metric cards, the error dialog, a debounced search box."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class Card(QFrame):
+    """A headline number with a title and one line of explanation."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        self.title = QLabel(title)
+        self.title.setObjectName("cardTitle")
+        self.value = QLabel("–")
+        self.value.setObjectName("cardValue")
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        self.detail.setObjectName("cardDetail")
+        for w in (self.title, self.value, self.detail):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.setMinimumWidth(190)
+
+    def set(self, value: str, detail: str) -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class SearchBox(QLineEdit):
+    """Emits ``search`` 250 ms after the user stops typing."""
+
+    search = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(lambda: self.search.emit(self.text()))
+        self.textChanged.connect(lambda _t: self._timer.start())
+
+
+def show_error(parent: QWidget, sentence: str, details: str = "") -> None:
+    """One clear sentence; the technical details only if the user asks for them."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "archivelens", sentence, QMessageBox.StandardButton.Ok, parent
+    )
+    if details:
+        box.setDetailedText(details)
+    box.exec()
+
+
+CARD_STYLE = """
+QFrame#card { border-radius: 8px; padding: 6px; }
+QLabel#cardTitle { font-weight: 600; }
+QLabel#cardValue { font-size: 24pt; font-weight: 600; }
+QLabel#cardDetail { color: palette(mid); }
+"""

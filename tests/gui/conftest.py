@@ -1,0 +1,43 @@
+"""GUI fixtures: offscreen Qt, an isolated settings file, a pool that must end idle."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings, QThreadPool
+
+from archivelens.gui.main_window import MainWindow
+from archivelens.gui.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def pool():
+    pool = QThreadPool()
+    yield pool
+    assert pool.waitForDone(30_000), "a worker thread was left running"
+    assert pool.activeThreadCount() == 0
+
+
+@pytest.fixture
+def open_window(qtbot, library, settings, pool):
+    windows = []
+
+    def make() -> MainWindow:
+        window = MainWindow(library, settings, pool)
+        qtbot.addWidget(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible() or window.ctx.con is not None:
+            window.close()
