@@ -98,6 +98,7 @@ class ChecklistView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.splitter.addWidget(self.table)
@@ -156,6 +157,7 @@ class ChecklistView(QWidget):
 
     def refresh(self) -> None:
         self.model.reload()
+        self.table.resizeColumnsToContents()
         self._update_progress()
         if self.model.rowCount():
             self.table.selectRow(0)

@@ -128,6 +128,8 @@ class OverviewView(QWidget):
         self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
 
     def _fill_chart(self, months: list[dict]) -> None:
+        buckets, unit = bucketed(months)
+        self.chart.setTitle(f"Content mix by {unit}")
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -135,15 +137,12 @@ class OverviewView(QWidget):
         for title, key, color in SERIES:
             bar = QBarSet(title)
             bar.setColor(color)
-            for m in months:
-                value = m["retweets"] + m["quotes"] if key == "amplifying" else m[key]
-                bar.append(float(value))
+            for b in buckets:
+                bar.append(float(b[key]))
             series.append(bar)
         self.chart.addSeries(series)
-        step = max(1, len(months) // 12)
         axis_x = QBarCategoryAxis()
-        axis_x.append([m["month"] if i % step == 0 else "" for i, m in enumerate(months)] or ["–"])
-        axis_x.setLabelsAngle(-45)
+        axis_x.append([b["label"] for b in buckets] or ["–"])
         self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
@@ -151,3 +150,22 @@ class OverviewView(QWidget):
         axis_y.setTitleText("tweets")
         self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
+
+
+def bucketed(months: list[dict]) -> tuple[list[dict], str]:
+    """Months, or quarters / years when there are too many months for readable bars."""
+    keys = ("replies_to_others", "sharing_tweets", "promotional_tweets")
+    if len(months) <= 24:
+        unit, label = "month", lambda m: m
+    elif len(months) <= 96:
+        unit, label = "quarter", lambda m: f"{m[:4]} Q{(int(m[5:7]) - 1) // 3 + 1}"
+    else:
+        unit, label = "year", lambda m: m[:4]
+    out: dict[str, dict] = {}
+    for m in months:
+        b = out.setdefault(label(m["month"]), {"label": label(m["month"]), "amplifying": 0,
+                                                **dict.fromkeys(keys, 0)})
+        b["amplifying"] += m["retweets"] + m["quotes"]
+        for k in keys:
+            b[k] += m[k]
+    return list(out.values()), unit
