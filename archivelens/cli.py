@@ -12,14 +12,16 @@ import os
 import signal
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from archivelens import __version__, pipeline
-from archivelens.analysis import report as report_mod
 from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken
 from archivelens.store.ingest import ImportResult
 from archivelens.store.snapshots import FileReport
+
+if TYPE_CHECKING:
+    from archivelens.analysis.report import Report
 
 KIND_LABELS = {
     "reply_to_others": "replies to others",
@@ -196,7 +198,9 @@ def _report(args: argparse.Namespace) -> int:
         )
         rep = pipeline.build_report(con, scope)
     if args.json:
-        json.dump(report_mod.as_dict(rep), sys.stdout, indent=2, ensure_ascii=False)
+        from archivelens.analysis.report import as_dict
+
+        json.dump(as_dict(rep), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print_report(rep, sys.stdout)
@@ -222,7 +226,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_report(rep: report_mod.Report, out: TextIO) -> None:
+def print_report(rep: Report, out: TextIO) -> None:
     scope = rep.scope
     handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
     out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d} · {scope.label}\n\n")

@@ -7,13 +7,16 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import platformdirs
-import pyarrow as pa
 
 from archivelens.errors import UserError
 from archivelens.store.migrations import migrate
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ENV_VAR = "ARCHIVELENS_DB"
 
