@@ -99,34 +99,40 @@ def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
 
 def suggested_own_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[str]:
     """The domains the owner links most from lexicon-promotional tweets (at least 3 tweets and a
-    fifth of those tweets' links), the default until the user sets their own."""
-    pattern = load_lexicon(con).pattern()
-    if not pattern:
-        return []
+    fifth of those tweets' links), the default until the user sets their own.
+
+    Reads the lexicon matches stored by :func:`ensure_classified` (no regex pass here).
+    """
     rows = con.execute(
         f"""WITH promo AS (
-                SELECT unnest(list_distinct(domains)) AS domain FROM tweets
-                WHERE snapshot_id = ? AND kind <> 'retweet' AND regexp_matches(text, ?)
+                SELECT unnest(list_distinct(t.domains)) AS domain
+                FROM promotion p JOIN tweets t USING (snapshot_id, tweet_id)
+                WHERE p.snapshot_id = ? AND len(p.matched_terms) > 0
             )
             SELECT domain, count(*) AS n, count(*) / sum(count(*)) OVER () AS share FROM promo
             WHERE NOT {twitter_domain_sql("domain")}
             GROUP BY domain HAVING count(*) >= 3
             QUALIFY share >= 0.2
             ORDER BY n DESC, domain LIMIT 3""",
-        [snapshot_id, pattern],
+        [snapshot_id],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def _user_domains(con: duckdb.DuckDBPyConnection, account_id: int) -> list[str] | None:
+    row = con.execute(
+        "SELECT own_domains FROM account_prefs WHERE account_id = ?", [account_id]
+    ).fetchone()
+    return list(row[0]) if row and row[0] is not None else None
 
 
 def own_domains(
     con: duckdb.DuckDBPyConnection, account_id: int, snapshot_id: int
 ) -> tuple[list[str], bool]:
     """The account's own domains and whether they are the suggestion (not set by the user)."""
-    row = con.execute(
-        "SELECT own_domains FROM account_prefs WHERE account_id = ?", [account_id]
-    ).fetchone()
-    if row and row[0] is not None:
-        return list(row[0]), False
+    user = _user_domains(con, account_id)
+    if user is not None:
+        return user, False
     return suggested_own_domains(con, snapshot_id), True
 
 
@@ -157,16 +163,19 @@ def fingerprint(lexicon: Lexicon, domains: list[str]) -> str:
 
 
 def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
-    """(Re)compute the snapshot's promotional classification if its inputs changed."""
+    """(Re)compute the snapshot's promotional classification if its inputs changed.
+
+    Lexicon matches first; then own domains — the user's, or the suggestion drawn from those
+    matches — mark the tweets that link to them.
+    """
     lexicon = load_lexicon(con)
-    domains, _ = own_domains(con, account_id, snapshot_id)
-    mark = fingerprint(lexicon, domains)
+    user = _user_domains(con, account_id)
+    mark = fingerprint(lexicon, user if user is not None else ["(suggested)"])
     row = con.execute(
         "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
     if row and row[0] == mark:
         return
-    pattern = lexicon.pattern() or "(?!)"
     con.begin()
     try:
         con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
@@ -175,10 +184,18 @@ def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_
                SELECT snapshot_id, tweet_id,
                       list_distinct(list_transform(regexp_extract_all(text, $pattern, 1),
                                                    lambda m: lower(m))),
-                      len(list_filter(domains, lambda d: len(list_filter($own::VARCHAR[],
-                          lambda o: d = o OR ends_with(d, '.' || o))) > 0)) > 0
+                      false
                FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'""",
-            {"pattern": pattern, "own": domains, "snapshot": snapshot_id},
+            {"pattern": lexicon.pattern() or "(?!)", "snapshot": snapshot_id},
+        )
+        domains = user if user is not None else suggested_own_domains(con, snapshot_id)
+        con.execute(
+            """UPDATE promotion p SET own_domain_link = true FROM tweets t
+               WHERE p.snapshot_id = $snapshot AND t.snapshot_id = $snapshot
+                 AND t.tweet_id = p.tweet_id
+                 AND len(list_filter(t.domains, lambda d: len(list_filter($own::VARCHAR[],
+                     lambda o: d = o OR ends_with(d, '.' || o))) > 0)) > 0""",
+            {"own": domains, "snapshot": snapshot_id},
         )
         con.execute("INSERT OR REPLACE INTO promotion_state VALUES (?, ?)", [snapshot_id, mark])
         con.commit()

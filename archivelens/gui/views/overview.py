@@ -163,8 +163,10 @@ def bucketed(months: list[dict]) -> tuple[list[dict], str]:
         unit, label = "year", lambda m: m[:4]
     out: dict[str, dict] = {}
     for m in months:
-        b = out.setdefault(label(m["month"]), {"label": label(m["month"]), "amplifying": 0,
-                                                **dict.fromkeys(keys, 0)})
+        b = out.setdefault(
+            label(m["month"]),
+            {"label": label(m["month"]), "amplifying": 0, **dict.fromkeys(keys, 0)},
+        )
         b["amplifying"] += m["retweets"] + m["quotes"]
         for k in keys:
             b[k] += m[k]
