@@ -214,3 +214,14 @@ def test_cancel_stops_detection(make_archive, library):
         duplicates.set_threshold(con, clustering.DEFAULT_THRESHOLD)
         assert duplicates.is_current(con, scope.snapshot_id)  # the stored result is intact
         assert duplicates.members(con, scope).num_rows == before
+
+
+def test_stored_cluster_fingerprint_names_the_clustering_settings():
+    # duplicates.py avoids importing clustering (numpy, rapidfuzz) just to check freshness, so
+    # it restates the settings; this keeps the two in step.
+    assert duplicates.DEFAULT_THRESHOLD == clustering.DEFAULT_THRESHOLD
+    expected = (
+        f"min_words={clustering.MIN_WORDS} bands={clustering.BANDS} "
+        f"rows={clustering.ROWS} scorer={clustering.SCORER.__name__}"
+    )
+    assert expected == duplicates._PARAMS

@@ -13,14 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute
 
-from archivelens.analysis import clustering
 from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
 from archivelens.analysis.scope import Scope
-from archivelens.analysis.textnorm import normalize_all
 from archivelens.errors import UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store.library import limited_memory, query_arrow, register_arrow
@@ -29,9 +26,14 @@ THRESHOLD_KEY = "duplicate_threshold"
 ALGORITHM = "v1"  # bump when clustering changes, so stored clusters are recomputed
 
 
+DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
+# Settings of clustering.py that change its result: part of the stored clusters' fingerprint.
+_PARAMS = "min_words=5 bands=20 rows=3 scorer=ratio"
+
+
 def threshold(con: duckdb.DuckDBPyConnection) -> float:
     row = con.execute("SELECT value FROM settings WHERE key = ?", [THRESHOLD_KEY]).fetchone()
-    return float(row[0]) if row else clustering.DEFAULT_THRESHOLD
+    return float(row[0]) if row else DEFAULT_THRESHOLD
 
 
 def set_threshold(con: duckdb.DuckDBPyConnection, value: float) -> None:
@@ -41,7 +43,7 @@ def set_threshold(con: duckdb.DuckDBPyConnection, value: float) -> None:
 
 
 def _fingerprint(value: float) -> str:
-    text = f"{ALGORITHM}:{value}:{clustering.MIN_WORDS}:{clustering.BANDS}x{clustering.ROWS}"
+    text = f"{ALGORITHM}:{value}:{_PARAMS}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -91,6 +93,12 @@ def _cluster(
     cancel: CancelToken,
 ) -> pa.Table:
     """The snapshot's cluster members: (cluster_id, tweet_id, similarity)."""
+    # numpy, rapidfuzz and the Arrow kernels load only when clustering actually runs.
+    import numpy as np
+
+    from archivelens.analysis import clustering
+    from archivelens.analysis.textnorm import normalize_all
+
     # Texts stream in batches and are normalised as they come: the raw texts of millions of
     # tweets are never all in memory at once; DuckDB's own cache is squeezed meanwhile.
     con.complete()  # DuckDB refuses a new relation while an execute() result is open
