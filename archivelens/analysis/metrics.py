@@ -82,21 +82,13 @@ SELECT
     (SELECT count(*) FROM replies WHERE partner IS NOT NULL AND n >= 3) AS recurring_partners,
     sum(favorite_count) FILTER (kind = 'original') AS likes_on_originals,
     sum(retweet_count) FILTER (kind = 'original') AS retweets_of_originals,
+    coalesce(sum(len(ext_domains)) FILTER (kind <> 'retweet'), 0) AS links,
+    coalesce(sum(len(list_filter(ext_domains, lambda d: len(list_filter($own::VARCHAR[],
+        lambda o: d = o OR ends_with(d, '.' || o))) > 0))) FILTER (kind <> 'retweet'), 0)
+        AS own_links,
     min(created_at) AS first_tweet,
     max(created_at) AS last_tweet
 FROM t
-"""
-
-_LINKS = f"""
-WITH t AS ({SCOPED_TWEETS})
-SELECT count(*) AS links, count(*) FILTER (own) AS own_links
-FROM (
-    SELECT unnest(ext_domains) AS domain,
-           unnest(list_transform(ext_domains, lambda d:
-               len(list_filter($own::VARCHAR[], lambda o: d = o OR ends_with(d, '.' || o))) > 0))
-               AS own
-    FROM t WHERE kind <> 'retweet'
-)
 """
 
 _NETWORK = """
@@ -138,10 +130,8 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> di
 def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     """Every headline metric for *scope* (see ``metrics.md`` for the definitions)."""
     ensure_classified(con, scope.snapshot_id, scope.account_id)
-    params = scope.params()
-    v = _row(con, _SUMMARY, params)
     domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
-    links = _row(con, _LINKS, {**params, "own": domains})
+    v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
     net = _row(con, _NETWORK, {"snapshot": scope.snapshot_id})
     (has_lists,) = con.execute(  # type: ignore[misc]
         "SELECT has_follow_lists FROM snapshots WHERE snapshot_id = ?", [scope.snapshot_id]
@@ -149,12 +139,11 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     v.update(net)
     v["not_followed_back"] = net["followers"] - net["mutuals"]
     v["not_following_you"] = net["following"] - net["mutuals"]
-    v["links"], v["own_links"] = links["links"], links["own_links"]
     v["conversation_share"] = share(v["replies_to_others"], v["tweets"])
     v["amplification_share"] = share(v["retweets"] + v["quotes"], v["tweets"])
     v["link_share"] = share(v["link_tweets"], v["own_tweets"])
-    v["curation_share"] = share(links["links"] - links["own_links"], links["links"])
-    v["own_domain_share"] = share(links["own_links"], links["links"])
+    v["curation_share"] = share(v["links"] - v["own_links"], v["links"])
+    v["own_domain_share"] = share(v["own_links"], v["links"])
     v["promotion_share"] = share(v["promotional_tweets"], v["own_tweets"])
     v["scheduler_share"] = share(v["scheduled_tweets"], v["tweets"])
     v["likes_per_original"] = share(v["likes_on_originals"] or 0, v["originals"])
