@@ -55,6 +55,17 @@ _HANDLES = """handles AS (
 
 _SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
 
+# The counts both the summary and each month report.
+_COUNTS = """count(*) AS tweets,
+    count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
+    count(*) FILTER (kind = 'self_reply') AS self_replies,
+    count(*) FILTER (kind = 'retweet') AS retweets,
+    count(*) FILTER (kind = 'quote') AS quotes,
+    count(*) FILTER (kind = 'mention') AS mentions,
+    count(*) FILTER (kind = 'original') AS originals,
+    count(*) FILTER (promotional) AS promotional_tweets,
+    count(*) FILTER (kind <> 'retweet') AS own_tweets"""
+
 _SUMMARY = f"""
 WITH t AS ({SCOPED_TWEETS}),
 {_HANDLES},
@@ -64,15 +75,7 @@ replies AS (
     WHERE t.kind = 'reply_to_others' GROUP BY ALL
 )
 SELECT
-    count(*) AS tweets,
-    count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
-    count(*) FILTER (kind = 'self_reply') AS self_replies,
-    count(*) FILTER (kind = 'retweet') AS retweets,
-    count(*) FILTER (kind = 'quote') AS quotes,
-    count(*) FILTER (kind = 'mention') AS mentions,
-    count(*) FILTER (kind = 'original') AS originals,
-    count(*) FILTER (promotional) AS promotional_tweets,
-    count(*) FILTER (kind <> 'retweet') AS own_tweets,
+    {_COUNTS},
     count(*) FILTER (kind <> 'retweet' AND len(ext_domains) > 0) AS link_tweets,
     count(*) FILTER ({_SCHEDULER_SQL}) AS scheduled_tweets,
     count(DISTINCT CASE WHEN kind = 'retweet' THEN lower(retweeted_screen_name)
@@ -169,15 +172,7 @@ engaged AS (
     ) WHERE partner IS NOT NULL GROUP BY month
 )
 SELECT strftime(created_at, '%Y-%m') AS month,
-       count(*) AS tweets,
-       count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
-       count(*) FILTER (kind = 'self_reply') AS self_replies,
-       count(*) FILTER (kind = 'retweet') AS retweets,
-       count(*) FILTER (kind = 'quote') AS quotes,
-       count(*) FILTER (kind = 'mention') AS mentions,
-       count(*) FILTER (kind = 'original') AS originals,
-       count(*) FILTER (promotional) AS promotional_tweets,
-       count(*) FILTER (kind <> 'retweet') AS own_tweets,
+       {_COUNTS},
        count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
                         AND len(ext_domains) > 0) AS sharing_tweets,
        any_value(e.n) AS distinct_accounts_engaged
