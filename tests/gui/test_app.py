@@ -146,3 +146,22 @@ def test_export_from_the_window(qtbot, open_window, make_archive, library, tmp_p
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         assert network.checklist_count(con, scope) > 0
+
+
+def test_tweets_view_exports_exactly_what_it_shows(
+    qtbot, open_window, make_archive, library, tmp_path
+):
+    import csv
+
+    path, story, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.sidebar.setCurrentRow(3)
+    view = window.views["Tweets"]
+    view.kind.setCurrentIndex(view.kind.findData("quote"))
+    rows = view.export_view(tmp_path / "view.csv")
+    assert rows == view.model.total() == sum(t.kind == "quote" for t in story.tweets)
+    with open(tmp_path / "view.csv", encoding="utf-8-sig", newline="") as f:
+        got = list(csv.DictReader(f))
+    assert {r["kind"] for r in got} == {"quote"}
+    assert len(got) == rows

@@ -5,21 +5,26 @@ A paged model keeps scrolling smooth over millions of rows.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from archivelens.analysis import browse, promotion
+from archivelens.export.csvset import write_csv
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.widgets import SearchBox
@@ -66,7 +71,16 @@ class TweetsView(QWidget):
         self.clustered = QCheckBox("In a duplicate cluster")
         self.clustered.toggled.connect(self._apply)
         self.count = QLabel()
-        for w in (self.search, self.kind, self.promo, self.clustered, self.count):
+        self.export_button = QPushButton("Export this view…")
+        self.export_button.clicked.connect(self._export_dialog)
+        for w in (
+            self.search,
+            self.kind,
+            self.promo,
+            self.clustered,
+            self.count,
+            self.export_button,
+        ):
             bar.addWidget(w, 1 if w is self.search else 0)
         layout.addLayout(bar)
         self.model = PagedTableModel(COLUMNS, self._fetch, self._count, page_size=300, parent=self)
@@ -109,6 +123,18 @@ class TweetsView(QWidget):
     def refresh(self) -> None:
         self.model.reload()
         self.count.setText(f"{self.model.total():,} tweets")
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the tweets shown", "tweets-view.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_view(Path(path))
+
+    def export_view(self, target: Path) -> int:
+        """Write exactly the rows this view shows (its filters, all pages) as a CSV file."""
+        sql, params = browse.tweets_sql(self.filter)
+        return write_csv(self.ctx.con, sql, {**self.ctx.scope.params(), **params}, target)
 
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
