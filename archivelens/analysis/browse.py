@@ -69,32 +69,38 @@ def _base(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
     )
 
 
-def tweets_page(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    filt: TweetFilter,
-    offset: int,
-    limit: int,
-    sort: str | None = None,
-    descending: bool = False,
-) -> pa.Table:
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    sql, params = _base(filt)
-    order = SORT_KEYS.get(sort or "created_at", "t.created_at")
-    direction = "DESC" if descending else "ASC"
-    return query_arrow(
-        con,
-        f"{sql} ORDER BY {order} {direction} NULLS LAST, t.tweet_id {direction} "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}",
-        {**scope.params(), **params},
-    )
+class TweetBrowser:
+    """One filtered, sorted view of the tweets, materialised once so every page is a cheap
+    range read (a page of a 2M-tweet view must not re-sort two million rows)."""
 
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        scope: Scope,
+        filt: TweetFilter,
+        sort: str | None = None,
+        descending: bool = False,
+    ) -> None:
+        ensure_classified(con, scope.snapshot_id, scope.account_id)
+        self.con = con
+        sql, params = _base(filt)
+        order = SORT_KEYS.get(sort or "created_at", "t.created_at")
+        direction = "DESC" if descending else "ASC"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE browse_view AS
+                SELECT row_number() OVER (ORDER BY {order} {direction} NULLS LAST,
+                                          t.tweet_id {direction}) - 1 AS row, t.*
+                FROM ({sql}) t""",
+            {**scope.params(), **params},
+        )
+        (self.count,) = con.execute("SELECT count(*) FROM browse_view").fetchone()  # type: ignore[misc]
 
-def tweets_count(con: duckdb.DuckDBPyConnection, scope: Scope, filt: TweetFilter) -> int:
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    sql, params = _base(filt)
-    row = con.execute(f"SELECT count(*) FROM ({sql})", {**scope.params(), **params}).fetchone()
-    return int(row[0]) if row else 0
+    def page(self, offset: int, limit: int) -> pa.Table:
+        return query_arrow(
+            self.con,
+            "SELECT * EXCLUDE (row) FROM browse_view WHERE row >= $a AND row < $b ORDER BY row",
+            {"a": offset, "b": offset + limit},
+        )
 
 
 def tweets_sql(filt: TweetFilter) -> tuple[str, dict[str, Any]]:

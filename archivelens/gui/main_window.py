@@ -118,12 +118,12 @@ class MainWindow(QMainWindow):
         }
         for view in self.views.values():
             self.views_stack.addWidget(view)
+        self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
         self.sidebar.currentRowChanged.connect(self._show_view)
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.views_stack)
         self.splitter.setStretchFactor(1, 1)
         box.addWidget(self.splitter, 1)
-        self.sidebar.setCurrentRow(0)
         return page
 
     def _scope_bar(self) -> QHBoxLayout:

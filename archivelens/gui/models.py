@@ -76,6 +76,11 @@ class PagedTableModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
+    @property
+    def sort_state(self) -> tuple[str | None, bool]:
+        """(sort key, descending) of the current order."""
+        return self._sort
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self.loaded() < self._total
 

@@ -98,14 +98,15 @@ class TweetsView(QWidget):
         layout.addWidget(self.table, 1)
 
     def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
-        return browse.tweets_page(
-            self.ctx.con, self.ctx.scope, self.filter, offset, limit, sort, desc
-        )
+        return self.browser.page(offset, limit)
 
     def _count(self) -> int:
+        """Called on every reload: (re)builds the prepared view for the filter and sort."""
         if self.ctx.scope is None:
             return 0
-        return browse.tweets_count(self.ctx.con, self.ctx.scope, self.filter)
+        sort, desc = self.model.sort_state
+        self.browser = browse.TweetBrowser(self.ctx.con, self.ctx.scope, self.filter, sort, desc)
+        return self.browser.count
 
     def _apply(self) -> None:
         self.filter = browse.TweetFilter(

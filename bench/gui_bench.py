@@ -1,0 +1,153 @@
+"""The desktop app's responsiveness, offscreen.
+
+    QT_QPA_PLATFORM=offscreen python bench/gui_bench.py
+
+1. **Launch**: a fresh process from start to the main window shown on an existing library.
+2. **Event-loop stalls during an import**: a 5 ms QTimer heartbeat while the window imports the
+   200k-tweet / 300k-follower archive on its worker; the longest gap between beats (target
+   ≤ 100 ms).
+3. **Scrolling the Tweets view over a 2M-tweet library**: median time of ``data()`` for display
+   cells (target ≤ 50 µs) and of a page fetch (``fetchMore``, target ≤ 30 ms).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LAUNCH = """
+import time, sys, os
+start = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from pathlib import Path
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
+from archivelens.gui.main_window import MainWindow
+from archivelens.gui.settings import Settings
+app = QApplication([])
+settings = Settings(QSettings({ini!r}, QSettings.Format.IniFormat))
+window = MainWindow(Path({db!r}), settings, QThreadPool())
+window.show()
+app.processEvents()
+print("LAUNCH", time.perf_counter() - start)
+window.close()
+"""
+
+
+def launch(db: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        script = LAUNCH.format(ini=str(Path(tmp) / "s.ini"), db=str(db))
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT
+            )
+            wall = time.perf_counter() - start
+            inner = float(
+                next(ln.split()[1] for ln in out.stdout.splitlines() if ln.startswith("LAUNCH"))
+            )
+            times.append((wall, inner))
+    wall, inner = sorted(times)[1]
+    print(
+        f"1. launch to first window (2M library): {wall:.2f} s for the process, "
+        f"{inner:.2f} s of it after Python started (median of 3)"
+    )
+
+
+def stalls(archive: Path) -> None:
+    from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from archivelens.gui.main_window import MainWindow
+    from archivelens.gui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(Path(tmp) / "lib.duckdb", settings, QThreadPool())
+        window.show()
+        clock = QElapsedTimer()
+        gaps: list[float] = []
+        last = [0.0]
+
+        def beat() -> None:
+            now = clock.nsecsElapsed() / 1e6
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(beat)
+        clock.start()
+        timer.start()
+        start = time.perf_counter()
+        worker = window.import_archive(archive)
+        assert worker is not None
+        while window.worker is not None:
+            app.processEvents()
+            time.sleep(0.001)
+        took = time.perf_counter() - start
+        timer.stop()
+        window.close()
+    print(
+        f"2. import of {archive.name} through the window: {took:.1f} s; longest event-loop "
+        f"gap {max(gaps):.0f} ms (heartbeat 5 ms; median {statistics.median(gaps):.1f} ms; "
+        f"{sum(g > 100 for g in gaps)} gaps over 100 ms)"
+    )
+
+
+def scrolling(db: Path) -> None:
+    from PySide6.QtCore import QModelIndex, QSettings, Qt, QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from archivelens.gui.main_window import MainWindow
+    from archivelens.gui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(db, settings, QThreadPool())
+        window.sidebar.setCurrentRow(3)
+        app.processEvents()
+        model = window.views["Tweets"].model
+        fetches = []
+        for _ in range(20):
+            start = time.perf_counter()
+            model.fetchMore(QModelIndex())
+            fetches.append(time.perf_counter() - start)
+        rows, cols = model.rowCount(), model.columnCount()
+        indexes = [model.index(r, c) for r in range(0, rows, 3) for c in range(cols)]
+        cells = []
+        for index in indexes:
+            start = time.perf_counter_ns()
+            model.data(index, Qt.ItemDataRole.DisplayRole)
+            cells.append(time.perf_counter_ns() - start)
+        window.close()
+    print(
+        f"3. Tweets view over {model.total():,} tweets: page fetch ({model.page_size} rows) "
+        f"median {statistics.median(fetches) * 1000:.1f} ms, max {max(fetches) * 1000:.1f} ms; "
+        f"data() median {statistics.median(cells) / 1000:.1f} µs over {len(cells):,} cells"
+    )
+
+
+def main() -> None:
+    from bench import analysis_bench, import_bench
+
+    big = analysis_bench.library(2_000_000, 5_000_000)
+    launch(big)
+    stalls(import_bench.archive("current", 200_000, 300_000))
+    scrolling(big)
+
+
+if __name__ == "__main__":
+    main()
