@@ -47,6 +47,7 @@ class PagedTableModel(QAbstractTableModel):
         count: Callable[[], int],
         page_size: int = 400,
         parent: Any = None,
+        sort: tuple[str | None, bool] = (None, False),
     ) -> None:
         super().__init__(parent)
         self.columns = columns
@@ -56,7 +57,7 @@ class PagedTableModel(QAbstractTableModel):
         self._total = 0
         self._raw: dict[str, list[Any]] = {c.key: [] for c in columns}
         self._shown: list[list[str]] = [[] for _ in columns]
-        self._sort: tuple[str | None, bool] = (None, False)
+        self._sort: tuple[str | None, bool] = sort
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -134,8 +135,10 @@ class PagedTableModel(QAbstractTableModel):
         col = self.columns[column]
         if not col.sortable:
             return
-        self._sort = (col.key, order == Qt.SortOrder.DescendingOrder)
-        self.reload()
+        state = (col.key, order == Qt.SortOrder.DescendingOrder)
+        if state != self._sort:  # Qt re-announces the current order when a view attaches
+            self._sort = state
+            self.reload()
 
     # -- for views -------------------------------------------------------------------------------
 

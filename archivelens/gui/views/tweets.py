@@ -83,11 +83,19 @@ class TweetsView(QWidget):
         ):
             bar.addWidget(w, 1 if w is self.search else 0)
         layout.addLayout(bar)
-        self.model = PagedTableModel(COLUMNS, self._fetch, self._count, page_size=300, parent=self)
+        self.model = PagedTableModel(
+            COLUMNS,
+            self._fetch,
+            self._count,
+            page_size=300,
+            parent=self,
+            sort=("created_at", False),
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # Indicator first: enabling sorting then asks for the order the model already has.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
