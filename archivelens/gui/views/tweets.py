@@ -132,6 +132,9 @@ class TweetsView(QWidget):
     def refresh(self) -> None:
         self.model.reload()
         self.count.setText(f"{self.model.total():,} tweets")
+        # A model reset forgets per-section sizing: narrow columns fit, the text takes the rest.
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def _export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
