@@ -64,17 +64,24 @@ def launch(db: Path) -> None:
     )
 
 
-def stalls(archive: Path) -> None:
-    from PySide6.QtCore import QElapsedTimer, QSettings, QThreadPool, QTimer
+def _window(tmp: str, library: Path):
+    """A main window on *library* with settings kept in *tmp*, and the QApplication."""
+    from PySide6.QtCore import QSettings, QThreadPool
     from PySide6.QtWidgets import QApplication
 
     from archivelens.gui.main_window import MainWindow
     from archivelens.gui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
+    settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+    return app, MainWindow(library, settings, QThreadPool())
+
+
+def stalls(archive: Path) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(Path(tmp) / "lib.duckdb", settings, QThreadPool())
+        app, window = _window(tmp, Path(tmp) / "lib.duckdb")
         window.show()
         clock = QElapsedTimer()
         gaps: list[float] = []
@@ -107,16 +114,10 @@ def stalls(archive: Path) -> None:
 
 
 def scrolling(db: Path) -> None:
-    from PySide6.QtCore import QModelIndex, QSettings, Qt, QThreadPool
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QModelIndex, Qt
 
-    from archivelens.gui.main_window import MainWindow
-    from archivelens.gui.settings import Settings
-
-    app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(db, settings, QThreadPool())
+        app, window = _window(tmp, db)
         window.sidebar.setCurrentRow(3)
         app.processEvents()
         model = window.views["Tweets"].model
