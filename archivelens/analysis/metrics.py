@@ -13,6 +13,7 @@ import duckdb
 
 from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified, own_domains
 from archivelens.analysis.scope import Scope
+from archivelens.store import network
 
 # Clients whose name shows the tweet was scheduled or sent by an automation tool.
 SCHEDULERS = (
@@ -94,15 +95,6 @@ SELECT
 FROM t
 """
 
-_NETWORK = """
-SELECT
-    (SELECT count(*) FROM followers WHERE snapshot_id = $snapshot) AS followers,
-    (SELECT count(*) FROM following WHERE snapshot_id = $snapshot) AS following,
-    (SELECT count(*) FROM followers f SEMI JOIN following g
-        ON g.snapshot_id = $snapshot AND g.account_id = f.account_id
-     WHERE f.snapshot_id = $snapshot) AS mutuals
-"""
-
 
 @dataclass
 class Summary:
@@ -135,7 +127,7 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     ensure_classified(con, scope.snapshot_id, scope.account_id)
     domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
     v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
-    net = _row(con, _NETWORK, {"snapshot": scope.snapshot_id})
+    net = network.counts(con, scope.snapshot_id)
     (has_lists,) = con.execute(  # type: ignore[misc]
         "SELECT has_follow_lists FROM snapshots WHERE snapshot_id = ?", [scope.snapshot_id]
     ).fetchone()

@@ -73,9 +73,6 @@ class Layout:
     not_read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def of_kind(self, kind: str) -> list[DataFile]:
-        return sorted((f for f in self.files if f.kind == kind), key=lambda f: (f.part, f.name))
-
     @property
     def has_follow_lists(self) -> bool:
         return self.era != ERA_CLASSIC

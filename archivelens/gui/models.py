@@ -100,12 +100,6 @@ class PagedTableModel(QAbstractTableModel):
             self._shown[i].extend(col.fmt(v) for v in values)
         self.endInsertRows()
 
-    def fetch_all(self) -> None:
-        while self.canFetchMore():
-            self.fetchMore()
-
-    # -- Qt model interface ----------------------------------------------------------------------
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.loaded()
 
@@ -144,9 +138,3 @@ class PagedTableModel(QAbstractTableModel):
 
     def value(self, row: int, key: str) -> Any:
         return self._raw[key][row]
-
-    def row_of(self, key: str, value: Any) -> int:
-        try:
-            return self._raw[key].index(value)
-        except ValueError:
-            return -1

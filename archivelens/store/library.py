@@ -61,14 +61,6 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     return con
 
 
-def connect_memory() -> duckdb.DuckDBPyConnection:
-    """A throwaway in-memory library (tests, the --demo app)."""
-    con = duckdb.connect(":memory:", config=dict(_CONFIG))
-    con.execute("SET TimeZone = 'UTC'")
-    migrate(con)
-    return con
-
-
 def _make_private_folder(folder: Path) -> None:
     if folder.exists():
         return

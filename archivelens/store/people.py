@@ -29,13 +29,3 @@ GROUP BY account_id
 
 def insert_from_stage(con: duckdb.DuckDBPyConnection, snapshot_id: int, owner_id: int) -> None:
     con.execute(_INSERT, {"snapshot_id": snapshot_id, "owner_id": owner_id})
-
-
-def lookup(
-    con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int
-) -> tuple[str | None, str | None] | None:
-    row = con.execute(
-        "SELECT screen_name, display_name FROM people WHERE snapshot_id = ? AND account_id = ?",
-        [snapshot_id, account_id],
-    ).fetchone()
-    return (row[0], row[1]) if row else None

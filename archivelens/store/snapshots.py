@@ -97,10 +97,6 @@ def create(
     return int(snapshot_id)
 
 
-def set_generated_at(con: duckdb.DuckDBPyConnection, snapshot_id: int, when: datetime) -> None:
-    con.execute("UPDATE snapshots SET generated_at = ? WHERE snapshot_id = ?", [when, snapshot_id])
-
-
 def record_files(con: duckdb.DuckDBPyConnection, snapshot_id: int, files: list[FileReport]) -> None:
     con.executemany(
         "INSERT INTO import_files VALUES (?, ?, ?, ?, ?)",
@@ -115,13 +111,6 @@ def record_messages(con: duckdb.DuckDBPyConnection, snapshot_id: int, messages: 
         "INSERT INTO import_messages VALUES (?, ?, ?)",
         [[snapshot_id, i, m] for i, m in enumerate(messages)],
     )
-
-
-def list_all(con: duckdb.DuckDBPyConnection) -> list[Snapshot]:
-    rows = con.execute(
-        f"SELECT {_COLUMNS} FROM snapshots ORDER BY account_id, generated_at"
-    ).fetchall()
-    return [Snapshot(*row) for row in rows]
 
 
 def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:

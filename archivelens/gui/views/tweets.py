@@ -125,10 +125,6 @@ class TweetsView(QWidget):
         )
         self.refresh()
 
-    def show_cluster(self, cluster_id: int) -> None:
-        self.filter = browse.TweetFilter(cluster_id=cluster_id)
-        self.refresh()
-
     def refresh(self) -> None:
         self.model.reload()
         self.count.setText(f"{self.model.total():,} tweets")
