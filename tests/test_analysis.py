@@ -191,16 +191,24 @@ def test_checklist_order_and_enrichment(imported, library):
     assert table.column("interactions").to_pylist()[0] > 0
 
 
-def test_checklist_filters_pages_and_counts(imported, library):
+def test_checklist_browser_filters_pages_and_counts(imported, library):
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
-        full = network.checklist(con, scope).column("account_id").to_pylist()
-        page = network.checklist(con, scope, offset=10, limit=5).column("account_id").to_pylist()
-        assert page == full[10:15]
-        first = full[0]
+        full = network.checklist(con, scope)
+        ids = full.column("account_id").to_pylist()
+        browser = network.ChecklistBrowser(con, scope)
+        assert browser.total == browser.filter() == len(ids)
+        assert browser.page(0, len(ids) + 10).to_pylist() == full.to_pylist()
+        assert browser.page(10, 5).column("account_id").to_pylist() == ids[10:15]
+        first = ids[0]
         network.set_review_status(con, scope.account_id, first, "follow_back")
-        assert network.checklist_count(con, scope, status="follow_back") == 1
-        assert network.checklist_progress(con, scope) == (1, len(full))
+        network.set_review_status(con, scope.account_id, ids[1], "to_review")
+        assert browser.reviewed() == 1
+        assert browser.filter(status="follow_back") == 1
+        assert browser.page(0, 10).column("account_id").to_pylist() == [first]
+        assert browser.filter(status="to_review") == len(ids) - 1
+        found = browser.filter(search=str(first)[:6])
+        assert first in browser.page(0, found).column("account_id").to_pylist()
         found = network.checklist(con, scope, search=str(first)[:6])
         assert first in found.column("account_id").to_pylist()
 

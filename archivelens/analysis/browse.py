@@ -16,6 +16,8 @@ from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
 from archivelens.analysis.scope import Scope
 from archivelens.store.library import query_arrow
 
+# What a view can be sorted by, as columns of the tweets (t) joined with clusters (d); ties go
+# by tweet id in the same direction, so every order is total and pages never overlap.
 SORT_KEYS = {
     "created_at": "t.created_at",
     "kind": "t.kind",
@@ -25,6 +27,13 @@ SORT_KEYS = {
     "favorite_count": "t.favorite_count",
     "retweet_count": "t.retweet_count",
 }
+
+
+def order_by(sort: str | None, descending: bool) -> str:
+    """The ORDER BY of a query over ``t`` and ``d`` (see :data:`SORT_KEYS`)."""
+    key = SORT_KEYS.get(sort or "created_at", "t.created_at")
+    direction = "DESC" if descending else "ASC"
+    return f"ORDER BY {key} {direction} NULLS LAST, t.tweet_id {direction}"
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,8 @@ def _base(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
 
 class TweetBrowser:
     """One filtered, sorted view of the tweets, materialised once so every page is a cheap
-    range read (a page of a 2M-tweet view must not re-sort two million rows)."""
+    range read (a page of a 2M-tweet view must not re-sort two million rows). Temp table: it
+    lives on *con*, the caller's own connection."""
 
     def __init__(
         self,
@@ -83,27 +93,24 @@ class TweetBrowser:
     ) -> None:
         ensure_classified(con, scope.snapshot_id, scope.account_id)
         self.con = con
-        sql, params = _base(filt)
-        order = SORT_KEYS.get(sort or "created_at", "t.created_at")
-        direction = "DESC" if descending else "ASC"
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE browse_view AS
-                SELECT row_number() OVER (ORDER BY {order} {direction} NULLS LAST,
-                                          t.tweet_id {direction}) - 1 AS row, t.*
-                FROM ({sql}) t""",
-            {**scope.params(), **params},
-        )
+        sql, params = tweets_sql(filt, sort, descending)
+        sql = f"CREATE OR REPLACE TEMP TABLE browse_view AS {sql}"
+        con.execute(sql, {**scope.params(), **params})
         (self.count,) = con.execute("SELECT count(*) FROM browse_view").fetchone()  # type: ignore[misc]
 
     def page(self, offset: int, limit: int) -> pa.Table:
+        """Rows in order: stored sorted, a row's ``rowid`` is its place in the view."""
         return query_arrow(
             self.con,
-            "SELECT * EXCLUDE (row) FROM browse_view WHERE row >= $a AND row < $b ORDER BY row",
+            "SELECT * FROM browse_view WHERE rowid >= $a AND rowid < $b ORDER BY rowid",
             {"a": offset, "b": offset + limit},
         )
 
 
-def tweets_sql(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
-    """The view's rows as SQL (for "export what this view shows")."""
+def tweets_sql(
+    filt: TweetFilter, sort: str | None = None, descending: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The view's rows in its order, as SQL: what the view pages through and what "export
+    this view" writes."""
     sql, params = _base(filt)
-    return f"{sql} ORDER BY t.created_at, t.tweet_id", params
+    return f"{sql} {order_by(sort, descending)}", params

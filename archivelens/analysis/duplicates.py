@@ -9,6 +9,7 @@ each cluster's first tweet, so the same library gives the same numbers every tim
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +30,9 @@ ALGORITHM = "v1"  # bump when clustering changes, so stored clusters are recompu
 DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
 # Settings of clustering.py that change its result: part of the stored clusters' fingerprint.
 _PARAMS = "min_words=5 bands=20 rows=3 scorer=ratio"
+# One detection at a time: two views asking at once (each on its own connection) must not both
+# compute, nor conflict writing the same rows; the second finds the clusters current.
+_ENSURE = threading.Lock()
 
 
 def threshold(con: duckdb.DuckDBPyConnection) -> float:
@@ -61,8 +65,9 @@ def ensure(
     cancel: CancelToken | None = None,
 ) -> None:
     """Compute the snapshot's clusters unless they are current."""
-    if not is_current(con, snapshot_id):
-        detect(con, snapshot_id, progress, cancel)
+    with _ENSURE:
+        if not is_current(con, snapshot_id):
+            detect(con, snapshot_id, progress, cancel)
 
 
 def detect(

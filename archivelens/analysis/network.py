@@ -65,29 +65,37 @@ per_account AS (
     FROM interactions GROUP BY account_id
 )"""
 
-CHECKLIST_FROM = f"""
+# Followers not followed back, with what the owner's tweets show of them (the costly part).
+CHECKLIST_BASE = f"""
 WITH {_INTERACTIONS.strip()},
-rows AS (
+base AS (
     SELECT f.account_id, p.screen_name, p.display_name,
            '{PROFILE_URL}' || f.account_id AS profile_url,
            coalesce(i.interactions, 0) AS interactions,
            coalesce(i.replies, 0) AS replies, coalesce(i.mentions, 0) AS mentions,
            coalesce(i.retweets, 0) AS retweets, coalesce(i.quotes, 0) AS quotes,
-           i.last_interaction,
-           coalesce(r.status, 'to_review') AS review_status,
-           r.note, r.note_at, r.reviewed_at, f.position
+           i.last_interaction, f.position
     FROM followers f
     LEFT JOIN people p ON p.snapshot_id = f.snapshot_id AND p.account_id = f.account_id
     LEFT JOIN per_account i ON i.account_id = f.account_id
-    LEFT JOIN reviews r ON r.account_id = $account AND r.target_id = f.account_id
     WHERE f.snapshot_id = $snapshot
       AND f.account_id NOT IN (SELECT account_id FROM following WHERE snapshot_id = $snapshot)
 )"""
 
+# The owner's review of each row of *source* (a relation with account_id).
+_REVIEWED = """
+SELECT b.*, coalesce(r.status, 'to_review') AS review_status, r.note, r.note_at, r.reviewed_at
+FROM {source} b
+LEFT JOIN reviews r ON r.account_id = $account AND r.target_id = b.account_id"""
+
+CHECKLIST_FROM = f"{CHECKLIST_BASE}, rows AS ({_REVIEWED.format(source='base')})"
+
 CHECKLIST_ORDER = "interactions DESC, position ASC"
 
 
-def _filters(status: str | None, search: str | None) -> tuple[str, dict[str, Any]]:
+def checklist_filters(status: str | None, search: str | None) -> tuple[str, dict[str, Any]]:
+    """The WHERE (with its parameters) that keeps the checklist rows with *status* whose
+    handle, name, id or note contains *search*."""
     clauses, params = [], {}
     if status:
         if status not in STATUSES:
@@ -109,41 +117,84 @@ def checklist(
     scope: Scope,
     status: str | None = None,
     search: str | None = None,
-    offset: int = 0,
-    limit: int | None = None,
 ) -> pa.Table:
     """Followers not followed back, people already talked to first, then archive order."""
-    where, extra = _filters(status, search)
-    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    where, extra = checklist_filters(status, search)
     return query_arrow(
         con,
-        f"{CHECKLIST_FROM} SELECT * FROM rows{where} ORDER BY {CHECKLIST_ORDER}{page}",
+        f"{CHECKLIST_FROM} SELECT * FROM rows{where} ORDER BY {CHECKLIST_ORDER}",
         {**scope.params(), **extra},
     )
 
 
-def checklist_progress(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[int, int]:
-    """(reviewed, total) over the whole checklist: reviewed means any status but "to review"."""
-    row = con.execute(
-        f"{CHECKLIST_FROM} SELECT count(*) FILTER (review_status <> 'to_review'), count(*) "
-        "FROM rows",
-        scope.params(),
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+class ChecklistBrowser:
+    """The checklist for the app: prepared once per scope, then filtered and paged cheaply.
 
+    Joining millions of followers with the owner's interactions takes a second or more; a
+    review key must take milliseconds. So the joined list is stored once in checklist order
+    (``checklist_all``: a row's ``rowid`` is its place), a status filter or search keeps just
+    the places of the matching rows (``checklist_view``), and a page reads a ``rowid`` range —
+    with the reviews joined then, so a page always shows the latest status and note. Temp
+    tables: they live on *con*, the caller's own connection.
+    """
 
-def checklist_count(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    status: str | None = None,
-    search: str | None = None,
-) -> int:
-    where, extra = _filters(status, search)
-    row = con.execute(
-        f"{CHECKLIST_FROM} SELECT count(*) FROM rows{where}", {**scope.params(), **extra}
-    ).fetchone()
-    return int(row[0]) if row else 0
+    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+        self.con = con
+        self.account = scope.account_id
+        self.filtered = False
+        sql = f"""CREATE OR REPLACE TEMP TABLE checklist_all AS {CHECKLIST_BASE}
+                  SELECT * EXCLUDE (profile_url) FROM base ORDER BY {CHECKLIST_ORDER}"""
+        con.execute(sql, bind(sql, scope.params()))
+        self.total = self._count("checklist_all")
+        self.count = self.total
+
+    def filter(self, status: str | None = None, search: str | None = None) -> int:
+        """Keep the rows with *status* and matching *search*; returns how many."""
+        where, extra = checklist_filters(status, search)
+        self.filtered = bool(where)
+        if not self.filtered:
+            self.count = self.total
+            return self.count
+        reviewed = _REVIEWED.format(source="(SELECT rowid AS place, * FROM checklist_all)")
+        sql = f"""CREATE OR REPLACE TEMP TABLE checklist_view AS
+                  WITH rows AS ({reviewed}) SELECT place FROM rows{where} ORDER BY place"""
+        self.con.execute(sql, bind(sql, {"account": self.account, **extra}))
+        self.count = self._count("checklist_view")
+        return self.count
+
+    def page(self, offset: int, limit: int) -> pa.Table:
+        """Rows *offset* to *offset + limit* of the filtered list, with their reviews."""
+        if self.filtered:
+            rows = """SELECT c.rowid AS place, c.* FROM checklist_all c SEMI JOIN (
+                          SELECT place FROM checklist_view WHERE rowid >= $a AND rowid < $b
+                      ) v ON c.rowid = v.place"""
+        else:
+            rows = "SELECT rowid AS place, * FROM checklist_all WHERE rowid >= $a AND rowid < $b"
+        reviewed = _REVIEWED.format(source=f"({rows})")
+        return query_arrow(
+            self.con,
+            f"""WITH rows AS ({reviewed})
+                SELECT account_id, screen_name, display_name,
+                       '{PROFILE_URL}' || account_id AS profile_url, interactions, replies,
+                       mentions, retweets, quotes, last_interaction, position, review_status,
+                       note, note_at, reviewed_at
+                FROM rows ORDER BY place""",
+            {"a": offset, "b": offset + limit, "account": self.account},
+        )
+
+    def reviewed(self) -> int:
+        """Rows of the whole checklist with any status but "to review"."""
+        row = self.con.execute(
+            """SELECT count(*) FROM reviews
+               WHERE account_id = $account AND status <> 'to_review'
+                 AND target_id IN (SELECT account_id FROM checklist_all)""",
+            {"account": self.account},
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _count(self, table: str) -> int:
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
 
 
 def set_review_status(

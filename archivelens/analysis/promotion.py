@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
 import duckdb
 
+from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 
 LEXICON_KEY = "sales_lexicon"
@@ -166,8 +168,17 @@ def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_
     """(Re)compute the snapshot's promotional classification if its inputs changed.
 
     Lexicon matches first; then own domains — the user's, or the suggestion drawn from those
-    matches — mark the tweets that link to them.
+    matches — mark the tweets that link to them. One thread at a time (views ask in parallel,
+    each on its own connection): the second finds the classification current.
     """
+    with _CLASSIFY:
+        _classify_if_changed(con, snapshot_id, account_id)
+
+
+_CLASSIFY = threading.Lock()
+
+
+def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     lexicon = load_lexicon(con)
     user = _user_domains(con, account_id)
     mark = fingerprint(lexicon, user if user is not None else ["(suggested)"])
@@ -237,3 +248,10 @@ LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_
 LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
 WHERE t.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end
 """
+
+
+def verdict(con: duckdb.DuckDBPyConnection, scope: Scope, tweet_id: int) -> bool:
+    """The tweet's promotional verdict now (its override, else the classification)."""
+    sql = f"WITH t AS ({SCOPED_TWEETS}) SELECT promotional FROM t WHERE tweet_id = $tweet"
+    row = con.execute(sql, {**scope.params(), "tweet": tweet_id}).fetchone()
+    return bool(row and row[0])

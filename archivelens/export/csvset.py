@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from archivelens.analysis import changes, duplicates, metrics, network, report
+from archivelens.analysis import browse, changes, duplicates, metrics, network, report
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
@@ -92,7 +92,7 @@ def export(
         ("summary.csv", lambda: _summary(con, scope)),
         ("monthly.csv", lambda: _monthly(con, scope)),
         ("tweets.csv", lambda: _tweets(scope)),
-        ("duplicate_blasts.csv", lambda: _duplicate_blasts(scope)),
+        ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
         ("not_followed_back.csv", lambda: _not_followed_back()),
         ("not_following_you.csv", lambda: _not_following_you()),
         ("conversation_partners.csv", lambda: _partners()),
@@ -212,6 +212,14 @@ def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[st
 
 
 def _tweets(scope: Scope) -> tuple[str, dict[str, Any]]:
+    return tweets_view(scope, browse.TweetFilter())
+
+
+def tweets_view(
+    scope: Scope, filt: browse.TweetFilter, sort: str | None = None, descending: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """``tweets.csv`` for the tweets a Tweets view shows, in its order."""
+    where, params = filt.where()
     return (
         f"""
         WITH t AS ({SCOPED_TWEETS})
@@ -227,12 +235,14 @@ def _tweets(scope: Scope) -> tuple[str, dict[str, Any]]:
                     WHEN NOT t.override THEN 'not promotional' END AS user_override
         FROM t LEFT JOIN dup_members d
           ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
-        ORDER BY t.created_at, t.tweet_id""",
-        {},
+        WHERE {where}
+        {browse.order_by(sort, descending)}""",
+        params,
     )
 
 
-def _duplicate_blasts(scope: Scope) -> tuple[str, dict[str, Any]]:
+def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
+    """``duplicate_blasts.csv``: the clusters a Duplicates view lists, tweet by tweet."""
     return (
         f"""
         {duplicates.MEMBERS_SQL}
@@ -246,14 +256,22 @@ def _duplicate_blasts(scope: Scope) -> tuple[str, dict[str, Any]]:
 
 
 def _not_followed_back() -> tuple[str, dict[str, Any]]:
+    return checklist_view()
+
+
+def checklist_view(
+    status: str | None = None, search: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``not_followed_back.csv`` for the rows a checklist shows (its status filter, search)."""
+    where, params = network.checklist_filters(status, search)
     return (
         f"""
         {network.CHECKLIST_FROM}
         SELECT account_id, screen_name, display_name, profile_url, interactions, replies,
                mentions, retweets, {iso("last_interaction")} AS last_interaction,
                review_status, note, {iso("reviewed_at")} AS reviewed_at, quotes
-        FROM rows ORDER BY {network.CHECKLIST_ORDER}""",
-        {},
+        FROM rows{where} ORDER BY {network.CHECKLIST_ORDER}""",
+        params,
     )
 
 
@@ -281,25 +299,31 @@ def _partners() -> tuple[str, dict[str, Any]]:
 
 def _follower_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
     pair = changes.newest_pair(con, scope.account_id, upto=scope.snapshot_id)
-    if pair is None:  # one snapshot: the file has its header and no rows
-        empty = pa.table(
-            {
-                c: pa.array([], pa.string())
-                for c in (
-                    "account_id",
-                    "change",
-                    "screen_name",
-                    "from_snapshot",
-                    "to_snapshot",
-                    "display_name",
-                )
-            }
-        )
-        return f"SELECT * FROM {_from_arrow(con, 'export_changes', empty)}", {}
+    if pair is not None:
+        return changes_view(*pair)
+    # One snapshot: the file has its header and no rows.
+    empty = pa.table(
+        {
+            c: pa.array([], pa.string())
+            for c in (
+                "account_id",
+                "change",
+                "screen_name",
+                "from_snapshot",
+                "to_snapshot",
+                "display_name",
+            )
+        }
+    )
+    return f"SELECT * FROM {_from_arrow(con, 'export_changes', empty)}", {}
+
+
+def changes_view(old: changes.SnapshotRef, new: changes.SnapshotRef) -> tuple[str, dict[str, Any]]:
+    """``follower_changes.csv`` between the two snapshots a Changes view compares."""
     return (
         f"""
         SELECT account_id, change, screen_name, {iso("from_snapshot")} AS from_snapshot,
                {iso("to_snapshot")} AS to_snapshot, display_name
         FROM ({changes.DIFF_SQL})""",
-        changes.diff_params(*pair),
+        changes.diff_params(old, new),
     )

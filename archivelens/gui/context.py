@@ -3,12 +3,13 @@ when either changes."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from archivelens import pipeline
 from archivelens.analysis.scope import Scope
@@ -16,21 +17,57 @@ from archivelens.store.library import connect
 
 
 class LibraryContext(QObject):
-    changed = Signal()  # scope or data changed: views refresh
+    """``version`` counts changes of scope or data; a view that showed an older version
+    prepares its rows again when it is next shown."""
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    changed = Signal()  # scope or data changed: the view on screen refreshes
+
+    def __init__(
+        self, path: Path, pool: QThreadPool | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.path = path
+        self.pool = pool or QThreadPool.globalInstance()
         self.con: duckdb.DuckDBPyConnection = connect(path)
+        self._cursors: set[duckdb.DuckDBPyConnection] = set()
+        self.closed = False
+        self.version = 0
         self.scope: Scope | None = None
         self.reload_scope()
 
     def close(self) -> None:
+        """Stop what workers are still asking the library, wait for them, then close it."""
+        if self.closed:
+            return
+        self.closed = True
+        for cursor in list(self._cursors):
+            interrupt(cursor)
+        self.pool.waitForDone()
+        for cursor in list(self._cursors):
+            self.release(cursor)
         self.con.close()
 
+    def edited(self) -> int:
+        """The user changed data the views show; returns the new version (the editing view
+        is up to date with it, the others refresh when shown)."""
+        self.version += 1
+        return self.version
+
+    def _changed(self) -> None:
+        self.version += 1
+        self.changed.emit()
+
     def worker_connection(self) -> duckdb.DuckDBPyConnection:
-        """A connection of its own for a worker thread (DuckDB's rule: one per thread)."""
-        return self.con.cursor()
+        """A connection of its own for a worker thread (DuckDB's rule: one per thread).
+
+        Give it back with :meth:`release` when the work is done."""
+        cursor = self.con.cursor()
+        self._cursors.add(cursor)
+        return cursor
+
+    def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._cursors.discard(cursor)
+        cursor.close()
 
     def reload_scope(self, account: str | None = None, snapshot: str | None = None) -> None:
         """Pick the newest snapshot (or the given one), keeping the chosen dates."""
@@ -41,12 +78,12 @@ class LibraryContext(QObject):
             self.scope = None
         else:
             self.scope = scope.with_dates(old.date_from, old.date_to) if old else scope
-        self.changed.emit()
+        self._changed()
 
     def set_dates(self, date_from: date | None, date_to: date | None) -> None:
         if self.scope is not None:
             self.scope = replace(self.scope, date_from=date_from, date_to=date_to)
-            self.changed.emit()
+            self._changed()
 
     def snapshots(self) -> list[tuple[int, str, str]]:
         """(snapshot id, account handle, generation date) of every snapshot, newest first."""
@@ -56,3 +93,9 @@ class LibraryContext(QObject):
                FROM snapshots ORDER BY generated_at DESC, snapshot_id DESC"""
         ).fetchall()
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def interrupt(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Stop the query running on *cursor*, if any (it may have finished and closed meanwhile)."""
+    with contextlib.suppress(duckdb.Error):
+        cursor.interrupt()

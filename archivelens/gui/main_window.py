@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens import __version__, pipeline
+from archivelens.export import csvset
 from archivelens.gui import workers
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.settings import Settings
@@ -33,7 +34,7 @@ from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
 from archivelens.gui.views.tweets import TweetsView
-from archivelens.gui.widgets import CARD_STYLE, show_error
+from archivelens.gui.widgets import CARD_STYLE, View, ViewExport, show_error
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.pool = pool or QThreadPool.globalInstance()
-        self.ctx = LibraryContext(library, self)
+        self.ctx = LibraryContext(library, self.pool, self)
         self.settings.add_recent_library(str(library))
         self.worker: workers.Worker | None = None
         self.setWindowTitle("archivelens")
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         }
         for view in self.views.values():
             self.views_stack.addWidget(view)
+            view.export_requested.connect(lambda v=view: self.export_view(v))
         self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
         self.sidebar.currentRowChanged.connect(self._show_view)
         self.splitter.addWidget(self.sidebar)
@@ -170,6 +172,12 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
         )
+        self.export_view_action = self._action(
+            file_menu,
+            "Export &This View…",
+            "Ctrl+Shift+E",
+            lambda: self.export_view(self.views[VIEWS[self.sidebar.currentRow()]]),
+        )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         view_menu = self.menuBar().addMenu("&View")
@@ -216,7 +224,9 @@ class MainWindow(QMainWindow):
             return
         self.views_stack.setCurrentIndex(row)
         view = self.views[VIEWS[row]]
-        view.refresh()
+        if view.shown_version != self.ctx.version:
+            view.shown_version = self.ctx.version
+            view.refresh()
 
     def _dates_changed(self) -> None:
         custom = not self.all_time.isChecked()
@@ -269,7 +279,7 @@ class MainWindow(QMainWindow):
             try:
                 return pipeline.import_into(connection, path, progress, cancel)
             finally:
-                connection.close()
+                self.ctx.release(connection)
 
         return self._run(job, f"Importing {path.name}", self._imported)
 
@@ -304,7 +314,7 @@ class MainWindow(QMainWindow):
             try:
                 return pipeline.export_csv(connection, scope, folder, True, progress, cancel)
             finally:
-                connection.close()
+                self.ctx.release(connection)
 
         return self._run(
             job,
@@ -312,6 +322,43 @@ class MainWindow(QMainWindow):
             lambda r: self.statusBar().showMessage(
                 f"Wrote {len(r.files)} CSV files to {r.folder}.", 8000
             ),
+        )
+
+    def export_view(self, view: View) -> None:
+        query = view.export_query()
+        if query is None:
+            self.statusBar().showMessage("This view has no table to export.", 5000)
+            return
+        folder = self.settings.last_export_folder() or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export this view", str(Path(folder) / query.file_name), "CSV (*.csv)"
+        )
+        if path:
+            self.export_view_to(query, Path(path))
+
+    def export_view_to(self, query: ViewExport, target: Path) -> workers.Worker | None:
+        """Write *query* (a view's rows) to *target* on a worker."""
+        if self.worker is not None:
+            show_error(self, "An import or export is still running; wait for it or cancel it.")
+            return None
+        scope = self.ctx.scope
+        assert scope is not None
+        self.settings.set_last_export_folder(str(target.parent))
+        connection = self.ctx.worker_connection()
+
+        def job(progress, cancel):
+            progress.update(f"Writing {target.name}", None)
+            try:
+                return csvset.write_csv(
+                    connection, query.sql, {**scope.params(), **query.params}, target
+                )
+            finally:
+                self.ctx.release(connection)
+
+        return self._run(
+            job,
+            f"Exporting {target.name}",
+            lambda rows: self.statusBar().showMessage(f"Wrote {rows:,} rows to {target}.", 8000),
         )
 
     def _run(self, job, title: str, done) -> workers.Worker:
@@ -371,7 +418,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is not None:
             self.worker.cancel()
-            self.pool.waitForDone(10_000)
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_splitter("main", self.splitter.saveState())
         self.ctx.close()

@@ -1,5 +1,10 @@
 """Table models over DuckDB query pages: ``fetchMore`` pulls a page as Arrow, turns its columns
-into Python lists once, and ``data()`` only indexes those lists — no SQL per cell."""
+into Python lists once, and ``data()`` only indexes those lists — no SQL per cell.
+
+Preparing the rows (filtering and sorting millions of them) is the view's job, on a worker; the
+model only learns how many rows there are (``show``) and then pages through them. While a view
+prepares, the model is empty (``clear``), so nothing asks the half-built source for a page.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 Index = QModelIndex | QPersistentModelIndex
-# fetch(offset, limit, sort_key, descending) -> a page of rows; count() -> rows in all
-Fetch = Callable[[int, int, str | None, bool], pa.Table]
+# fetch(offset, limit) -> that page of the prepared rows
+Fetch = Callable[[int, int], pa.Table]
 
 
 def plain(value: Any) -> str:
@@ -40,11 +45,12 @@ class Column:
 
 
 class PagedTableModel(QAbstractTableModel):
+    sort_changed = Signal()  # the view prepares its rows again in the new order
+
     def __init__(
         self,
         columns: list[Column],
         fetch: Fetch,
-        count: Callable[[], int],
         page_size: int = 400,
         parent: Any = None,
         sort: tuple[str | None, bool] = (None, False),
@@ -52,20 +58,23 @@ class PagedTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = columns
         self._fetch = fetch
-        self._count = count
         self.page_size = page_size
         self._total = 0
-        self._raw: dict[str, list[Any]] = {c.key: [] for c in columns}
+        self._raw: dict[str, list[Any]] = {}  # every column of the pages, shown or not
         self._shown: list[list[str]] = [[] for _ in columns]
         self._sort: tuple[str | None, bool] = sort
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Re-run the query from the start (after a filter, sort or data change)."""
+    def clear(self) -> None:
+        """No rows, nothing to fetch: the source is being prepared."""
+        self.show(0)
+
+    def show(self, total: int) -> None:
+        """The prepared source has *total* rows: start over with its first page."""
         self.beginResetModel()
-        self._total = self._count()
-        self._raw = {c.key: [] for c in self.columns}
+        self._total = total
+        self._raw = {}
         self._shown = [[] for _ in self.columns]
         self.endResetModel()
         if self._total:
@@ -89,15 +98,15 @@ class PagedTableModel(QAbstractTableModel):
         if parent.isValid() or not self.canFetchMore(parent):
             return
         start = self.loaded()
-        page = self._fetch(start, self.page_size, *self._sort)
+        page = self._fetch(start, self.page_size)
         if page.num_rows == 0:
             self._total = start
             return
         self.beginInsertRows(QModelIndex(), start, start + page.num_rows - 1)
+        for name in page.column_names:
+            self._raw.setdefault(name, []).extend(page.column(name).to_pylist())
         for i, col in enumerate(self.columns):
-            values = page.column(col.key).to_pylist()
-            self._raw[col.key].extend(values)
-            self._shown[i].extend(col.fmt(v) for v in values)
+            self._shown[i].extend(col.fmt(v) for v in self._raw[col.key][start:])
         self.endInsertRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -132,9 +141,18 @@ class PagedTableModel(QAbstractTableModel):
         state = (col.key, order == Qt.SortOrder.DescendingOrder)
         if state != self._sort:  # Qt re-announces the current order when a view attaches
             self._sort = state
-            self.reload()
+            self.sort_changed.emit()
 
     # -- for views -------------------------------------------------------------------------------
 
     def value(self, row: int, key: str) -> Any:
         return self._raw[key][row]
+
+    def set_value(self, row: int, key: str, value: Any) -> None:
+        """Change one loaded row in place (after the user changed it), without a reload."""
+        self._raw[key][row] = value
+        for i, col in enumerate(self.columns):
+            if col.key == key:
+                self._shown[i][row] = col.fmt(value)
+                index = self.index(row, i)
+                self.dataChanged.emit(index, index)

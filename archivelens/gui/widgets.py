@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from archivelens.gui.context import LibraryContext
+
+
+class View(QWidget):
+    """A page of the main window over the library context.
+
+    ``refresh`` prepares what the page shows for the current scope; the window calls it when
+    the page is shown and its ``shown_version`` is older than the context's.
+    """
+
+    export_requested = Signal()  # "Export this view…": the window asks where and writes it
+
+    def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.shown_version = -1
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def export_query(self) -> ViewExport | None:
+        """What this view shows, as the CSV to write; None where it shows no table."""
+        return None
+
+    def make_export_button(self) -> QPushButton:
+        button = QPushButton("Export this view…")
+        button.setToolTip("Save exactly the rows shown here, with their filters, as a CSV file")
+        button.clicked.connect(self.export_requested)
+        return button
+
+
+@dataclass(frozen=True)
+class ViewExport:
+    sql: str
+    params: dict[str, Any]
+    file_name: str  # suggested
 
 
 class Card(QFrame):

@@ -10,9 +10,11 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import duckdb
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from archivelens.errors import Cancelled, UserError
+from archivelens.gui.context import LibraryContext, interrupt
 from archivelens.progress import CancelToken
 
 
@@ -59,3 +61,64 @@ class Worker(QRunnable):
 def start(worker: Worker, pool: QThreadPool | None = None) -> Worker:
     (pool or QThreadPool.globalInstance()).start(worker)
     return worker
+
+
+class Loader(QObject):
+    """A view's queries, off the GUI thread, on the view's own connection; newest request wins.
+
+    Whatever a query prepares on ``cursor`` (a temp table lives on the connection that made it)
+    the view then pages through from the GUI thread — only while nothing runs on the cursor,
+    which holds because a view empties its model before it asks again. A newer request
+    interrupts the one running and waits for it; only the newest answer (or failure) is
+    delivered, so quick filter changes never pile up work and a view never shows an answer
+    older than what it last asked for.
+    """
+
+    failed = Signal(str, str)  # one sentence, details
+
+    def __init__(self, ctx: LibraryContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cursor = ctx.worker_connection()
+        self._generation = 0
+        self._pending: tuple[int, Callable[..., Any], Callable[[Any], None]] | None = None
+        self._running: Worker | None = None
+
+    def busy(self) -> bool:
+        return self._running is not None or self._pending is not None
+
+    def request(
+        self,
+        query: Callable[[duckdb.DuckDBPyConnection], Any],
+        done: Callable[[Any], None],
+    ) -> None:
+        """Run ``query(cursor)`` on the pool; ``done(result)`` on the GUI thread if it is still
+        the newest request when it ends."""
+        self._generation += 1
+        self._pending = (self._generation, query, done)
+        if self._running is None:
+            self._start()
+        else:
+            interrupt(self.cursor)
+
+    def _start(self) -> None:
+        assert self._pending is not None
+        generation, query, done = self._pending
+        self._pending = None
+        cursor = self.cursor
+        worker = Worker(lambda progress, cancel: query(cursor))
+        self._running = worker
+
+        def ended(deliver: Callable[[], None]) -> None:
+            self._running = None
+            if self.ctx.closed:
+                return
+            if self._pending is not None:
+                self._start()
+            elif generation == self._generation:
+                deliver()
+
+        worker.signals.finished.connect(lambda r: ended(lambda: done(r)))
+        worker.signals.failed.connect(lambda s, d: ended(lambda: self.failed.emit(s, d)))
+        worker.signals.cancelled.connect(lambda: ended(lambda: None))
+        start(worker, self.ctx.pool)

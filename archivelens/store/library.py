@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,4 +130,5 @@ def limited_memory(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]
 def bind(sql: str, params: dict[str, object]) -> dict[str, object]:
     """The named parameters *sql* uses: DuckDB refuses any extra one, and scoped queries share
     one parameter set of which each uses a part."""
-    return {k: v for k, v in params.items() if f"${k}" in sql}
+    used = set(re.findall(r"\$(\w+)", sql))
+    return {k: v for k, v in params.items() if k in used}

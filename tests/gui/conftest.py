@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import shiboken6
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -39,5 +40,5 @@ def open_window(qtbot, library, settings, pool):
 
     yield make
     for window in windows:
-        if window.isVisible() or window.ctx.con is not None:
+        if shiboken6.isValid(window):  # pytest-qt may have closed and deleted it already
             window.close()

@@ -19,6 +19,14 @@ def import_via_gui(qtbot, window, path):
     return worker
 
 
+def show(qtbot, window, name):
+    """Switch to view *name* and wait until its worker has prepared it."""
+    window.sidebar.setCurrentRow(list(window.views).index(name))
+    view = window.views[name]
+    qtbot.waitUntil(lambda: not view.loader.busy(), timeout=30_000)
+    return view
+
+
 def test_welcome_then_import_fills_every_view(qtbot, open_window, make_archive, library):
     path, story, _ = make_archive("current", spec=era_spec("current", tweets=500))
     window = open_window()
@@ -26,14 +34,13 @@ def test_welcome_then_import_fills_every_view(qtbot, open_window, make_archive, 
     assert window.stack.currentIndex() == 0  # the welcome drop zone
     import_via_gui(qtbot, window, path)
     assert window.stack.currentIndex() == 1
-    overview = window.views["Overview"]
+    overview = show(qtbot, window, "Overview")
     replies = sum(t.kind == "reply_to_others" for t in story.tweets)
     assert overview.cards["conversation"].value.text() == f"{replies / len(story.tweets):.0%}"
     assert overview.report.value("tweets") == len(story.tweets)
     assert len(overview.chart.series()) == 1
-    for row, name in enumerate(("Follow-back", "Duplicates", "Tweets", "Changes")):
-        window.sidebar.setCurrentRow(row + 1)
-        view = window.views[name]
+    for name in ("Follow-back", "Duplicates", "Tweets", "Changes"):
+        view = show(qtbot, window, name)
         if name == "Follow-back":
             not_back = len(set(story.followers) - set(story.following))
             assert view.model.total() == not_back
@@ -53,8 +60,7 @@ def test_review_keys_save_and_survive_reopening(qtbot, open_window, make_archive
     pipeline.import_archive(path, library)
     window = open_window()
     window.show()
-    window.sidebar.setCurrentRow(1)
-    view = window.views["Follow-back"]
+    view = show(qtbot, window, "Follow-back")
     first = view.current_account()
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_F)
@@ -67,9 +73,9 @@ def test_review_keys_save_and_survive_reopening(qtbot, open_window, make_archive
         rows = dict(con.execute("SELECT target_id, status FROM reviews").fetchall())
     assert rows == {first: "follow_back", second: "not_for_me"}
     again = open_window()
-    again.sidebar.setCurrentRow(1)
-    view = again.views["Follow-back"]
+    view = show(qtbot, again, "Follow-back")
     view.filter.setCurrentIndex(view.filter.findData("follow_back"))
+    qtbot.waitUntil(lambda: not view.loader.busy())
     assert view.model.total() == 1 and view.current_account() == first
 
 
@@ -112,17 +118,16 @@ def test_models_pass_qt_model_tester(qtbot, qtmodeltester, open_window, make_arc
     pipeline.import_archive(path, library)
     window = open_window()
     for name in ("Follow-back", "Tweets", "Duplicates"):
-        window.sidebar.setCurrentRow(list(window.views).index(name))
-        qtmodeltester.check(window.views[name].model)
+        qtmodeltester.check(show(qtbot, window, name).model)
 
 
 def test_tweets_search_filter_and_sort(qtbot, open_window, make_archive, library):
     path, story, _ = make_archive("current")
     pipeline.import_archive(path, library)
     window = open_window()
-    window.sidebar.setCurrentRow(3)
-    view = window.views["Tweets"]
+    view = show(qtbot, window, "Tweets")
     view.kind.setCurrentIndex(view.kind.findData("retweet"))
+    qtbot.waitUntil(lambda: not view.loader.busy())
     assert view.model.total() == sum(t.kind == "retweet" for t in story.tweets)
     view.kind.setCurrentIndex(0)
     view.search.setText("Thank you so much")
@@ -131,6 +136,7 @@ def test_tweets_search_filter_and_sort(qtbot, open_window, make_archive, library
         timeout=3000,
     )
     view.model.sort(6, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not view.loader.busy())
     likes = [view.model.value(r, "favorite_count") for r in range(view.model.rowCount())]
     assert likes == sorted(likes, reverse=True)
 
@@ -145,23 +151,71 @@ def test_export_from_the_window(qtbot, open_window, make_archive, library, tmp_p
     assert (tmp_path / "csv" / "not_followed_back.csv").exists()
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
-        assert network.checklist_count(con, scope) > 0
+        assert network.checklist(con, scope).num_rows > 0
 
 
-def test_tweets_view_exports_exactly_what_it_shows(
-    qtbot, open_window, make_archive, library, tmp_path
-):
+def read_csv(path):
     import csv
 
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def export_view(qtbot, window, view, target):
+    worker = window.export_view_to(view.export_query(), target)
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None)
+    return read_csv(target)
+
+
+def test_tables_export_exactly_what_they_show(qtbot, open_window, make_archive, library, tmp_path):
     path, story, _ = make_archive("current")
     pipeline.import_archive(path, library)
     window = open_window()
-    window.sidebar.setCurrentRow(3)
-    view = window.views["Tweets"]
-    view.kind.setCurrentIndex(view.kind.findData("quote"))
-    rows = view.export_view(tmp_path / "view.csv")
-    assert rows == view.model.total() == sum(t.kind == "quote" for t in story.tweets)
-    with open(tmp_path / "view.csv", encoding="utf-8-sig", newline="") as f:
-        got = list(csv.DictReader(f))
-    assert {r["kind"] for r in got} == {"quote"}
-    assert len(got) == rows
+    tweets = show(qtbot, window, "Tweets")
+    tweets.kind.setCurrentIndex(tweets.kind.findData("quote"))
+    tweets.model.sort(6, Qt.SortOrder.DescendingOrder)  # by likes, most first
+    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    rows = export_view(qtbot, window, tweets, tmp_path / "tweets.csv")
+    assert len(rows) == tweets.model.total() == sum(t.kind == "quote" for t in story.tweets)
+    assert {r["kind"] for r in rows} == {"quote"}
+    assert [r["tweet_id"] for r in rows] == [
+        str(tweets.model.value(i, "tweet_id")) for i in range(len(rows))
+    ]
+    assert rows[0]["created_at"].endswith("Z")  # the contract's formats, not the table's
+
+    checklist = show(qtbot, window, "Follow-back")
+    first = checklist.current_account()
+    checklist.set_status("not_for_me")
+    checklist.filter.setCurrentIndex(checklist.filter.findData("not_for_me"))
+    qtbot.waitUntil(lambda: not checklist.loader.busy())
+    rows = export_view(qtbot, window, checklist, tmp_path / "checklist.csv")
+    assert [(r["account_id"], r["review_status"]) for r in rows] == [(str(first), "not_for_me")]
+
+    dups = show(qtbot, window, "Duplicates")
+    rows = export_view(qtbot, window, dups, tmp_path / "dups.csv")
+    assert len({r["cluster_id"] for r in rows}) == dups.model.total()
+    assert len(rows) == sum(t.cluster is not None for t in story.tweets)
+
+
+def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, make_archive, library):
+    from dataclasses import replace
+    from datetime import datetime
+
+    spec = era_spec("current", followers=100, following=50, mutuals=20)
+    a, old, _ = make_archive("current", spec=spec)
+    newer = replace(spec, followers=110, seed=spec.seed + 3, generated_at=datetime(2024, 3, 1))
+    b, new, _ = make_archive("current", spec=newer)
+    pipeline.import_archive(a, library)
+    pipeline.import_archive(b, library)
+    window = open_window()
+    view = show(qtbot, window, "Changes")
+    assert not view.empty.isVisible() and view.old.count() == 2
+    gained = set(new.followers) - set(old.followers)
+    lost = set(old.followers) - set(new.followers)
+    assert view.model.total() == len(gained) + len(lost) + len(
+        set(new.following) ^ set(old.following)
+    )
+    assert f"{len(gained):,} new follower" in view.summary.text()
+    qtmodeltester.check(view.model)

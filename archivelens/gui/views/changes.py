@@ -3,11 +3,15 @@ dropped."""
 
 from __future__ import annotations
 
+import pyarrow as pa
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from archivelens.analysis import changes
+from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.widgets import View, ViewExport, show_error
+from archivelens.gui.workers import Loader
 
 LABELS = {
     "gained_follower": "new follower",
@@ -23,11 +27,12 @@ COLUMNS = [
 ]
 
 
-class ChangesView(QWidget):
+class ChangesView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._table = None
+        super().__init__(ctx, parent)
+        self._table: pa.Table | None = None
+        self.loader = Loader(ctx, self)
+        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.old = QComboBox()
@@ -40,8 +45,9 @@ class ChangesView(QWidget):
         bar.addWidget(self.new)
         self.summary = QLabel()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.make_export_button())
         layout.addLayout(bar)
-        self.model = PagedTableModel(COLUMNS, self._fetch, self._count, parent=self)
+        self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
@@ -73,16 +79,26 @@ class ChangesView(QWidget):
     def _compare(self) -> None:
         old, new = self.old.currentData(), self.new.currentData()
         self._table = None
-        if old is not None and new is not None and old.snapshot_id != new.snapshot_id:
-            self._table = changes.diff(self.ctx.con, old, new)
-            counts = changes.summary_counts(self._table)
-            self.summary.setText(", ".join(f"{n:,} {LABELS[k]}" for k, n in counts.items()))
-        else:
-            self.summary.setText("")
-        self.model.reload()
+        self.model.clear()
+        self.summary.setText("")
+        if old is None or new is None or old.snapshot_id == new.snapshot_id:
+            return
+        self.summary.setText("<i>Comparing…</i>")
+        self.loader.request(lambda con: changes.diff(con, old, new), self._compared)
 
-    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
+    def _compared(self, table: pa.Table) -> None:
+        self._table = table
+        counts = changes.summary_counts(table)
+        self.summary.setText(", ".join(f"{n:,} {LABELS[k]}" for k, n in counts.items()))
+        self.model.show(table.num_rows)
+
+    def export_query(self) -> ViewExport | None:
+        old, new = self.old.currentData(), self.new.currentData()
+        if old is None or new is None or old.snapshot_id == new.snapshot_id:
+            return None
+        sql, params = csvset.changes_view(old, new)
+        return ViewExport(sql, params, "follower-changes-view.csv")
+
+    def _fetch(self, offset: int, limit: int) -> pa.Table:
+        assert self._table is not None
         return self._table.slice(offset, limit)
-
-    def _count(self) -> int:
-        return 0 if self._table is None else self._table.num_rows

@@ -3,6 +3,10 @@
 ↑/↓ move; F follow back, D followed back, X not for me, R to review (each saves at once and moves
 on); N edits the note; Enter opens the profile in the browser — the only thing that leaves the
 machine, and only on that key or button.
+
+The list is prepared on a worker (seconds for millions of followers); a key changes its row in
+place and saves, in milliseconds, without preparing the list again. A row whose new status no
+longer matches the status filter stays until the filter changes, so the cursor never jumps.
 """
 
 from __future__ import annotations
@@ -26,9 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens.analysis import network
+from archivelens.analysis.scope import Scope
+from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox
+from archivelens.gui.widgets import SearchBox, View, ViewExport, show_error
+from archivelens.gui.workers import Loader
+from archivelens.store import snapshots
 
 KEYS = {
     Qt.Key.Key_F: "follow_back",
@@ -66,12 +74,19 @@ class ChecklistTable(QTableView):
             super().keyPressEvent(event)
 
 
-class ChecklistView(QWidget):
+class ChecklistView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.status_filter: str | None = None
         self.search = ""
+        self.browser: network.ChecklistBrowser | None = None
+        self.prepared_for: Scope | None = None  # the scope self.browser was prepared for
+        self.reviewed = 0
+        self.has_lists = True
+        self.loader = Loader(ctx, self)
+        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.history_loader = Loader(ctx, self)
+        self.history_loader.failed.connect(lambda s, d: show_error(self, s, d))
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.filter = QComboBox()
@@ -90,9 +105,10 @@ class ChecklistView(QWidget):
         bar.addWidget(self.search_box, 1)
         bar.addWidget(self.progress_label)
         bar.addWidget(self.progress)
+        bar.addWidget(self.make_export_button())
         layout.addLayout(bar)
         self.splitter = QSplitter()
-        self.model = PagedTableModel(COLUMNS, self._fetch, self._count, parent=self)
+        self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = ChecklistTable(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -143,20 +159,42 @@ class ChecklistView(QWidget):
 
     # -- data ------------------------------------------------------------------------------------
 
-    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
-        return network.checklist(
-            self.ctx.con, self.ctx.scope, self.status_filter, self.search, offset, limit
-        )
-
-    def _count(self) -> int:
-        if self.ctx.scope is None:
-            return 0
-        return network.checklist_count(
-            self.ctx.con, self.ctx.scope, self.status_filter, self.search
-        )
+    def _fetch(self, offset: int, limit: int):
+        assert self.browser is not None
+        return self.browser.page(offset, limit)
 
     def refresh(self) -> None:
-        self.model.reload()
+        """Prepare the list for the current scope (on a worker), then filter it."""
+        scope = self.ctx.scope
+        if scope is None:
+            return
+        status, search = self.status_filter, self.search
+        if self.browser is not None and self.prepared_for == scope:
+            browser, has_lists = self.browser, self.has_lists
+            self._ask(
+                lambda con: (browser, browser.filter(status, search), browser.reviewed(), has_lists)
+            )
+            return
+
+        def prepare(con):
+            snapshot = snapshots.get(con, scope.snapshot_id)
+            browser = network.ChecklistBrowser(con, scope)
+            has_lists = snapshot is None or snapshot.has_follow_lists
+            return browser, browser.filter(status, search), browser.reviewed(), has_lists
+
+        self.prepared_for = scope
+        self.browser = None
+        self._ask(prepare)
+
+    def _ask(self, query) -> None:
+        self.model.clear()
+        self.progress_label.setText("Preparing the checklist…")
+        self._show_detail()
+        self.loader.request(query, self._prepared)
+
+    def _prepared(self, result: tuple[network.ChecklistBrowser, int, int, bool]) -> None:
+        self.browser, count, self.reviewed, self.has_lists = result
+        self.model.show(count)
         self.table.resizeColumnsToContents()
         self._update_progress()
         if self.model.rowCount():
@@ -164,12 +202,10 @@ class ChecklistView(QWidget):
         self._show_detail()
 
     def _update_progress(self) -> None:
-        if self.ctx.scope is None:
-            return
-        done, total = network.checklist_progress(self.ctx.con, self.ctx.scope)
-        self.progress_label.setText(f"Reviewed {done:,} of {total:,}")
+        total = self.browser.total if self.browser else 0
+        self.progress_label.setText(f"Reviewed {self.reviewed:,} of {total:,}")
         self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        self.progress.setValue(self.reviewed)
 
     def _filter_changed(self) -> None:
         self.status_filter = self.filter.currentData()
@@ -190,52 +226,56 @@ class ChecklistView(QWidget):
     # -- actions ---------------------------------------------------------------------------------
 
     def set_status(self, status: str) -> None:
-        account = self.current_account()
-        if account is None or self.ctx.scope is None:
-            return
+        """Save *status* for the current row, show it in place, move to the next row."""
         row = self.current_row()
-        network.set_review_status(self.ctx.con, self.ctx.scope.account_id, account, status)
-        self._reload_keeping(row + 1)
+        if row < 0 or self.ctx.scope is None:
+            return
+        old = self.model.value(row, "review_status")
+        network.set_review_status(
+            self.ctx.con, self.ctx.scope.account_id, self.model.value(row, "account_id"), status
+        )
+        self.model.set_value(row, "review_status", status)
+        self.reviewed += (status != "to_review") - (old != "to_review")
+        self._update_progress()
+        self._select(row + 1)
 
     def edit_note(self) -> None:
-        account = self.current_account()
-        if account is None or self.ctx.scope is None:
-            return
         row = self.current_row()
+        if row < 0 or self.ctx.scope is None:
+            return
         current = self.model.value(row, "note") or ""
         text, ok = QInputDialog.getMultiLineText(
             self, "Note", "Your note about this account:", current
         )
         if ok:
+            account = self.model.value(row, "account_id")
             network.set_note(self.ctx.con, self.ctx.scope.account_id, account, text)
-            self._reload_keeping(row)
+            self.model.set_value(row, "note", text.strip() or None)
+            self._show_detail()
 
     def open_profile(self) -> None:
         account = self.current_account()
         if account is not None:
             QDesktopServices.openUrl(QUrl(f"{network.PROFILE_URL}{account}"))
 
-    def _reload_keeping(self, row: int) -> None:
-        """Reload after a change, with the cursor on *row* (or the last row)."""
-        self.model.reload()
+    def _select(self, row: int) -> None:
+        """Put the cursor on *row* (fetching its page if needed), or on the last row."""
         while row >= self.model.rowCount() and self.model.canFetchMore():
             self.model.fetchMore()
         row = min(row, self.model.rowCount() - 1)
         if row >= 0:
-            index = self.model.index(row, 0)
             self.table.selectionModel().setCurrentIndex(
-                index,
+                self.model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
-        self._update_progress()
         self._show_detail()
 
     def _show_detail(self) -> None:
         row = self.current_row()
         if row < 0 or self.ctx.scope is None:
-            self.who.setText("<i>Nobody to review here.</i>")
-            self.history.clear()
+            self.who.setText(self._empty_text())
+            self._ask_history(None, 0)
             return
         handle = self.model.value(row, "screen_name")
         name = self.model.value(row, "display_name") or ""
@@ -253,11 +293,46 @@ class ChecklistView(QWidget):
             f"{title}<p>id {account} · status: <b>{status}</b></p>"
             + (f"<p>Note: {escape(note)}</p>" if note else "")
         )
-        items = network.interactions_with(self.ctx.con, self.ctx.scope, account, limit=30)
+        self._ask_history(account, self.model.value(row, "interactions"))
+
+    def _ask_history(self, account: int | None, interactions: int) -> None:
+        """Fetch the owner's words to *account* on a worker: searching millions of tweets takes
+        ~0.1 s, too long to hold a key. Every row asks (even one with nothing to fetch), so an
+        answer for the row before never lands on this one."""
+        scope = self.ctx.scope
+        if account is None or scope is None or not interactions:
+            self.history_loader.request(lambda con: None, self._show_history)
+            return
+        self.history_loader.request(
+            lambda con: network.interactions_with(con, scope, account, limit=30),
+            self._show_history,
+        )
+
+    def _show_history(self, items: list | None) -> None:
+        if items is None and self.current_row() < 0:
+            self.history.clear()
+            return
         self.history.setHtml(
             "".join(
                 f"<p><b>{when:%Y-%m-%d}</b> · {kind.replace('_', ' ')}<br>{escape(text)}</p>"
-                for when, kind, text in items
+                for when, kind, text in items or []
             )
             or "<p><i>You haven't replied to, mentioned, retweeted or quoted this account.</i></p>"
         )
+
+    def export_query(self) -> ViewExport | None:
+        sql, params = csvset.checklist_view(self.status_filter, self.search)
+        return ViewExport(sql, params, "not-followed-back-view.csv")
+
+    def _empty_text(self) -> str:
+        if self.loader.busy():
+            return "<i>Preparing the checklist…</i>"
+        if not self.has_lists:
+            return (
+                "<p>This archive has no follower lists (Twitter's archives before 2019 did not "
+                "include them), so there is no checklist. Import a newer archive of this "
+                "account to review your followers.</p>"
+            )
+        if self.browser is not None and self.browser.total == 0:
+            return "<p>You follow back every follower: nobody is waiting for a review.</p>"
+        return "<p><i>Nobody matches this filter.</i></p>"

@@ -5,12 +5,24 @@ from __future__ import annotations
 import difflib
 from html import escape
 
+import pyarrow as pa
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from archivelens.analysis import duplicates
+from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.widgets import View, ViewExport, show_error
+from archivelens.gui.workers import Loader
 
 COLUMNS = [
     Column("cluster_id", "#", str, align_right=True, sortable=False),
@@ -41,17 +53,21 @@ def highlight(reference: str, text: str) -> str:
     return " ".join(out)
 
 
-class DuplicatesView(QWidget):
+class DuplicatesView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.make_export_button())
+        layout.addLayout(top)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self._table = None
-        self.model = PagedTableModel(COLUMNS, self._fetch, self._count, parent=self)
+        self._table: pa.Table | None = None
+        self.loader = Loader(ctx, self)
+        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -67,39 +83,53 @@ class DuplicatesView(QWidget):
         self.splitter.addWidget(self.members)
         layout.addWidget(self.splitter, 1)
 
-    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
-        table = self._clusters()
-        return table.slice(offset, limit)
-
-    def _count(self) -> int:
-        return 0 if self.ctx.scope is None else self._clusters().num_rows
-
-    def _clusters(self):
-        if self._table is None:
-            self._table = duplicates.clusters(self.ctx.con, self.ctx.scope)
-        return self._table
+    def _fetch(self, offset: int, limit: int) -> pa.Table:
+        assert self._table is not None
+        return self._table.slice(offset, limit)
 
     def refresh(self) -> None:
-        self._table = None
-        if self.ctx.scope is None:
+        """Ask for the clusters on a worker (the first time, that also finds them)."""
+        scope = self.ctx.scope
+        if scope is None:
             return
-        self.model.reload()
-        rep = duplicates.repetition(self.ctx.con, self.ctx.scope)
+        self.model.clear()
+        self.summary.setText("<i>Looking for re-sent messages…</i>")
+        self._show_members()
+        self.loader.request(
+            lambda con: (
+                duplicates.clusters(con, scope),
+                duplicates.repetition(con, scope),
+                duplicates.threshold(con),
+            ),
+            self._prepared,
+        )
+
+    def _prepared(self, result: tuple[pa.Table, duplicates.Repetition, float]) -> None:
+        self._table, rep, threshold = result
+        self.model.show(self._table.num_rows)
         self.summary.setText(
             f"<b>{rep.clusters:,}</b> messages re-sent with small edits, in "
             f"<b>{rep.tweets:,}</b> tweets"
             + (f" ({rep.share:.1%} of your own tweets)" if rep.share is not None else "")
-            + f". Similarity threshold {duplicates.threshold(self.ctx.con):g} "
+            + f". Similarity threshold {threshold:g} "
             "(a clustering setting; short tweets only match exactly)."
         )
         if self.model.rowCount():
             self.table.selectRow(0)
         self._show_members()
 
+    def export_query(self) -> ViewExport | None:
+        if self.ctx.scope is None:
+            return None
+        sql, params = csvset.duplicates_view(self.ctx.scope)
+        return ViewExport(sql, params, "duplicate-blasts-view.csv")
+
     def _show_members(self) -> None:
         index = self.table.currentIndex()
         if not index.isValid() or self.ctx.scope is None:
-            self.members.setHtml("<p><i>No re-sent messages in this period.</i></p>")
+            self.members.setHtml(
+                "" if self.loader.busy() else "<p><i>No re-sent messages in this period.</i></p>"
+            )
             return
         cluster = self.model.value(index.row(), "cluster_id")
         rows = duplicates.members(self.ctx.con, self.ctx.scope, cluster).to_pylist()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from archivelens.analysis import metrics, report
 from archivelens.gui.context import LibraryContext
-from archivelens.gui.widgets import Card
+from archivelens.gui.widgets import Card, View, show_error
+from archivelens.gui.workers import Loader
 
 SERIES = (
     ("Conversation", "replies_to_others", "#2E86AB"),
@@ -36,10 +37,9 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-class OverviewView(QWidget):
+class OverviewView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         outer = QVBoxLayout(self)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -47,6 +47,8 @@ class OverviewView(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
+        self.status = QLabel()
+        layout.addWidget(self.status)
         grid = QGridLayout()
         self.cards = {
             "conversation": Card("Conversation"),
@@ -75,13 +77,31 @@ class OverviewView(QWidget):
         layout.addWidget(self.cannot)
         layout.addStretch(1)
         self.report: report.Report | None = None
+        self.loader = Loader(ctx, self)
+        self.loader.failed.connect(self._failed)
 
     def refresh(self) -> None:
+        """Ask for the report on a worker; the cards keep their numbers until it arrives."""
         scope = self.ctx.scope
         if scope is None:
             return
-        rep = report.build(self.ctx.con, scope)
+        self._set_status("<i>Calculating…</i>")
+        self.loader.request(
+            lambda con: (report.build(con, scope), metrics.monthly(con, scope)), self._show
+        )
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def _failed(self, sentence: str, details: str) -> None:
+        self._set_status("")
+        show_error(self, sentence, details)
+
+    def _show(self, result: tuple[report.Report, list[dict]]) -> None:
+        rep, months = result
         self.report = rep
+        self._set_status("")
         v = rep.summary.values
         self.cards["conversation"].set(
             pct(v["conversation_share"]),
@@ -113,7 +133,7 @@ class OverviewView(QWidget):
             )
         else:
             self.cards["reciprocity"].set("–", "this archive has no follower lists")
-        self._fill_chart(metrics.monthly(self.ctx.con, scope))
+        self._fill_chart(months)
         rows = "".join(
             f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
             f"<td>{'within' if b.within else 'outside' if b.within is False else '–'}</td></tr>"

@@ -5,29 +5,26 @@ A paged model keeps scrolling smooth over millions of rows.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from archivelens.analysis import browse, promotion
-from archivelens.export.csvset import write_csv
+from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox
+from archivelens.gui.widgets import SearchBox, View, ViewExport, show_error
+from archivelens.gui.workers import Loader
 
 KIND_LABELS = {
     "reply_to_others": "reply",
@@ -49,11 +46,13 @@ COLUMNS = [
 ]
 
 
-class TweetsView(QWidget):
+class TweetsView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.filter = browse.TweetFilter()
+        self.browser: browse.TweetBrowser | None = None
+        self.loader = Loader(ctx, self)
+        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox("Search the text of your tweets  (Ctrl+F)")
@@ -71,8 +70,7 @@ class TweetsView(QWidget):
         self.clustered = QCheckBox("In a duplicate cluster")
         self.clustered.toggled.connect(self._apply)
         self.count = QLabel()
-        self.export_button = QPushButton("Export this view…")
-        self.export_button.clicked.connect(self._export_dialog)
+        self.export_button = self.make_export_button()
         for w in (
             self.search,
             self.kind,
@@ -84,13 +82,9 @@ class TweetsView(QWidget):
             bar.addWidget(w, 1 if w is self.search else 0)
         layout.addLayout(bar)
         self.model = PagedTableModel(
-            COLUMNS,
-            self._fetch,
-            self._count,
-            page_size=300,
-            parent=self,
-            sort=("created_at", False),
+            COLUMNS, self._fetch, page_size=300, parent=self, sort=("created_at", False)
         )
+        self.model.sort_changed.connect(self.refresh)
         self.table = QTableView()
         self.table.setModel(self.model)
         # Indicator first: enabling sorting then asks for the order the model already has.
@@ -105,16 +99,9 @@ class TweetsView(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         layout.addWidget(self.table, 1)
 
-    def _fetch(self, offset: int, limit: int, sort: str | None, desc: bool):
+    def _fetch(self, offset: int, limit: int):
+        assert self.browser is not None
         return self.browser.page(offset, limit)
-
-    def _count(self) -> int:
-        """Called on every reload: (re)builds the prepared view for the filter and sort."""
-        if self.ctx.scope is None:
-            return 0
-        sort, desc = self.model.sort_state
-        self.browser = browse.TweetBrowser(self.ctx.con, self.ctx.scope, self.filter, sort, desc)
-        return self.browser.count
 
     def _apply(self) -> None:
         self.filter = browse.TweetFilter(
@@ -126,23 +113,30 @@ class TweetsView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.reload()
-        self.count.setText(f"{self.model.total():,} tweets")
+        """Prepare the rows for the filter and sort on a worker, then show the first page."""
+        scope = self.ctx.scope
+        if scope is None:
+            return
+        filt, (sort, desc) = self.filter, self.model.sort_state
+        self.model.clear()
+        self.count.setText("Searching…" if filt.search else "Loading…")
+        self.loader.request(
+            lambda con: browse.TweetBrowser(con, scope, filt, sort, desc), self._prepared
+        )
+
+    def _prepared(self, browser: browse.TweetBrowser) -> None:
+        self.browser = browser
+        self.model.show(browser.count)
+        self.count.setText(f"{browser.count:,} tweets")
         # A model reset forgets per-section sizing: narrow columns fit, the text takes the rest.
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
-    def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export the tweets shown", "tweets-view.csv", "CSV (*.csv)"
-        )
-        if path:
-            self.export_view(Path(path))
-
-    def export_view(self, target: Path) -> int:
-        """Write exactly the rows this view shows (its filters, all pages) as a CSV file."""
-        sql, params = browse.tweets_sql(self.filter)
-        return write_csv(self.ctx.con, sql, {**self.ctx.scope.params(), **params}, target)
+    def export_query(self) -> ViewExport | None:
+        if self.ctx.scope is None:
+            return None
+        sql, params = csvset.tweets_view(self.ctx.scope, self.filter, *self.model.sort_state)
+        return ViewExport(sql, params, "tweets-view.csv")
 
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
@@ -151,10 +145,10 @@ class TweetsView(QWidget):
         tweet_id = self.model.value(index.row(), "tweet_id")
         text = self.model.value(index.row(), "text")
         menu = QMenu(self)
-        account = self.ctx.scope.account_id
-        menu.addAction("Mark promotional", lambda: self._override(account, tweet_id, True))
-        menu.addAction("Mark not promotional", lambda: self._override(account, tweet_id, False))
-        menu.addAction("Use the automatic verdict", lambda: self._override(account, tweet_id, None))
+        row = index.row()
+        menu.addAction("Mark promotional", lambda: self._override(row, True))
+        menu.addAction("Mark not promotional", lambda: self._override(row, False))
+        menu.addAction("Use the automatic verdict", lambda: self._override(row, None))
         menu.addSeparator()
         handle = self.ctx.scope.screen_name or "i/web"
         url = f"https://twitter.com/{handle}/status/{tweet_id}"
@@ -162,6 +156,11 @@ class TweetsView(QWidget):
         menu.addAction("Copy text", lambda: QGuiApplication.clipboard().setText(text))
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
-    def _override(self, account: int, tweet_id: int, value: bool | None) -> None:
-        promotion.set_override(self.ctx.con, account, tweet_id, value)
-        self.ctx.changed.emit()
+    def _override(self, row: int, value: bool | None) -> None:
+        """Overrule the verdict on one tweet: saved, shown in place; the other views follow."""
+        assert self.ctx.scope is not None
+        tweet_id = self.model.value(row, "tweet_id")
+        promotion.set_override(self.ctx.con, self.ctx.scope.account_id, tweet_id, value)
+        verdict = promotion.verdict(self.ctx.con, self.ctx.scope, tweet_id)
+        self.model.set_value(row, "promotional", verdict)
+        self.shown_version = self.ctx.edited()
