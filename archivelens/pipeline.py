@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,6 +95,62 @@ def analyze(
     progress.update("Classifying promotional tweets", 0.0)
     ensure_classified(con, snapshot_id, account_id)
     duplicates.ensure(con, snapshot_id, _Scaled(progress, 0.2, 0.8), cancel)
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What the user can change about the analysis: the sales lexicon (None: the bundled one),
+    the account's own domains (None: the suggestion drawn from the archive), and the
+    similarity threshold of duplicate detection."""
+
+    lexicon: str | None
+    own_domains: list[str] | None
+    threshold: float
+
+
+def analysis_settings(con: duckdb.DuckDBPyConnection, account_id: int) -> AnalysisSettings:
+    from archivelens.analysis import duplicates, promotion
+
+    return AnalysisSettings(
+        promotion.user_lexicon(con),
+        promotion.user_domains(con, account_id),
+        duplicates.threshold(con),
+    )
+
+
+def apply_analysis_settings(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    settings: AnalysisSettings,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Save *settings* and bring the snapshot's classification and clusters up to date.
+
+    All or nothing: if a setting is refused (a lexicon pattern that does not compile) or the
+    work fails or is cancelled, the settings go back to what they were. Other snapshots catch
+    up when next shown (their stored results carry the settings they were made with).
+    """
+    old = analysis_settings(con, scope.account_id)
+    try:
+        _save_settings(con, scope.account_id, settings)
+        analyze(con, scope.snapshot_id, scope.account_id, progress, cancel)
+    except BaseException:
+        _save_settings(con, scope.account_id, old)
+        raise
+
+
+def _save_settings(
+    con: duckdb.DuckDBPyConnection, account_id: int, settings: AnalysisSettings
+) -> None:
+    from archivelens.analysis import duplicates, promotion
+
+    if settings.lexicon is None:
+        promotion.reset_lexicon(con)
+    else:
+        promotion.save_lexicon(con, settings.lexicon)
+    promotion.set_own_domains(con, account_id, settings.own_domains)
+    duplicates.set_threshold(con, settings.threshold)
 
 
 def resolve_scope(

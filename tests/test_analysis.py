@@ -321,6 +321,38 @@ def test_bad_lexicon_pattern_is_refused(imported, library):
         promotion.save_lexicon(con, "re:(unclosed\n")
 
 
+def test_settings_apply_all_or_nothing(imported, library):
+    from archivelens.analysis import duplicates
+    from archivelens.errors import Cancelled, UserError
+    from archivelens.progress import CancelToken
+
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        before = pipeline.analysis_settings(con, scope.account_id)
+        assert before == pipeline.AnalysisSettings(None, None, duplicates.DEFAULT_THRESHOLD)
+        mine = pipeline.AnalysisSettings("coffee\n", ["example.org"], 92.0)
+        pipeline.apply_analysis_settings(con, scope, mine)
+        assert pipeline.analysis_settings(con, scope.account_id) == mine
+        assert duplicates.is_current(con, scope.snapshot_id)  # recomputed, not left stale
+        promo = con.execute(
+            "SELECT count(*) FROM promotion WHERE snapshot_id = ? AND len(matched_terms) > 0 "
+            "AND list_filter(matched_terms, lambda m: m <> 'coffee') = []",
+            [scope.snapshot_id],
+        ).fetchone()[0]
+        assert promo > 0
+        cancelled = CancelToken()
+        cancelled.cancel()
+        with pytest.raises(Cancelled):
+            pipeline.apply_analysis_settings(
+                con, scope, replace(mine, threshold=70.0), None, cancelled
+            )
+        with pytest.raises(UserError):
+            pipeline.apply_analysis_settings(con, scope, replace(mine, lexicon="re:(bad\n"))
+        assert pipeline.analysis_settings(con, scope.account_id) == mine
+        pipeline.apply_analysis_settings(con, scope, before)
+        assert pipeline.analysis_settings(con, scope.account_id) == before
+
+
 def test_matched_terms_are_kept(imported, library):
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)

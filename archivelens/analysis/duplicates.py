@@ -36,8 +36,8 @@ _ENSURE = threading.Lock()
 
 
 def threshold(con: duckdb.DuckDBPyConnection) -> float:
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [THRESHOLD_KEY]).fetchone()
-    return float(row[0]) if row else DEFAULT_THRESHOLD
+    rows = con.execute("SELECT value FROM settings WHERE key = ?", [THRESHOLD_KEY]).fetchall()
+    return float(rows[0][0]) if rows else DEFAULT_THRESHOLD
 
 
 def set_threshold(con: duckdb.DuckDBPyConnection, value: float) -> None:
@@ -107,16 +107,17 @@ def _cluster(
     # Texts stream in batches and are normalised as they come: the raw texts of millions of
     # tweets are never all in memory at once; DuckDB's own cache is squeezed meanwhile.
     con.complete()  # DuckDB refuses a new relation while an execute() result is open
-    reader = con.sql(
+    id_parts, text_parts = [], []
+    # Closed even on cancel: an open reader would block every later query on *con*.
+    with con.sql(
         """SELECT tweet_id, text FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'
            ORDER BY created_at, tweet_id""",
         params={"snapshot": snapshot_id},
-    ).to_arrow_reader(100_000)
-    id_parts, text_parts = [], []
-    for batch in reader:
-        cancel.check()
-        id_parts.append(batch.column(0).to_numpy())
-        text_parts.append(normalize_all(batch.column(1)))
+    ).to_arrow_reader(100_000) as reader:
+        for batch in reader:
+            cancel.check()
+            id_parts.append(batch.column(0).to_numpy())
+            text_parts.append(normalize_all(batch.column(1)))
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
     normalized = pa.chunked_array(text_parts, pa.large_string())
     del id_parts, text_parts

@@ -76,8 +76,13 @@ class Lexicon:
 
 
 def load_lexicon(con: duckdb.DuckDBPyConnection) -> Lexicon:
-    row = con.execute("SELECT value FROM settings WHERE key = ?", [LEXICON_KEY]).fetchone()
-    return Lexicon(row[0] if row else default_lexicon_text())
+    return Lexicon(user_lexicon(con) or default_lexicon_text())
+
+
+def user_lexicon(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The user's own lexicon text, or None while the bundled one is in use."""
+    rows = con.execute("SELECT value FROM settings WHERE key = ?", [LEXICON_KEY]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def save_lexicon(con: duckdb.DuckDBPyConnection, text: str) -> None:
@@ -121,18 +126,19 @@ def suggested_own_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> l
     return [r[0] for r in rows]
 
 
-def _user_domains(con: duckdb.DuckDBPyConnection, account_id: int) -> list[str] | None:
-    row = con.execute(
+def user_domains(con: duckdb.DuckDBPyConnection, account_id: int) -> list[str] | None:
+    """The domains the user set as their own, or None while the suggestion is in use."""
+    rows = con.execute(
         "SELECT own_domains FROM account_prefs WHERE account_id = ?", [account_id]
-    ).fetchone()
-    return list(row[0]) if row and row[0] is not None else None
+    ).fetchall()
+    return list(rows[0][0]) if rows and rows[0][0] is not None else None
 
 
 def own_domains(
     con: duckdb.DuckDBPyConnection, account_id: int, snapshot_id: int
 ) -> tuple[list[str], bool]:
     """The account's own domains and whether they are the suggestion (not set by the user)."""
-    user = _user_domains(con, account_id)
+    user = user_domains(con, account_id)
     if user is not None:
         return user, False
     return suggested_own_domains(con, snapshot_id), True
@@ -180,7 +186,7 @@ _CLASSIFY = threading.Lock()
 
 def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     lexicon = load_lexicon(con)
-    user = _user_domains(con, account_id)
+    user = user_domains(con, account_id)
     mark = fingerprint(lexicon, user if user is not None else ["(suggested)"])
     row = con.execute(
         "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
