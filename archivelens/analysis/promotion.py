@@ -86,14 +86,17 @@ def user_lexicon(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def save_lexicon(con: duckdb.DuckDBPyConnection, text: str) -> None:
-    """Store the user's lexicon after checking every pattern compiles."""
-    lexicon = Lexicon(text)
-    pattern = lexicon.pattern()
-    if pattern:
+    """Store the user's lexicon after checking every pattern compiles (RE2, as DuckDB runs it)."""
+    for entry in Lexicon(text).entries:
+        if not entry.startswith("re:"):
+            continue
         try:
-            con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchone()
+            con.execute("SELECT regexp_matches('', ?)", [entry[3:].strip()]).fetchall()
         except duckdb.Error as err:
-            raise UserError(f"The sales lexicon has a pattern that is not valid: {err}") from None
+            reason = str(err).split(": ", 1)[-1]
+            raise UserError(
+                f"The sales-word pattern “{entry}” is not valid ({reason}); fix or remove it."
+            ) from None
     con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [LEXICON_KEY, text])
 
 

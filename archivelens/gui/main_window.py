@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -29,6 +30,7 @@ from archivelens.export import csvset
 from archivelens.gui import workers
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.settings import Settings
+from archivelens.gui.settings_dialog import AnalysisSettingsDialog
 from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
@@ -180,6 +182,14 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self.settings_action = self._action(
+            tools_menu,
+            "Analysis &Settings…",
+            QKeySequence.StandardKey.Preferences,
+            self.open_settings,
+        )
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         view_menu = self.menuBar().addMenu("&View")
         for i, name in enumerate(VIEWS):
             self._action(
@@ -204,7 +214,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         has_data = self.ctx.scope is not None
         self.stack.setCurrentIndex(1 if has_data else 0)
-        self.export_action.setEnabled(has_data)
+        for action in (self.export_action, self.export_view_action, self.settings_action):
+            action.setEnabled(has_data)
         if not has_data:
             self.statusBar().showMessage(f"Library: {self.ctx.path}")
             return
@@ -361,6 +372,44 @@ class MainWindow(QMainWindow):
             lambda rows: self.statusBar().showMessage(f"Wrote {rows:,} rows to {target}.", 8000),
         )
 
+    def open_settings(self) -> None:
+        from archivelens.analysis import duplicates, promotion
+
+        scope = self.ctx.scope
+        if scope is None:
+            return
+        current = pipeline.analysis_settings(self.ctx.con, scope.account_id)
+        dialog = AnalysisSettingsDialog(
+            current,
+            promotion.default_lexicon_text(),
+            promotion.suggested_own_domains(self.ctx.con, scope.snapshot_id),
+            duplicates.DEFAULT_THRESHOLD,
+            self,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.settings() != current:
+            self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: pipeline.AnalysisSettings) -> workers.Worker | None:
+        """Save the analysis settings and recompute on a worker; the views follow when done."""
+        if self.worker is not None:
+            show_error(self, "An import or export is still running; wait for it or cancel it.")
+            return None
+        scope = self.ctx.scope
+        assert scope is not None
+        connection = self.ctx.worker_connection()
+
+        def job(progress, cancel):
+            try:
+                pipeline.apply_analysis_settings(connection, scope, settings, progress, cancel)
+            finally:
+                self.ctx.release(connection)
+
+        def done(_result) -> None:
+            self.ctx.reload_scope()
+            self.statusBar().showMessage("The new settings are applied.", 8000)
+
+        return self._run(job, "Applying settings", done)
+
     def _run(self, job, title: str, done) -> workers.Worker:
         worker = workers.Worker(job)
         self.worker = worker
@@ -373,7 +422,7 @@ class MainWindow(QMainWindow):
         worker.signals.cancelled.connect(
             lambda: (
                 self._work_ended(),
-                self.statusBar().showMessage("Cancelled; the library is as it was.", 8000),
+                self.statusBar().showMessage("Cancelled; nothing was changed.", 8000),
             )
         )
         return workers.start(worker, self.pool)

@@ -219,3 +219,44 @@ def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, make_a
     )
     assert f"{len(gained):,} new follower" in view.summary.text()
     qtmodeltester.check(view.model)
+
+
+def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, library, monkeypatch):
+    from archivelens.analysis import duplicates, promotion
+    from archivelens.gui.settings_dialog import AnalysisSettingsDialog
+
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    overview = show(qtbot, window, "Overview")
+    before = overview.report.value("promotional_tweets")
+    current = pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id)
+    dialog = AnalysisSettingsDialog(
+        current, promotion.default_lexicon_text(), ["shop.example"], 85.0, window
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.settings() == current  # opening and closing changes nothing
+    assert dialog.domains.toPlainText() == "shop.example" and not dialog.domains.isEnabled()
+    dialog.lexicon.setPlainText("coffee\nmorning\n")
+    dialog.suggest.setChecked(False)
+    dialog.domains.setPlainText("")
+    dialog.threshold.setValue(90)
+    wanted = dialog.settings()
+    assert wanted == pipeline.AnalysisSettings("coffee\nmorning\n", [], 90.0)
+    worker = window.apply_settings(wanted)
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None and not overview.loader.busy())
+    assert overview.report.value("promotional_tweets") != before
+    assert duplicates.threshold(window.ctx.con) == 90.0
+    shown = []
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.show_error",
+        lambda parent, sentence, details="": shown.append(sentence),
+    )
+    window.apply_settings(pipeline.AnalysisSettings("re:(broken\n", [], 90.0))
+    qtbot.waitUntil(lambda: window.worker is None and bool(shown), timeout=60_000)
+    assert shown == [
+        "The sales-word pattern “re:(broken” is not valid (missing ): (broken); fix or remove it."
+    ]
+    assert pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id) == wanted
