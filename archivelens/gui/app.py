@@ -48,7 +48,7 @@ def run(demo: bool = False, library: str | None = None) -> int:
     temp = tempfile.TemporaryDirectory(prefix="archivelens-demo-") if demo else None
     path = Path(temp.name) / "demo.duckdb" if temp else resolve_library_path(library)
     try:
-        window = MainWindow(path)
+        window = MainWindow(path, remember=not demo)
     except UserError as err:
         show_error(None, str(err))  # type: ignore[arg-type]
         return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QThreadPool
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens import __version__, pipeline
+from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui import workers
 from archivelens.gui.context import LibraryContext
@@ -41,15 +43,27 @@ from archivelens.gui.widgets import CARD_STYLE, View, ViewExport, show_error
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
 
+# Windows opened from another (File ▸ Open Library…) live until closed: Qt owns no reference.
+_OPEN_WINDOWS: set[MainWindow] = set()
+
+
 class MainWindow(QMainWindow):
+    """One library per window. *remember* adds it to File ▸ Recent Libraries (not the demo's
+    throwaway library)."""
+
     def __init__(
-        self, library: Path, settings: Settings | None = None, pool: QThreadPool | None = None
+        self,
+        library: Path,
+        settings: Settings | None = None,
+        pool: QThreadPool | None = None,
+        remember: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.pool = pool or QThreadPool.globalInstance()
         self.ctx = LibraryContext(library, self.pool, self)
-        self.settings.add_recent_library(str(library))
+        if remember:
+            self.settings.add_recent_library(str(library))
         self.worker: workers.Worker | None = None
         self.setWindowTitle("archivelens")
         self.setAcceptDrops(True)
@@ -100,6 +114,11 @@ class MainWindow(QMainWindow):
         buttons.addWidget(sample)
         buttons.addStretch(1)
         box.addLayout(buttons)
+        self.recent_label = QLabel()
+        self.recent_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.recent_label.setWordWrap(True)
+        self.recent_label.linkActivated.connect(lambda link: self.switch_library(Path(link)))
+        box.addWidget(self.recent_label)
         box.addStretch(2)
         return page
 
@@ -171,6 +190,12 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Open Archive…", QKeySequence.StandardKey.Open, self.open_archive)
+        file_menu.addSeparator()
+        self._action(file_menu, "Open &Library…", "Ctrl+Shift+O", self.open_library)
+        self._action(file_menu, "&New Library…", None, self.new_library)
+        self.recent_menu = file_menu.addMenu("&Recent Libraries")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
         self.export_action = self._action(
             file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
         )
@@ -217,6 +242,7 @@ class MainWindow(QMainWindow):
         for action in (self.export_action, self.export_view_action, self.settings_action):
             action.setEnabled(has_data)
         if not has_data:
+            self._show_recent_on_welcome()
             self.statusBar().showMessage(f"Library: {self.ctx.path}")
             return
         scope = self.ctx.scope
@@ -264,6 +290,70 @@ class MainWindow(QMainWindow):
             self.date_to.setDate(QDate(first[1].year, first[1].month, first[1].day))
             for edit in (self.date_from, self.date_to):
                 edit.blockSignals(False)
+
+    # -- libraries -------------------------------------------------------------------------------
+
+    def open_library(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open library",
+            str(self.ctx.path.parent),
+            "archivelens library (*.duckdb);;All files (*)",
+        )
+        if path:
+            self.switch_library(Path(path))
+
+    def new_library(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New library",
+            str(self.ctx.path.parent / "library.duckdb"),
+            "archivelens library (*.duckdb)",
+        )
+        if path:
+            target = Path(path)
+            if target.exists():  # the dialog asked to replace it: only ever by opening it
+                show_error(self, f"{target.name} already exists; use Open Library… to open it.")
+                return
+            self.switch_library(target)
+
+    def switch_library(self, path: Path) -> MainWindow | None:
+        """Open *path* in a window of its own, in place of this one."""
+        if path.resolve() == self.ctx.path.resolve():
+            return self
+        try:
+            window = MainWindow(path, self.settings, self.pool)
+        except UserError as err:
+            show_error(self, str(err))
+            return None
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _OPEN_WINDOWS.add(window)
+        window.destroyed.connect(lambda _=None, w=window: _OPEN_WINDOWS.discard(w))
+        window.show()
+        self.close()
+        return window
+
+    def _other_libraries(self) -> list[Path]:
+        """Recent libraries that still exist, this one left out."""
+        current = self.ctx.path.resolve()
+        paths = [Path(item) for item in self.settings.recent_libraries()]
+        return [p for p in paths if p.exists() and p.resolve() != current]
+
+    def _show_recent_on_welcome(self) -> None:
+        links = " · ".join(
+            f"<a href='{escape(str(p), quote=True)}'>{escape(p.name)}</a> "
+            f"<small>({escape(str(p.parent))})</small>"
+            for p in self._other_libraries()[:4]
+        )
+        self.recent_label.setText(f"<p>Or open a recent library: {links}</p>" if links else "")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self._other_libraries():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.switch_library(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No other libraries yet").setEnabled(False)
 
     # -- import and export -----------------------------------------------------------------------
 

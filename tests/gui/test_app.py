@@ -260,3 +260,33 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
         "The sales-word pattern “re:(broken” is not valid (missing ): (broken); fix or remove it."
     ]
     assert pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id) == wanted
+
+
+def test_open_another_library_and_recent_libraries(
+    qtbot, open_window, make_archive, library, tmp_path, settings, monkeypatch
+):
+    path, _, _ = make_archive("current")
+    other = tmp_path / "other" / "other.duckdb"
+    pipeline.import_archive(path, other)
+    settings.add_recent_library(str(other))  # opened in an earlier session
+    window = open_window()
+    window.show()
+    assert "other.duckdb" in window.recent_label.text()  # the empty library's welcome lists it
+    new = window.switch_library(other)
+    assert new is not window and new.ctx.path == other and not window.isVisible()
+    try:
+        assert new.stack.currentIndex() == 1
+        assert settings.recent_libraries()[:2] == [str(other), str(library)]
+        new._fill_recent()
+        assert [a.text() for a in new.recent_menu.actions()] == [str(library)]
+        shown = []
+        monkeypatch.setattr(
+            "archivelens.gui.main_window.show_error",
+            lambda parent, sentence, details="": shown.append(sentence),
+        )
+        bogus = tmp_path / "notes.duckdb"
+        bogus.write_text("not a database")
+        assert new.switch_library(bogus) is None and new.isVisible()
+        assert shown and "is not an archivelens library" in shown[0]
+    finally:
+        new.close()
