@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.views_stack.addWidget(view)
             view.export_requested.connect(lambda v=view: self.export_view(v))
+        self._wire_drill_downs()
         self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
         self.sidebar.currentRowChanged.connect(self._show_view)
         self.splitter.addWidget(self.sidebar)
@@ -148,6 +149,39 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         box.addWidget(self.splitter, 1)
         return page
+
+    def _wire_drill_downs(self) -> None:
+        """Every headline number leads to the rows behind it."""
+        overview = self.views["Overview"]
+        cards = overview.cards
+        drills = {
+            "conversation": ("Show your replies to others", {"kind": "reply_to_others"}),
+            "promotion": ("Show your promotional tweets", {"promotional": True}),
+            "amplification": ("Show your retweets", {"kind": "retweet"}),
+            "repetition": ("Show the tweets in duplicate clusters", {"in_cluster": True}),
+        }
+        for key, (tip, filters) in drills.items():
+            cards[key].link(tip)
+            cards[key].clicked.connect(lambda f=filters: self.show_tweets(**f))
+        cards["reciprocity"].link("Open the follow-back checklist")
+        cards["reciprocity"].clicked.connect(lambda: self.sidebar.setCurrentRow(1))
+        overview.reported.connect(self._show_counts)
+        self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
+
+    def show_tweets(self, **filters) -> None:
+        self.views["Tweets"].show_only(**filters)
+        self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
+
+    def _show_counts(self, rep) -> None:
+        """The sidebar shows how much each view holds, from the Overview's report."""
+        counts = {
+            "Follow-back": rep.value("not_followed_back"),
+            "Duplicates": rep.value("duplicate_clusters"),
+            "Tweets": rep.value("tweets"),
+        }
+        for row, name in enumerate(VIEWS):
+            n = counts.get(name)
+            self.sidebar.item(row).setText(f"{name}  ({n:,})" if isinstance(n, int) else name)
 
     def _scope_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()

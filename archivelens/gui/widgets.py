@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -55,7 +56,10 @@ class ViewExport:
 
 
 class Card(QFrame):
-    """A headline number with a title and one line of explanation."""
+    """A headline number with a title and one line of explanation; clicking it shows the rows
+    behind the number (where the window connected ``clicked``)."""
+
+    clicked = Signal()
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +81,23 @@ class Card(QFrame):
     def set(self, value: str, detail: str) -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+
+    def link(self, tooltip: str) -> None:
+        """Make the card a link: a hand cursor, a tooltip, Enter or a click emits ``clicked``."""
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(tooltip)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.toolTip():
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+        else:
+            super().keyPressEvent(event)
 
 
 class SearchBox(QLineEdit):
@@ -107,6 +128,7 @@ def show_error(parent: QWidget, sentence: str, details: str = "") -> None:
 
 CARD_STYLE = """
 QFrame#card { border-radius: 8px; padding: 6px; }
+QFrame#card:focus { border: 2px solid palette(highlight); }
 QLabel#cardTitle { font-weight: 600; }
 QLabel#cardValue { font-size: 24pt; font-weight: 600; }
 QLabel#cardDetail { color: palette(mid); }

@@ -290,3 +290,33 @@ def test_open_another_library_and_recent_libraries(
         assert shown and "is not an archivelens library" in shown[0]
     finally:
         new.close()
+
+
+def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, library):
+    path, story, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    overview = show(qtbot, window, "Overview")
+    tweets = window.views["Tweets"]
+    assert window.sidebar.item(3).text() == f"Tweets  ({len(story.tweets):,})"
+    qtbot.mouseClick(overview.cards["conversation"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    assert window.views_stack.currentWidget() is tweets
+    assert tweets.model.total() == overview.report.value("replies_to_others")
+    overview_row = list(window.views).index("Overview")
+    window.sidebar.setCurrentRow(overview_row)
+    overview.cards["promotion"].setFocus()
+    qtbot.keyClick(overview.cards["promotion"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    assert tweets.kind.currentIndex() == 0  # the earlier drill-down's filter is gone
+    assert tweets.model.total() == overview.report.value("promotional_tweets")
+    dups = show(qtbot, window, "Duplicates")
+    dups.table.selectRow(0)
+    cluster, size = dups.model.value(0, "cluster_id"), dups.model.value(0, "size")
+    dups.tweets_button.click()
+    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    assert tweets.model.total() == size
+    assert {tweets.model.value(r, "cluster_id") for r in range(size)} == {cluster}
+    tweets.cluster_chip.click()
+    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    assert tweets.model.total() == len(story.tweets) and tweets.cluster_chip.isHidden()

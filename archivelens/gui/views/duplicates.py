@@ -6,10 +6,11 @@ import difflib
 from html import escape
 
 import pyarrow as pa
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -54,6 +55,8 @@ def highlight(reference: str, text: str) -> str:
 
 
 class DuplicatesView(View):
+    show_tweets = Signal(int)  # a cluster's tweets, in the Tweets view
+
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
@@ -61,6 +64,10 @@ class DuplicatesView(View):
         self.summary.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        self.tweets_button = QPushButton("Show in Tweets")
+        self.tweets_button.setToolTip("The selected cluster's tweets, to read, sort or mark")
+        self.tweets_button.clicked.connect(self._show_in_tweets)
+        top.addWidget(self.tweets_button)
         top.addWidget(self.make_export_button())
         layout.addLayout(top)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -117,6 +124,11 @@ class DuplicatesView(View):
         if self.model.rowCount():
             self.table.selectRow(0)
         self._show_members()
+
+    def _show_in_tweets(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.show_tweets.emit(self.model.value(index.row(), "cluster_id"))
 
     def export_query(self) -> ViewExport | None:
         if self.ctx.scope is None:

@@ -10,7 +10,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -38,6 +38,8 @@ def pct(value: float | None) -> str:
 
 
 class OverviewView(View):
+    reported = Signal(object)  # the Report, each time one is shown
+
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         outer = QVBoxLayout(self)
@@ -146,6 +148,7 @@ class OverviewView(View):
             f"<table cellpadding=3>{rows}</table>"
         )
         self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
+        self.reported.emit(rep)
 
     def _fill_chart(self, months: list[dict]) -> None:
         buckets, unit = bucketed(months)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -69,6 +70,11 @@ class TweetsView(View):
         self.promo.currentIndexChanged.connect(self._apply)
         self.clustered = QCheckBox("In a duplicate cluster")
         self.clustered.toggled.connect(self._apply)
+        self.cluster: int | None = None  # one cluster, chosen from the Duplicates view
+        self.cluster_chip = QPushButton()
+        self.cluster_chip.setToolTip("Stop showing only this cluster")
+        self.cluster_chip.clicked.connect(self._clear_cluster)
+        self.cluster_chip.hide()
         self.count = QLabel()
         self.export_button = self.make_export_button()
         for w in (
@@ -76,6 +82,7 @@ class TweetsView(View):
             self.kind,
             self.promo,
             self.clustered,
+            self.cluster_chip,
             self.count,
             self.export_button,
         ):
@@ -109,8 +116,36 @@ class TweetsView(View):
             kind=self.kind.currentData(),
             promotional=self.promo.currentData(),
             in_cluster=self.clustered.isChecked(),
+            cluster_id=self.cluster,
         )
+        self.cluster_chip.setVisible(self.cluster is not None)
+        self.cluster_chip.setText(f"Cluster {self.cluster} ✕")
         self.refresh()
+
+    def _clear_cluster(self) -> None:
+        self.cluster = None
+        self._apply()
+
+    def show_only(
+        self,
+        kind: str | None = None,
+        promotional: bool | None = None,
+        in_cluster: bool = False,
+        cluster: int | None = None,
+    ) -> None:
+        """Replace the filters (a drill-down from another view) and prepare the rows once."""
+        controls = (self.search, self.kind, self.promo, self.clustered)
+        for w in controls:
+            w.blockSignals(True)
+        self.search.clear()
+        self.kind.setCurrentIndex(max(self.kind.findData(kind), 0) if kind else 0)
+        self.promo.setCurrentIndex(0 if promotional is None else self.promo.findData(promotional))
+        self.clustered.setChecked(in_cluster)
+        for w in controls:
+            w.blockSignals(False)
+        self.cluster = cluster
+        self._apply()
+        self.shown_version = self.ctx.version
 
     def refresh(self) -> None:
         """Prepare the rows for the filter and sort on a worker, then show the first page."""
