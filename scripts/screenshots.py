@@ -2,18 +2,23 @@
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUT_DIR]
 
-Writes docs/screenshots/<view>.png (and welcome.png) at 1280×820.
+Writes docs/screenshots/<view>.png at 1280×820: the welcome page, every view, the analysis
+settings dialog, the Changes view after a newer archive of the same account (made with the
+project's generator), and the Overview in a dark palette.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import replace
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -22,6 +27,53 @@ from archivelens import pipeline  # noqa: E402
 from archivelens.gui.app import app_icon  # noqa: E402
 from archivelens.gui.main_window import VIEWS, MainWindow  # noqa: E402
 from archivelens.gui.settings import Settings  # noqa: E402
+from archivelens.gui.workers import Loader  # noqa: E402
+from tests.archivegen import Options, build_story, write_archive  # noqa: E402
+from tests.archivegen.__main__ import SAMPLE  # noqa: E402
+
+
+def settle(app: QApplication, window: MainWindow) -> None:
+    """Let the views' workers finish and their answers land."""
+    while window.worker is not None or any(
+        loader.busy() for view in window.views.values() for loader in view.findChildren(Loader)
+    ):
+        app.processEvents()
+    app.processEvents()
+
+
+def save(widget: QWidget, file: Path) -> None:
+    widget.grab().save(str(file))
+    print("wrote", file)
+
+
+def dark_palette() -> QPalette:
+    """A dark palette like the desktop's own dark mode (offscreen has no desktop to ask)."""
+    p = QPalette()
+    for role, color in {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f1f1f",
+        QPalette.ColorRole.AlternateBase: "#2b2b2b",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d7bd9",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Light: "#505050",
+        QPalette.ColorRole.Midlight: "#454545",
+        QPalette.ColorRole.Mid: "#9a9a9a",
+        QPalette.ColorRole.Dark: "#1a1a1a",
+        QPalette.ColorRole.PlaceholderText: "#8a8a8a",
+        QPalette.ColorRole.Link: "#7fb2ff",
+    }.items():
+        p.setColor(role, QColor(color))
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return p
 
 
 def main() -> None:
@@ -36,17 +88,33 @@ def main() -> None:
         window.resize(1280, 820)
         window.show()
         app.processEvents()
-        window.grab().save(str(out / "welcome.png"))
+        save(window, out / "welcome.png")
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
         pipeline.import_archive(Path(str(sample)), library)
         window.ctx.reload_scope()
-        window.set_date_bounds()
         for row, name in enumerate(VIEWS):
             window.sidebar.setCurrentRow(row)
-            app.processEvents()
-            file = out / f"{name.lower().replace('-', '_')}.png"
-            window.grab().save(str(file))
-            print("wrote", file)
+            settle(app, window)
+            save(window, out / f"{name.lower().replace('-', '_')}.png")
+        dialog = window.settings_dialog()
+        dialog.show()
+        app.processEvents()
+        save(dialog, out / "settings.png")
+        dialog.close()
+        newer = replace(
+            SAMPLE, followers=960, seed=SAMPLE.seed + 1, generated_at=datetime(2024, 1, 15)
+        )
+        archive = write_archive(build_story(newer), "current", Path(tmp) / "newer.zip", Options())
+        pipeline.import_archive(archive.path, library)
+        window.ctx.reload_scope()
+        window.sidebar.setCurrentRow(VIEWS.index("Changes"))
+        settle(app, window)
+        save(window, out / "changes.png")
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+        window.sidebar.setCurrentRow(VIEWS.index("Overview"))
+        settle(app, window)
+        save(window, out / "overview_dark.png")
         window.close()
 
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QDate, QEvent, Qt, QThreadPool
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,7 +46,7 @@ from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
 from archivelens.gui.views.tweets import TweetsView
-from archivelens.gui.widgets import CARD_STYLE, View, ViewExport, show_error
+from archivelens.gui.widgets import STYLE, View, ViewExport, show_error
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
         self.worker: workers.Worker | None = None
         self.setWindowTitle("archivelens")
         self.setAcceptDrops(True)
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(STYLE)
         self.stack = QStackedWidget()
         self.welcome = self._welcome_page()
         self.stack.addWidget(self.welcome)
@@ -90,23 +98,32 @@ class MainWindow(QMainWindow):
 
     def _welcome_page(self) -> QWidget:
         page = QWidget()
-        box = QVBoxLayout(page)
-        box.addStretch(1)
+        outer = QVBoxLayout(page)
+        outer.addStretch(1)
+        self.drop_zone = QFrame()
+        self.drop_zone.setObjectName("dropZone")
+        self.drop_zone.setMaximumWidth(720)
+        self.drop_zone.setMinimumHeight(360)
+        box = QVBoxLayout(self.drop_zone)
+        box.setContentsMargins(40, 32, 40, 32)
+        icon = QLabel()
+        icon.setPixmap(self.windowIcon().pixmap(72, 72))  # the app's icon (none in tests)
         title = QLabel("<h1>Drop your Twitter archive here</h1>")
         text = QLabel(
             "<p>Drop the <b>.zip</b> Twitter/X sent you (or its extracted folder) anywhere on "
             "this window, or use <b>File ▸ Open Archive…</b> (Ctrl+O).</p>"
-            "<p>How do I get my archive? On Twitter/X: Settings ▸ Your account ▸ Download an "
-            "archive of your data. It arrives by email as a zip.</p>"
-            "<p>Everything stays on this computer: archivelens never goes online.</p>"
+            "<p>How do I get my archive? On Twitter/X: <i>Settings ▸ Your account ▸ Download "
+            "an archive of your data</i>. It arrives by email as a zip.</p>"
+            "<p><b>Everything stays on this computer</b>: archivelens never goes online.</p>"
         )
-        for w in (title, text):
+        for w in (icon, title, text):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            w.setWordWrap(True)
             box.addWidget(w)
+        text.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         open_button = QPushButton("Open Archive…")
+        open_button.setDefault(True)
         open_button.clicked.connect(self.open_archive)
         sample = QPushButton("Try the sample archive")
         sample.clicked.connect(self.import_sample)
@@ -119,8 +136,18 @@ class MainWindow(QMainWindow):
         self.recent_label.setWordWrap(True)
         self.recent_label.linkActivated.connect(lambda link: self.switch_library(Path(link)))
         box.addWidget(self.recent_label)
-        box.addStretch(2)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.drop_zone, 3)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
         return page
+
+    def _set_drop_hover(self, on: bool) -> None:
+        self.drop_zone.setProperty("hover", on)
+        self.drop_zone.style().unpolish(self.drop_zone)
+        self.drop_zone.style().polish(self.drop_zone)
 
     def _main_page(self) -> QWidget:
         page = QWidget()
@@ -128,8 +155,9 @@ class MainWindow(QMainWindow):
         box.addLayout(self._scope_bar())
         self.splitter = QSplitter()
         self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
         self.sidebar.addItems(VIEWS)
-        self.sidebar.setMaximumWidth(200)
+        self.sidebar.setMinimumWidth(150)
         self.views_stack = QStackedWidget()
         self.views = {
             "Overview": OverviewView(self.ctx),
@@ -147,6 +175,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(self.views_stack)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setSizes([190, 1010])
         box.addWidget(self.splitter, 1)
         return page
 
@@ -282,6 +312,8 @@ class MainWindow(QMainWindow):
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
         self.setWindowTitle(f"archivelens — {handle} · archive of {scope.generated_at:%d %b %Y}")
+        if self.all_time.isChecked():
+            self.set_date_bounds()  # the date pickers start from this snapshot's first tweet
         self.snapshot.clear()
         for sid, name, day in self.ctx.snapshots():
             self.snapshot.addItem(f"@{name} · {day}", (name, day))
@@ -420,7 +452,6 @@ class MainWindow(QMainWindow):
 
     def _imported(self, result) -> None:
         self.ctx.reload_scope()
-        self.set_date_bounds()
         verb = "was already in the library" if result.already_imported else "is imported"
         self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
         if result.warnings:
@@ -497,21 +528,25 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
+        if self.ctx.scope is None:
+            return
+        dialog = self.settings_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.settings() != dialog.current:
+            self.apply_settings(dialog.settings())
+
+    def settings_dialog(self) -> AnalysisSettingsDialog:
+        """The dialog on the current settings (the scope's account and snapshot)."""
         from archivelens.analysis import duplicates, promotion
 
         scope = self.ctx.scope
-        if scope is None:
-            return
-        current = pipeline.analysis_settings(self.ctx.con, scope.account_id)
-        dialog = AnalysisSettingsDialog(
-            current,
+        assert scope is not None
+        return AnalysisSettingsDialog(
+            pipeline.analysis_settings(self.ctx.con, scope.account_id),
             promotion.default_lexicon_text(),
             promotion.suggested_own_domains(self.ctx.con, scope.snapshot_id),
             duplicates.DEFAULT_THRESHOLD,
             self,
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.settings() != current:
-            self.apply_settings(dialog.settings())
 
     def apply_settings(self, settings: pipeline.AnalysisSettings) -> workers.Worker | None:
         """Save the analysis settings and recompute on a worker; the views follow when done."""
@@ -573,11 +608,24 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
+            self._set_drop_hover(True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_hover(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_hover(False)
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             self.import_archive(Path(urls[0].toLocalFile()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The system switched light/dark: style sheets and the chart follow the new palette."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.setStyleSheet("")
+            self.setStyleSheet(STYLE)
+            self.views["Overview"].follow_palette()
+        super().changeEvent(event)
 
     def about(self) -> None:
         QMessageBox.about(

@@ -41,6 +41,7 @@ class AnalysisSettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Analysis Settings")
+        self.current = current
         self.default_lexicon = default_lexicon
         self.suggested = suggested_domains
         self.default_threshold = default_threshold

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -126,10 +127,25 @@ def show_error(parent: QWidget, sentence: str, details: str = "") -> None:
     box.exec()
 
 
-CARD_STYLE = """
-QFrame#card { border-radius: 8px; padding: 6px; }
+def compact_table(table: QTableView) -> None:
+    """One line a row, rows as tall as the text needs, no row numbers: a list people scan."""
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setWordWrap(False)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+
+
+# Palette roles only, so the light and dark palettes of the system both read well.
+STYLE = """
+QFrame#card { background: palette(base); border: 1px solid palette(midlight);
+              border-radius: 8px; padding: 6px; }
 QFrame#card:focus { border: 2px solid palette(highlight); }
 QLabel#cardTitle { font-weight: 600; }
 QLabel#cardValue { font-size: 24pt; font-weight: 600; }
-QLabel#cardDetail { color: palette(mid); }
+QListWidget#sidebar { font-size: 11pt; }
+QListWidget#sidebar::item { padding: 7px 10px; }
+QFrame#dropZone { border: 2px dashed palette(mid); border-radius: 16px; }
+QFrame#dropZone[hover="true"] { border: 2px dashed palette(highlight);
+                                background: palette(alternate-base); }
 """

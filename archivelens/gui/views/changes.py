@@ -10,7 +10,7 @@ from archivelens.analysis import changes
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import View, ViewExport, show_error
+from archivelens.gui.widgets import View, ViewExport, compact_table, show_error
 from archivelens.gui.workers import Loader
 
 LABELS = {
@@ -18,6 +18,13 @@ LABELS = {
     "lost_follower": "stopped following you",
     "followed": "you followed",
     "unfollowed": "you unfollowed",
+}
+# The summary line: "{n} new followers", "{n} stopped following you", …
+SUMMARY = {
+    "gained_follower": ("new follower", "new followers"),
+    "lost_follower": ("stopped following you", "stopped following you"),
+    "followed": ("you followed", "you followed"),
+    "unfollowed": ("you unfollowed", "you unfollowed"),
 }
 COLUMNS = [
     Column("change", "Change", lambda v: LABELS.get(v, v), sortable=False),
@@ -37,6 +44,8 @@ class ChangesView(View):
         bar = QHBoxLayout()
         self.old = QComboBox()
         self.new = QComboBox()
+        for combo in (self.old, self.new):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.old.currentIndexChanged.connect(self._compare)
         self.new.currentIndexChanged.connect(self._compare)
         bar.addWidget(QLabel("From"))
@@ -50,7 +59,7 @@ class ChangesView(View):
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
+        compact_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.empty = QLabel(
@@ -89,8 +98,9 @@ class ChangesView(View):
     def _compared(self, table: pa.Table) -> None:
         self._table = table
         counts = changes.summary_counts(table)
-        self.summary.setText(", ".join(f"{n:,} {LABELS[k]}" for k, n in counts.items()))
+        self.summary.setText(" · ".join(f"{n:,} {SUMMARY[k][n != 1]}" for k, n in counts.items()))
         self.model.show(table.num_rows)
+        self.table.resizeColumnsToContents()
 
     def export_query(self) -> ViewExport | None:
         old, new = self.old.currentData(), self.new.currentData()

@@ -34,7 +34,7 @@ from archivelens.analysis.scope import Scope
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, show_error
+from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
 from archivelens.gui.workers import Loader
 from archivelens.store import snapshots
 
@@ -48,10 +48,9 @@ COLUMNS = [
     Column("screen_name", "Handle", lambda v: f"@{v}" if v else "handle unknown"),
     Column("display_name", "Name"),
     Column("interactions", "Talked", align_right=True),
-    Column("last_interaction", "Last", lambda v: v.strftime("%Y-%m-%d") if v else ""),
+    Column("last_interaction", "Last talked", lambda v: v.strftime("%Y-%m-%d") if v else ""),
     Column("review_status", "Status", lambda v: network.STATUS_LABELS.get(v, v)),
     Column("note", "Note"),
-    Column("account_id", "Account id", str),
 ]
 
 
@@ -99,7 +98,7 @@ class ChecklistView(View):
         self.progress_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
-        self.progress.setTextVisible(False)
+        self.progress.setFormat("%p%")
         bar.addWidget(QLabel("Filter:"))
         bar.addWidget(self.filter)
         bar.addWidget(self.search_box, 1)
@@ -111,10 +110,8 @@ class ChecklistView(View):
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = ChecklistTable(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        compact_table(self.table)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.splitter.addWidget(self.table)

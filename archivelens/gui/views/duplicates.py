@@ -9,6 +9,7 @@ import pyarrow as pa
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -22,7 +23,7 @@ from archivelens.analysis import duplicates
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import View, ViewExport, show_error
+from archivelens.gui.widgets import View, ViewExport, compact_table, show_error
 from archivelens.gui.workers import Loader
 
 COLUMNS = [
@@ -42,6 +43,10 @@ COLUMNS = [
 ]
 
 
+# Marked words keep dark text on their yellow in a dark palette too.
+CHANGED = "background:#ffe08a; color:#202020"
+
+
 def highlight(reference: str, text: str) -> str:
     """*text* as HTML with the words that differ from *reference* marked."""
     ref, words = reference.split(), text.split()
@@ -50,7 +55,7 @@ def highlight(reference: str, text: str) -> str:
         chunk = escape(" ".join(words[b1:b2]))
         if not chunk:
             continue
-        out.append(chunk if op == "equal" else f"<span style='background:#ffe08a'>{chunk}</span>")
+        out.append(chunk if op == "equal" else f"<span style='{CHANGED}'>{chunk}</span>")
     return " ".join(out)
 
 
@@ -77,13 +82,8 @@ class DuplicatesView(View):
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        compact_table(self.table)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            2, self.table.horizontalHeader().ResizeMode.Stretch
-        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_members())
         self.members = QTextBrowser()
         self.splitter.addWidget(self.table)
@@ -114,6 +114,8 @@ class DuplicatesView(View):
     def _prepared(self, result: tuple[pa.Table, duplicates.Repetition, float]) -> None:
         self._table, rep, threshold = result
         self.model.show(self._table.num_rows)
+        self.table.resizeColumnsToContents()  # then the message takes what is left
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.summary.setText(
             f"<b>{rep.clusters:,}</b> messages re-sent with small edits, in "
             f"<b>{rep.tweets:,}</b> tweets"

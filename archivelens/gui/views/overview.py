@@ -11,7 +11,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -68,7 +68,9 @@ class OverviewView(View):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(280)
+        self.chart_view.setMinimumHeight(300)
+        self.months: list[dict] = []
+        self.follow_palette()
         layout.addWidget(self.chart_view)
         self.bands = QLabel()
         self.bands.setWordWrap(True)
@@ -150,7 +152,16 @@ class OverviewView(View):
         self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
         self.reported.emit(rep)
 
+    def follow_palette(self) -> None:
+        """Chart colours for the current (light or dark) palette; the bars keep theirs."""
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        theme = QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight
+        self.chart.setTheme(theme)
+        self.chart.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
+        self._fill_chart(self.months)  # a theme resets the series' colours
+
     def _fill_chart(self, months: list[dict]) -> None:
+        self.months = months
         buckets, unit = bucketed(months)
         self.chart.setTitle(f"Content mix by {unit}")
         self.chart.removeAllSeries()
@@ -166,6 +177,8 @@ class OverviewView(View):
         self.chart.addSeries(series)
         axis_x = QBarCategoryAxis()
         axis_x.append([b["label"] for b in buckets] or ["–"])
+        if len(buckets) > 12:  # upright labels would be cut to "…"
+            axis_x.setLabelsAngle(-90)
         self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()

@@ -24,7 +24,7 @@ from archivelens.analysis import browse, promotion
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, show_error
+from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
 from archivelens.gui.workers import Loader
 
 KIND_LABELS = {
@@ -97,9 +97,7 @@ class TweetsView(View):
         # Indicator first: enabling sorting then asks for the order the model already has.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -165,7 +163,9 @@ class TweetsView(View):
         self.count.setText(f"{browser.count:,} tweets")
         # A model reset forgets per-section sizing: narrow columns fit, the text takes the rest.
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.resizeSection(4, min(header.sectionSize(4), 170))  # "Why": the text comes first
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def export_query(self) -> ViewExport | None:
         if self.ctx.scope is None:
