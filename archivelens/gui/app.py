@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import traceback
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +38,20 @@ def app_icon() -> QIcon:
     return icon
 
 
+def report_unexpected(exc_type, exc, tb) -> None:
+    """A bug in a slot: one sentence to the user, the traceback behind "Show Details…" (and on
+    stderr), and the app carries on — never a bare traceback, never a silent failure."""
+    from archivelens.gui.widgets import show_error
+
+    details = "".join(traceback.format_exception(exc_type, exc, tb))
+    sys.stderr.write(details)
+    show_error(
+        QApplication.activeWindow(),  # type: ignore[arg-type]
+        f"Something went wrong ({exc_type.__name__}); what you saved is safe.",
+        details,
+    )
+
+
 def run(demo: bool = False, library: str | None = None) -> int:
     from archivelens.gui.main_window import MainWindow
     from archivelens.gui.widgets import show_error
@@ -45,6 +60,7 @@ def run(demo: bool = False, library: str | None = None) -> int:
     app.setApplicationName("archivelens")
     app.setOrganizationName("archivelens")
     app.setWindowIcon(app_icon())
+    sys.excepthook = report_unexpected
     temp = tempfile.TemporaryDirectory(prefix="archivelens-demo-") if demo else None
     path = Path(temp.name) / "demo.duckdb" if temp else resolve_library_path(library)
     try:

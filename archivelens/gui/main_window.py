@@ -89,8 +89,9 @@ class MainWindow(QMainWindow):
         self.resize(1200, 780)
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
-        if state := self.settings.splitter("main"):
-            self.splitter.restoreState(state)
+        for name, splitter in self._splitters().items():
+            if state := self.settings.splitter(name):
+                splitter.restoreState(state)
         self.ctx.changed.connect(self.refresh)
         self.refresh()
 
@@ -619,6 +620,14 @@ class MainWindow(QMainWindow):
         if urls:
             self.import_archive(Path(urls[0].toLocalFile()))
 
+    def _splitters(self) -> dict[str, QSplitter]:
+        """Every splitter whose sizes the window remembers between runs."""
+        return {
+            "main": self.splitter,
+            "checklist": self.views["Follow-back"].splitter,
+            "duplicates": self.views["Duplicates"].splitter,
+        }
+
     def changeEvent(self, event: QEvent) -> None:
         """The system switched light/dark: style sheets and the chart follow the new palette."""
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
@@ -640,6 +649,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.worker.cancel()
         self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_splitter("main", self.splitter.saveState())
+        for name, splitter in self._splitters().items():
+            self.settings.set_splitter(name, splitter.saveState())
         self.ctx.close()
         super().closeEvent(event)

@@ -55,7 +55,9 @@ def test_welcome_then_import_fills_every_view(qtbot, open_window, make_archive, 
             assert view.empty.isVisible()
 
 
-def test_review_keys_save_and_survive_reopening(qtbot, open_window, make_archive, library):
+def test_review_keys_and_notes_save_and_survive_reopening(
+    qtbot, open_window, make_archive, library, monkeypatch
+):
     path, _, _ = make_archive("current")
     pipeline.import_archive(path, library)
     window = open_window()
@@ -66,17 +68,48 @@ def test_review_keys_save_and_survive_reopening(qtbot, open_window, make_archive
     qtbot.keyClick(view.table, Qt.Key.Key_F)
     second = view.current_account()
     assert second != first
+    monkeypatch.setattr(
+        "archivelens.gui.views.checklist.QInputDialog.getMultiLineText",
+        lambda *args: ("Bakery in Porto — check bio", True),
+    )
+    qtbot.keyClick(view.table, Qt.Key.Key_N)
+    assert view.model.value(view.current_row(), "note") == "Bakery in Porto — check bio"
     qtbot.keyClick(view.table, Qt.Key.Key_X)
     assert view.progress_label.text().startswith("Reviewed 2 of")
+    assert view.model.value(0, "review_status") == "follow_back"  # changed in place
     window.close()
     with duckdb.connect(str(library), read_only=True) as con:
-        rows = dict(con.execute("SELECT target_id, status FROM reviews").fetchall())
-    assert rows == {first: "follow_back", second: "not_for_me"}
+        found = con.execute("SELECT target_id, status, note FROM reviews").fetchall()
+        rows = {r[0]: r[1:] for r in found}
+    assert rows == {
+        first: ("follow_back", None),
+        second: ("not_for_me", "Bakery in Porto — check bio"),
+    }
     again = open_window()
     view = show(qtbot, again, "Follow-back")
-    view.filter.setCurrentIndex(view.filter.findData("follow_back"))
+    assert view.progress_label.text().startswith("Reviewed 2 of")
+    view.filter.setCurrentIndex(view.filter.findData("not_for_me"))
     qtbot.waitUntil(lambda: not view.loader.busy())
-    assert view.model.total() == 1 and view.current_account() == first
+    assert view.model.total() == 1 and view.current_account() == second
+    assert view.model.value(0, "note") == "Bakery in Porto — check bio"
+    assert "Bakery in Porto" in view.who.text()
+
+
+def test_an_unexpected_error_is_one_sentence(monkeypatch):
+    from archivelens.gui import app
+
+    shown = []
+    monkeypatch.setattr(
+        "archivelens.gui.widgets.show_error",
+        lambda parent, sentence, details="": shown.append((sentence, details)),
+    )
+    try:
+        raise KeyError("boom")
+    except KeyError as err:
+        app.report_unexpected(type(err), err, err.__traceback__)
+    [(sentence, details)] = shown
+    assert sentence == "Something went wrong (KeyError); what you saved is safe."
+    assert "Traceback" in details and "boom" in details
 
 
 def test_cancel_leaves_library_unchanged(qtbot, open_window, make_archive, library):
