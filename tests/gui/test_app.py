@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from archivelens import pipeline
 from archivelens.analysis import network
+from archivelens.gui.workers import Loader
 from tests.conftest import era_spec
 
 
@@ -20,11 +21,16 @@ def import_via_gui(qtbot, window, path):
 
 
 def show(qtbot, window, name):
-    """Switch to view *name* and wait until its worker has prepared it."""
+    """Switch to view *name* and wait until its workers have prepared it."""
     window.sidebar.setCurrentRow(list(window.views).index(name))
     view = window.views[name]
-    qtbot.waitUntil(lambda: not view.loader.busy(), timeout=30_000)
+    settle(qtbot, view)
     return view
+
+
+def settle(qtbot, view):
+    loaders = view.findChildren(Loader)
+    qtbot.waitUntil(lambda: not any(loader.busy() for loader in loaders), timeout=30_000)
 
 
 def test_welcome_then_import_fills_every_view(qtbot, open_window, make_archive, library):
@@ -353,3 +359,56 @@ def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, 
     tweets.cluster_chip.click()
     qtbot.waitUntil(lambda: not tweets.loader.busy())
     assert tweets.model.total() == len(story.tweets) and tweets.cluster_chip.isHidden()
+
+
+def test_marking_tweets_and_reading_clusters(qtbot, open_window, make_archive, library):
+    path, story, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    overview = show(qtbot, window, "Overview")
+    before = overview.report.value("promotional_tweets")
+    tweets = show(qtbot, window, "Tweets")
+    tweets.promo.setCurrentIndex(tweets.promo.findData(False))
+    settle(qtbot, tweets)
+    tweets.table.selectRow(0)
+    tweets.table.setFocus()
+    qtbot.keyClick(tweets.table, Qt.Key.Key_P)
+    assert tweets.model.value(0, "promotional") is True  # shown in place, row kept
+    assert tweets.model.index(0, 3).data() == "promotional"
+    overview = show(qtbot, window, "Overview")
+    assert overview.report.value("promotional_tweets") == before + 1
+    tweets = show(qtbot, window, "Tweets")
+    tweets.table.selectRow(0)
+    qtbot.keyClick(tweets.table, Qt.Key.Key_A)
+    assert tweets.model.value(0, "promotional") is False
+    dups = show(qtbot, window, "Duplicates")
+    cluster = dups.model.value(0, "cluster_id")
+    truth = [t for t in story.tweets if t.cluster is not None]
+    assert dups.model.total() == len({t.cluster for t in truth})
+    html = dups.members.toHtml()
+    assert "the first" in html and "#ffe08a" in html  # each version, the changed words marked
+    dups.table.selectRow(1)
+    settle(qtbot, dups)
+    assert dups.model.value(1, "cluster_id") != cluster and dups.members.toHtml() != html
+
+
+def test_enter_opens_the_profile_and_nothing_else_goes_online(
+    qtbot, open_window, make_archive, library, monkeypatch
+):
+    opened = []
+    monkeypatch.setattr(
+        "archivelens.gui.views.checklist.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toString()),
+    )
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    for name in window.views:
+        show(qtbot, window, name)
+    assert opened == []
+    view = show(qtbot, window, "Follow-back")
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened == [f"https://twitter.com/intent/user?user_id={view.current_account()}"]

@@ -6,7 +6,7 @@ A paged model keeps scrolling smooth over millions of rows.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -102,6 +102,7 @@ class TweetsView(View):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
+        self.verdict_actions = self._verdict_actions()
         layout.addWidget(self.table, 1)
 
     def _fetch(self, offset: int, limit: int):
@@ -173,6 +174,26 @@ class TweetsView(View):
         sql, params = csvset.tweets_view(self.ctx.scope, self.filter, *self.model.sort_state)
         return ViewExport(sql, params, "tweets-view.csv")
 
+    def _verdict_actions(self) -> list[QAction]:
+        """Mark the selected tweets: P promotional, N not promotional, A automatic again."""
+        actions = []
+        for text, key, value in (
+            ("Mark promotional", "P", True),
+            ("Mark not promotional", "N", False),
+            ("Use the automatic verdict", "A", None),
+        ):
+            action = QAction(text, self.table)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _c=False, v=value: self.mark_selected(v))
+            self.table.addAction(action)
+            actions.append(action)
+        return actions
+
+    def mark_selected(self, value: bool | None) -> None:
+        for index in self.table.selectionModel().selectedRows():
+            self._override(index.row(), value)
+
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
         if not index.isValid() or self.ctx.scope is None:
@@ -180,10 +201,8 @@ class TweetsView(View):
         tweet_id = self.model.value(index.row(), "tweet_id")
         text = self.model.value(index.row(), "text")
         menu = QMenu(self)
-        row = index.row()
-        menu.addAction("Mark promotional", lambda: self._override(row, True))
-        menu.addAction("Mark not promotional", lambda: self._override(row, False))
-        menu.addAction("Use the automatic verdict", lambda: self._override(row, None))
+        for action in self.verdict_actions:
+            menu.addAction(action)
         menu.addSeparator()
         handle = self.ctx.scope.screen_name or "i/web"
         url = f"https://twitter.com/{handle}/status/{tweet_id}"
