@@ -54,3 +54,17 @@ def make_archive(tmp_path: Path) -> MakeArchive:
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     return tmp_path / "library" / "library.duckdb"
+
+
+@pytest.fixture
+def two_snapshots(make_archive: MakeArchive, library: Path) -> tuple[Story, Story]:
+    """Two archives of one account imported into *library*: (older story, newer story)."""
+    from archivelens import pipeline
+
+    spec = era_spec("current", followers=100, following=50, mutuals=20)
+    old_path, old, _ = make_archive("current", spec=spec)
+    newer = replace(spec, followers=110, seed=spec.seed + 3, generated_at=datetime(2024, 3, 1))
+    new_path, new, _ = make_archive("current", spec=newer)
+    pipeline.import_archive(old_path, library)
+    pipeline.import_archive(new_path, library)
+    return old, new

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
-from datetime import datetime
 
 import duckdb
 import pytest
@@ -231,13 +229,7 @@ def test_no_bom_option_and_checklist_order(make_archive, library, tmp_path, caps
     assert [int(r["account_id"]) for r in rows] == order.to_pylist()
 
 
-def test_follower_changes_with_two_snapshots(make_archive, library, tmp_path):
-    spec = era_spec("current", followers=100, following=50, mutuals=20)
-    a, _, _ = make_archive("current", spec=spec)
-    newer = replace(spec, followers=110, seed=spec.seed + 3, generated_at=datetime(2024, 3, 1))
-    b, _, _ = make_archive("current", spec=newer)
-    pipeline.import_archive(a, library)
-    pipeline.import_archive(b, library)
+def test_follower_changes_with_two_snapshots(two_snapshots, library, tmp_path):
     with pipeline.open_library(library) as con:
         result = pipeline.export_csv(con, pipeline.resolve_scope(con), tmp_path / "o")
     rows = read_csv(result.folder / "follower_changes.csv")

@@ -29,6 +29,17 @@ def pool():
 
 
 @pytest.fixture
+def errors(monkeypatch) -> list[str]:
+    """The sentences the window shows in error dialogs (instead of showing them)."""
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.show_error",
+        lambda parent, sentence, details="": shown.append(sentence),
+    )
+    return shown
+
+
+@pytest.fixture
 def open_window(qtbot, library, settings, pool):
     windows = []
 

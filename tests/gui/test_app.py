@@ -133,20 +133,15 @@ def test_cancel_leaves_library_unchanged(qtbot, open_window, make_archive, libra
         assert con.execute("SELECT count(*) FROM snapshots").fetchone()[0] == before
 
 
-def test_bad_archive_shows_one_sentence(qtbot, open_window, tmp_path, monkeypatch):
-    shown = []
-    monkeypatch.setattr(
-        "archivelens.gui.main_window.show_error",
-        lambda parent, sentence, details="": shown.append(sentence),
-    )
+def test_bad_archive_shows_one_sentence(qtbot, open_window, tmp_path, errors):
     bogus = tmp_path / "not-an-archive.zip"
     bogus.write_text("hello")
     window = open_window()
     worker = window.import_archive(bogus)
     with qtbot.waitSignal(worker.signals.failed, timeout=30_000):
         pass
-    qtbot.waitUntil(lambda: bool(shown))
-    assert shown == [
+    qtbot.waitUntil(lambda: bool(errors))
+    assert errors == [
         "not-an-archive.zip is not a zip file or is damaged; use the .zip Twitter "
         "sent you or the folder it extracts to."
     ]
@@ -238,16 +233,8 @@ def test_tables_export_exactly_what_they_show(qtbot, open_window, make_archive, 
     assert len(rows) == sum(t.cluster is not None for t in story.tweets)
 
 
-def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, make_archive, library):
-    from dataclasses import replace
-    from datetime import datetime
-
-    spec = era_spec("current", followers=100, following=50, mutuals=20)
-    a, old, _ = make_archive("current", spec=spec)
-    newer = replace(spec, followers=110, seed=spec.seed + 3, generated_at=datetime(2024, 3, 1))
-    b, new, _ = make_archive("current", spec=newer)
-    pipeline.import_archive(a, library)
-    pipeline.import_archive(b, library)
+def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, two_snapshots):
+    old, new = two_snapshots
     window = open_window()
     view = show(qtbot, window, "Changes")
     assert not view.empty.isVisible() and view.old.count() == 2
@@ -260,7 +247,7 @@ def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, make_a
     qtmodeltester.check(view.model)
 
 
-def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, library, monkeypatch):
+def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, library, errors):
     from archivelens.analysis import duplicates, promotion
     from archivelens.gui.settings_dialog import AnalysisSettingsDialog
 
@@ -288,21 +275,16 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     qtbot.waitUntil(lambda: window.worker is None and not overview.loader.busy())
     assert overview.report.value("promotional_tweets") != before
     assert duplicates.threshold(window.ctx.con) == 90.0
-    shown = []
-    monkeypatch.setattr(
-        "archivelens.gui.main_window.show_error",
-        lambda parent, sentence, details="": shown.append(sentence),
-    )
     window.apply_settings(pipeline.AnalysisSettings("re:(broken\n", [], 90.0))
-    qtbot.waitUntil(lambda: window.worker is None and bool(shown), timeout=60_000)
-    assert shown == [
+    qtbot.waitUntil(lambda: window.worker is None and bool(errors), timeout=60_000)
+    assert errors == [
         "The sales-word pattern “re:(broken” is not valid (missing ): (broken); fix or remove it."
     ]
     assert pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id) == wanted
 
 
 def test_open_another_library_and_recent_libraries(
-    qtbot, open_window, make_archive, library, tmp_path, settings, monkeypatch
+    qtbot, open_window, make_archive, library, tmp_path, settings, errors
 ):
     path, _, _ = make_archive("current")
     other = tmp_path / "other" / "other.duckdb"
@@ -318,15 +300,10 @@ def test_open_another_library_and_recent_libraries(
         assert settings.recent_libraries()[:2] == [str(other), str(library)]
         new._fill_recent()
         assert [a.text() for a in new.recent_menu.actions()] == [str(library)]
-        shown = []
-        monkeypatch.setattr(
-            "archivelens.gui.main_window.show_error",
-            lambda parent, sentence, details="": shown.append(sentence),
-        )
         bogus = tmp_path / "notes.duckdb"
         bogus.write_text("not a database")
         assert new.switch_library(bogus) is None and new.isVisible()
-        assert shown and "is not an archivelens library" in shown[0]
+        assert errors and "is not an archivelens library" in errors[0]
     finally:
         new.close()
 
