@@ -199,6 +199,17 @@ class MainWindow(QMainWindow):
         overview.reported.connect(self._show_counts)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
 
+    def find(self) -> None:
+        """Ctrl+F: the current view's search field, or the Tweets search where it has none."""
+        view = self.views[VIEWS[self.sidebar.currentRow()]]
+        if view.search_box() is None:
+            self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
+            view = self.views["Tweets"]
+        box = view.search_box()
+        assert box is not None
+        box.setFocus()
+        box.selectAll()
+
     def show_tweets(self, **filters) -> None:
         self.views["Tweets"].show_only(**filters)
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
@@ -281,6 +292,10 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         view_menu = self.menuBar().addMenu("&View")
+        self.find_action = self._action(
+            view_menu, "&Find…", QKeySequence.StandardKey.Find, self.find
+        )
+        view_menu.addSeparator()
         for i, name in enumerate(VIEWS):
             self._action(
                 view_menu,
@@ -304,7 +319,12 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         has_data = self.ctx.scope is not None
         self.stack.setCurrentIndex(1 if has_data else 0)
-        for action in (self.export_action, self.export_view_action, self.settings_action):
+        for action in (
+            self.export_action,
+            self.export_view_action,
+            self.settings_action,
+            self.find_action,
+        ):
             action.setEnabled(has_data)
         if not has_data:
             self._show_recent_on_welcome()

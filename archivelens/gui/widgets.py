@@ -42,6 +42,10 @@ class View(QWidget):
         """What this view shows, as the CSV to write; None where it shows no table."""
         return None
 
+    def search_box(self) -> QLineEdit | None:
+        """The view's search field (Ctrl+F), if it has one."""
+        return None
+
     def make_export_button(self) -> QPushButton:
         button = QPushButton("Export this view…")
         button.setToolTip("Save exactly the rows shown here, with their filters, as a CSV file")

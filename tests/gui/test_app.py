@@ -389,3 +389,18 @@ def test_enter_opens_the_profile_and_nothing_else_goes_online(
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert opened == [f"https://twitter.com/intent/user?user_id={view.current_account()}"]
+
+
+def test_find_goes_to_a_search_field(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    window.activateWindow()
+    checklist = show(qtbot, window, "Follow-back")
+    window.find_action.trigger()
+    assert checklist.search_box().hasFocus()
+    show(qtbot, window, "Duplicates")  # no search of its own: Find searches the tweets
+    window.find_action.trigger()
+    assert window.views_stack.currentWidget() is window.views["Tweets"]
+    assert window.views["Tweets"].search_box().hasFocus()

@@ -93,15 +93,15 @@ class ChecklistView(View):
         for key in network.STATUSES:
             self.filter.addItem(network.STATUS_LABELS[key].capitalize(), key)
         self.filter.currentIndexChanged.connect(self._filter_changed)
-        self.search_box = SearchBox("Search handle, name, id or note  (Ctrl+F)")
-        self.search_box.search.connect(self._search_changed)
+        self.search_field = SearchBox("Search handle, name, id or note  (Ctrl+F)")
+        self.search_field.search.connect(self._search_changed)
         self.progress_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setFormat("%p%")
         bar.addWidget(QLabel("Filter:"))
         bar.addWidget(self.filter)
-        bar.addWidget(self.search_box, 1)
+        bar.addWidget(self.search_field, 1)
         bar.addWidget(self.progress_label)
         bar.addWidget(self.progress)
         bar.addWidget(self.make_export_button())
@@ -316,6 +316,9 @@ class ChecklistView(View):
             )
             or "<p><i>You haven't replied to, mentioned, retweeted or quoted this account.</i></p>"
         )
+
+    def search_box(self) -> SearchBox:
+        return self.search_field
 
     def export_query(self) -> ViewExport | None:
         sql, params = csvset.checklist_view(self.status_filter, self.search)

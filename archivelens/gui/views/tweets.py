@@ -168,6 +168,9 @@ class TweetsView(View):
         header.resizeSection(4, min(header.sectionSize(4), 170))  # "Why": the text comes first
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
+    def search_box(self) -> SearchBox:
+        return self.search
+
     def export_query(self) -> ViewExport | None:
         if self.ctx.scope is None:
             return None
