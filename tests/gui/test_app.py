@@ -404,3 +404,33 @@ def test_find_goes_to_a_search_field(qtbot, open_window, make_archive, library):
     window.find_action.trigger()
     assert window.views_stack.currentWidget() is window.views["Tweets"]
     assert window.views["Tweets"].search_box().hasFocus()
+
+
+def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archive, library):
+    path, story, _ = make_archive("classic")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    overview = show(qtbot, window, "Overview")
+    assert overview.cards["reciprocity"].detail.text() == "this archive has no follower lists"
+    checklist = show(qtbot, window, "Follow-back")
+    assert checklist.model.total() == 0
+    assert "no follower lists" in checklist.who.text()
+    tweets = show(qtbot, window, "Tweets")
+    assert tweets.model.total() == len(story.tweets)
+
+
+def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    window.resize(760, 560)  # inside the offscreen screen (800 × 600): restoring keeps it there
+    window.splitter.setSizes([230, 500])
+    checklist = window.views["Follow-back"]
+    checklist.splitter.setSizes([300, 200])
+    sizes = (window.splitter.sizes(), checklist.splitter.sizes())
+    window.close()
+    again = open_window()
+    again.show()
+    assert again.size() == window.size()
+    assert (again.splitter.sizes(), again.views["Follow-back"].splitter.sizes()) == sizes
