@@ -434,3 +434,15 @@ def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archi
     again.show()
     assert again.size() == window.size()
     assert (again.splitter.sizes(), again.views["Follow-back"].splitter.sizes()) == sizes
+
+
+def test_closing_while_views_are_loading(qtbot, open_window, make_archive, library, pool):
+    path, _, _ = make_archive("current", spec=era_spec("current", tweets=3000, followers=20000))
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    for row in range(len(window.views)):  # every view starts preparing at once
+        window.sidebar.setCurrentRow(row)
+    window.close()  # interrupts them and waits: nothing may be left running or crash later
+    assert window.ctx.closed and pool.activeThreadCount() == 0
+    qtbot.wait(50)  # answers that arrive now land nowhere
