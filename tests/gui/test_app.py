@@ -16,7 +16,7 @@ def import_via_gui(qtbot, window, path):
     assert worker is not None
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: window.worker is None)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     return worker
 
 
@@ -95,7 +95,7 @@ def test_review_keys_and_notes_save_and_survive_reopening(
     view = show(qtbot, again, "Follow-back")
     assert view.progress_label.text().startswith("Reviewed 2 of")
     view.filter.setCurrentIndex(view.filter.findData("not_for_me"))
-    qtbot.waitUntil(lambda: not view.loader.busy())
+    settle(qtbot, view)
     assert view.model.total() == 1 and view.current_account() == second
     assert view.model.value(0, "note") == "Bakery in Porto — check bio"
     assert "Bakery in Porto" in view.who.text()
@@ -128,7 +128,7 @@ def test_cancel_leaves_library_unchanged(qtbot, open_window, make_archive, libra
     worker = window.import_archive(path)
     with qtbot.waitSignal(worker.signals.cancelled, timeout=60_000):
         window.cancel_work()
-    qtbot.waitUntil(lambda: window.worker is None)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     with pipeline.open_library(library) as con:
         assert con.execute("SELECT count(*) FROM snapshots").fetchone()[0] == before
 
@@ -140,7 +140,7 @@ def test_bad_archive_shows_one_sentence(qtbot, open_window, tmp_path, errors):
     worker = window.import_archive(bogus)
     with qtbot.waitSignal(worker.signals.failed, timeout=30_000):
         pass
-    qtbot.waitUntil(lambda: bool(errors))
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)
     assert errors == [
         "not-an-archive.zip is not a zip file or is damaged; use the .zip Twitter "
         "sent you or the folder it extracts to."
@@ -161,16 +161,16 @@ def test_tweets_search_filter_and_sort(qtbot, open_window, make_archive, library
     window = open_window()
     view = show(qtbot, window, "Tweets")
     view.kind.setCurrentIndex(view.kind.findData("retweet"))
-    qtbot.waitUntil(lambda: not view.loader.busy())
+    settle(qtbot, view)
     assert view.model.total() == sum(t.kind == "retweet" for t in story.tweets)
     view.kind.setCurrentIndex(0)
     view.search.setText("Thank you so much")
     qtbot.waitUntil(
         lambda: view.model.total() == sum("Thank you so much" in t.text for t in story.tweets),
-        timeout=3000,
+        timeout=30_000,
     )
     view.model.sort(6, Qt.SortOrder.DescendingOrder)
-    qtbot.waitUntil(lambda: not view.loader.busy())
+    settle(qtbot, view)
     likes = [view.model.value(r, "favorite_count") for r in range(view.model.rowCount())]
     assert likes == sorted(likes, reverse=True)
 
@@ -199,7 +199,7 @@ def export_view(qtbot, window, view, target):
     worker = window.export_view_to(view.export_query(), target)
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: window.worker is None)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     return read_csv(target)
 
 
@@ -210,7 +210,7 @@ def test_tables_export_exactly_what_they_show(qtbot, open_window, make_archive, 
     tweets = show(qtbot, window, "Tweets")
     tweets.kind.setCurrentIndex(tweets.kind.findData("quote"))
     tweets.model.sort(6, Qt.SortOrder.DescendingOrder)  # by likes, most first
-    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    settle(qtbot, tweets)
     rows = export_view(qtbot, window, tweets, tmp_path / "tweets.csv")
     assert len(rows) == tweets.model.total() == sum(t.kind == "quote" for t in story.tweets)
     assert {r["kind"] for r in rows} == {"quote"}
@@ -223,7 +223,7 @@ def test_tables_export_exactly_what_they_show(qtbot, open_window, make_archive, 
     first = checklist.current_account()
     checklist.set_status("not_for_me")
     checklist.filter.setCurrentIndex(checklist.filter.findData("not_for_me"))
-    qtbot.waitUntil(lambda: not checklist.loader.busy())
+    settle(qtbot, checklist)
     rows = export_view(qtbot, window, checklist, tmp_path / "checklist.csv")
     assert [(r["account_id"], r["review_status"]) for r in rows] == [(str(first), "not_for_me")]
 
@@ -272,7 +272,8 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     worker = window.apply_settings(wanted)
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
-    qtbot.waitUntil(lambda: window.worker is None and not overview.loader.busy())
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    settle(qtbot, overview)
     assert overview.report.value("promotional_tweets") != before
     assert duplicates.threshold(window.ctx.con) == 90.0
     window.apply_settings(pipeline.AnalysisSettings("re:(broken\n", [], 90.0))
@@ -316,25 +317,25 @@ def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, 
     tweets = window.views["Tweets"]
     assert window.sidebar.item(3).text() == f"Tweets  ({len(story.tweets):,})"
     qtbot.mouseClick(overview.cards["conversation"], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    settle(qtbot, tweets)
     assert window.views_stack.currentWidget() is tweets
     assert tweets.model.total() == overview.report.value("replies_to_others")
     overview_row = list(window.views).index("Overview")
     window.sidebar.setCurrentRow(overview_row)
     overview.cards["promotion"].setFocus()
     qtbot.keyClick(overview.cards["promotion"], Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    settle(qtbot, tweets)
     assert tweets.kind.currentIndex() == 0  # the earlier drill-down's filter is gone
     assert tweets.model.total() == overview.report.value("promotional_tweets")
     dups = show(qtbot, window, "Duplicates")
     dups.table.selectRow(0)
     cluster, size = dups.model.value(0, "cluster_id"), dups.model.value(0, "size")
     dups.tweets_button.click()
-    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    settle(qtbot, tweets)
     assert tweets.model.total() == size
     assert {tweets.model.value(r, "cluster_id") for r in range(size)} == {cluster}
     tweets.cluster_chip.click()
-    qtbot.waitUntil(lambda: not tweets.loader.busy())
+    settle(qtbot, tweets)
     assert tweets.model.total() == len(story.tweets) and tweets.cluster_chip.isHidden()
 
 
