@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, Qt, QThreadPool
+from PySide6.QtCore import QDate, QEvent, Qt, QThreadPool, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -235,7 +235,12 @@ class MainWindow(QMainWindow):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
-            edit.dateChanged.connect(self._dates_changed)
+            edit.dateChanged.connect(lambda _d: self._date_timer.start())
+        # Typing a date changes it digit by digit: apply once the user pauses.
+        self._date_timer = QTimer(self)
+        self._date_timer.setSingleShot(True)
+        self._date_timer.setInterval(400)
+        self._date_timer.timeout.connect(self._dates_changed)
         self.all_time.toggled.connect(self._dates_changed)
         self.snapshot = QComboBox()
         self.snapshot.activated.connect(self._snapshot_chosen)
@@ -353,13 +358,18 @@ class MainWindow(QMainWindow):
             view.refresh()
 
     def _dates_changed(self) -> None:
+        self._date_timer.stop()
         custom = not self.all_time.isChecked()
         self.date_from.setEnabled(custom)
         self.date_to.setEnabled(custom)
-        if custom:
-            self.ctx.set_dates(self.date_from.date().toPython(), self.date_to.date().toPython())
-        else:
+        if not custom:
             self.ctx.set_dates(None, None)
+            return
+        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
+        if start > end:
+            self.statusBar().showMessage("The start date is after the end date.", 5000)
+            return
+        self.ctx.set_dates(start, end)
 
     def _snapshot_chosen(self, index: int) -> None:
         name, day = self.snapshot.itemData(index)

@@ -447,3 +447,27 @@ def test_closing_while_views_are_loading(qtbot, open_window, make_archive, libra
     window.close()  # interrupts them and waits: nothing may be left running or crash later
     assert window.ctx.closed and pool.activeThreadCount() == 0
     qtbot.wait(50)  # answers that arrive now land nowhere
+
+
+def test_date_range_applies_to_every_view(qtbot, open_window, make_archive, library):
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    path, story, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    overview = show(qtbot, window, "Overview")
+    window.all_time.setChecked(False)
+    window.date_from.setDate(QDate(2021, 1, 1))
+    window.date_to.setDate(QDate(2021, 12, 31))
+    qtbot.waitUntil(lambda: window.ctx.scope.date_from == date(2021, 1, 1), timeout=5_000)
+    settle(qtbot, overview)
+    in_2021 = [t for t in story.tweets if t.created_at.year == 2021]
+    assert overview.report.value("tweets") == len(in_2021)
+    tweets = show(qtbot, window, "Tweets")
+    assert tweets.model.total() == len(in_2021)
+    window.date_from.setDate(QDate(2022, 6, 1))  # after the end: refused, scope unchanged
+    qtbot.wait(600)
+    assert window.ctx.scope.date_from == date(2021, 1, 1)
+    assert "after the end date" in window.statusBar().currentMessage()
