@@ -17,7 +17,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QProgressBar,
@@ -112,12 +114,13 @@ class ChecklistView(View):
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self._detail_panel())
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([620, 380])  # the list first; proportions hold at any width
         layout.addWidget(self.splitter, 1)
         layout.addWidget(
             QLabel(
@@ -134,22 +137,24 @@ class ChecklistView(View):
         self.who.setTextFormat(Qt.TextFormat.RichText)
         self.open_button = QPushButton("Open profile in browser ↗")
         self.open_button.clicked.connect(self.open_profile)
-        buttons = QHBoxLayout()
-        for label, status in (
-            ("Follow back (F)", "follow_back"),
-            ("Followed back (D)", "followed_back"),
-            ("Not for me (X)", "not_for_me"),
+        buttons = QGridLayout()  # two by two: the panel stays narrow, the list gets the room
+        for i, (label, status) in enumerate(
+            (
+                ("Follow back (F)", "follow_back"),
+                ("Followed back (D)", "followed_back"),
+                ("Not for me (X)", "not_for_me"),
+            )
         ):
             b = QPushButton(label)
             b.clicked.connect(lambda _c=False, s=status: self.set_status(s))
-            buttons.addWidget(b)
+            buttons.addWidget(b, i // 2, i % 2)
         note = QPushButton("Note… (N)")
         note.clicked.connect(self.edit_note)
+        buttons.addWidget(note, 1, 1)
         self.history = QTextBrowser()
         box.addWidget(self.who)
         box.addWidget(self.open_button)
         box.addLayout(buttons)
-        box.addWidget(note)
         box.addWidget(QLabel("Your words to them, from the archive:"))
         box.addWidget(self.history, 1)
         return panel
@@ -193,6 +198,10 @@ class ChecklistView(View):
         self.browser, count, self.reviewed, self.has_lists = result
         self.model.show(count)
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.resizeSection(5, min(max(header.sectionSize(5), 80), 180))  # notes: a glimpse
+        for column in (0, 1):  # handle and name give way (eliding) before the numbers do
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self._update_progress()
         if self.model.rowCount():
             self.table.selectRow(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
@@ -10,7 +12,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -69,6 +71,12 @@ class OverviewView(View):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
+        # Bars per bucket follow the chart's width (a label needs ~30 px): re-bucket on resize.
+        self._resized = QTimer(self)
+        self._resized.setSingleShot(True)
+        self._resized.setInterval(150)
+        self._resized.timeout.connect(lambda: self._fill_chart(self.months))
+        self.chart_view.installEventFilter(self)
         self.months: list[dict] = []
         self.follow_palette()
         layout.addWidget(self.chart_view)
@@ -160,9 +168,14 @@ class OverviewView(View):
         self.chart.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
         self._fill_chart(self.months)  # a theme resets the series' colours
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.chart_view and event.type() == QEvent.Type.Resize:
+            self._resized.start()
+        return super().eventFilter(watched, event)
+
     def _fill_chart(self, months: list[dict]) -> None:
         self.months = months
-        buckets, unit = bucketed(months)
+        buckets, unit = bucketed(months, max(6, self.chart_view.width() // 30))
         self.chart.setTitle(f"Content mix by {unit}")
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
@@ -176,9 +189,7 @@ class OverviewView(View):
             series.append(bar)
         self.chart.addSeries(series)
         axis_x = QBarCategoryAxis()
-        axis_x.append([b["label"] for b in buckets] or ["–"])
-        if len(buckets) > 12:  # upright labels would be cut to "…"
-            axis_x.setLabelsAngle(-90)
+        axis_x.append(axis_labels([b["label"] for b in buckets], unit) or ["–"])
         self.chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_x)
         axis_y = QValueAxis()
@@ -188,22 +199,53 @@ class OverviewView(View):
         series.attachAxis(axis_y)
 
 
-def bucketed(months: list[dict]) -> tuple[list[dict], str]:
-    """Months, or quarters / years when there are too many months for readable bars."""
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from *first* to *last* ("YYYY-MM"), so quiet months show as gaps."""
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def bucketed(months: list[dict], max_bars: int = 24) -> tuple[list[dict], str]:
+    """Months, quarters or years — the finest that gives at most *max_bars* bars, so every bar
+    keeps a readable label. Months without tweets are empty bars, never left out. Labels are
+    "YYYY-MM", "YYYY Q1" or "YYYY"."""
     keys = ("replies_to_others", "sharing_tweets", "promotional_tweets")
-    if len(months) <= 24:
+    by_month = {m["month"]: m for m in months}
+    every = month_range(min(by_month), max(by_month)) if by_month else []
+    quarters = {f"{m[:4]} Q{(int(m[5:7]) - 1) // 3 + 1}" for m in every}
+    if len(every) <= max_bars:
         unit, label = "month", lambda m: m
-    elif len(months) <= 96:
+    elif len(quarters) <= max_bars:
         unit, label = "quarter", lambda m: f"{m[:4]} Q{(int(m[5:7]) - 1) // 3 + 1}"
     else:
         unit, label = "year", lambda m: m[:4]
     out: dict[str, dict] = {}
-    for m in months:
+    for month in every:
         b = out.setdefault(
-            label(m["month"]),
-            {"label": label(m["month"]), "amplifying": 0, **dict.fromkeys(keys, 0)},
+            label(month), {"label": label(month), "amplifying": 0, **dict.fromkeys(keys, 0)}
         )
-        b["amplifying"] += m["retweets"] + m["quotes"]
-        for k in keys:
-            b[k] += m[k]
+        if m := by_month.get(month):
+            b["amplifying"] += m["retweets"] + m["quotes"]
+            for k in keys:
+                b[k] += m[k]
     return list(out.values()), unit
+
+
+def axis_labels(labels: list[str], unit: str) -> list[str]:
+    """Short two-line labels that fit narrow bars ("Jan<br>’23", "Feb", "Q1<br>’23", "Q2"):
+    the year only where it changes, so dozens of bars stay readable in a small window."""
+    out = []
+    for i, text in enumerate(labels):
+        year = f"’{text[2:4]}"
+        if unit == "year":
+            out.append(text)
+            continue
+        part = calendar.month_abbr[int(text[5:7])] if unit == "month" else text[5:]
+        new_year = i == 0 or labels[i - 1][:4] != text[:4]
+        # A category axis merges equal names: an HTML comment keeps each one distinct, unseen.
+        out.append(f"{part}<br>{year}" if new_year else f"{part}<!--{text}-->")
+    return out
