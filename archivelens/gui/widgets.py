@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.workers import Loader
 
 
 class View(QWidget):
@@ -37,6 +38,12 @@ class View(QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def new_loader(self) -> Loader:
+        """A worker lane for this view's queries; a failure is one sentence in a dialog."""
+        loader = Loader(self.ctx, self)
+        loader.failed.connect(lambda sentence, details: show_error(self, sentence, details))
+        return loader
 
     def export_query(self) -> ViewExport | None:
         """What this view shows, as the CSV to write; None where it shows no table."""

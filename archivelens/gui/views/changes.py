@@ -10,8 +10,7 @@ from archivelens.analysis import changes
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import View, ViewExport, compact_table, show_error
-from archivelens.gui.workers import Loader
+from archivelens.gui.widgets import View, ViewExport, compact_table
 
 LABELS = {
     "gained_follower": "new follower",
@@ -38,8 +37,7 @@ class ChangesView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._table: pa.Table | None = None
-        self.loader = Loader(ctx, self)
-        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.loader = self.new_loader()
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.old = QComboBox()

@@ -36,8 +36,7 @@ from archivelens.analysis.scope import Scope
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
-from archivelens.gui.workers import Loader
+from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table
 from archivelens.store import snapshots
 
 KEYS = {
@@ -84,10 +83,8 @@ class ChecklistView(View):
         self.prepared_for: Scope | None = None  # the scope self.browser was prepared for
         self.reviewed = 0
         self.has_lists = True
-        self.loader = Loader(ctx, self)
-        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
-        self.history_loader = Loader(ctx, self)
-        self.history_loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.loader = self.new_loader()
+        self.history_loader = self.new_loader()
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.filter = QComboBox()

@@ -23,8 +23,7 @@ from archivelens.analysis import duplicates
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import View, ViewExport, compact_table, show_error
-from archivelens.gui.workers import Loader
+from archivelens.gui.widgets import View, ViewExport, compact_table
 
 COLUMNS = [
     Column("cluster_id", "#", str, align_right=True, sortable=False),
@@ -77,10 +76,8 @@ class DuplicatesView(View):
         layout.addLayout(top)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self._table: pa.Table | None = None
-        self.loader = Loader(ctx, self)
-        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
-        self.members_loader = Loader(ctx, self)
-        self.members_loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.loader = self.new_loader()
+        self.members_loader = self.new_loader()
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 
 from archivelens.analysis import metrics, report
 from archivelens.gui.context import LibraryContext
-from archivelens.gui.widgets import Card, View, show_error
-from archivelens.gui.workers import Loader
+from archivelens.gui.widgets import Card, View
 
 SERIES = (
     ("Conversation", "replies_to_others", "#2E86AB"),
@@ -89,8 +88,8 @@ class OverviewView(View):
         layout.addWidget(self.cannot)
         layout.addStretch(1)
         self.report: report.Report | None = None
-        self.loader = Loader(ctx, self)
-        self.loader.failed.connect(self._failed)
+        self.loader = self.new_loader()
+        self.loader.failed.connect(lambda *_: self._set_status(""))
 
     def refresh(self) -> None:
         """Ask for the report on a worker; the cards keep their numbers until it arrives."""
@@ -105,10 +104,6 @@ class OverviewView(View):
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
-
-    def _failed(self, sentence: str, details: str) -> None:
-        self._set_status("")
-        show_error(self, sentence, details)
 
     def _show(self, result: tuple[report.Report, list[dict]]) -> None:
         rep, months = result

@@ -24,8 +24,7 @@ from archivelens.analysis import browse, promotion
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
-from archivelens.gui.workers import Loader
+from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table
 
 KIND_LABELS = {
     "reply_to_others": "reply",
@@ -52,8 +51,7 @@ class TweetsView(View):
         super().__init__(ctx, parent)
         self.filter = browse.TweetFilter()
         self.browser: browse.TweetBrowser | None = None
-        self.loader = Loader(ctx, self)
-        self.loader.failed.connect(lambda s, d: show_error(self, s, d))
+        self.loader = self.new_loader()
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = SearchBox("Search the text of your tweets  (Ctrl+F)")
