@@ -228,17 +228,28 @@ def set_override(
     con: duckdb.DuckDBPyConnection, account_id: int, tweet_id: int, is_promotional: bool | None
 ) -> None:
     """Mark a tweet promotional / not promotional (None removes the override)."""
+    set_overrides(con, account_id, [tweet_id], is_promotional)
+
+
+def set_overrides(
+    con: duckdb.DuckDBPyConnection,
+    account_id: int,
+    tweet_ids: list[int],
+    is_promotional: bool | None,
+) -> None:
+    """The same verdict for several tweets at once (None removes their overrides)."""
     if is_promotional is None:
         con.execute(
-            "DELETE FROM promo_overrides WHERE account_id = ? AND tweet_id = ?",
-            [account_id, tweet_id],
+            "DELETE FROM promo_overrides WHERE account_id = ? AND list_contains(?, tweet_id)",
+            [account_id, tweet_ids],
         )
         return
     con.execute(
-        """INSERT INTO promo_overrides VALUES (?, ?, ?, ?)
+        """INSERT INTO promo_overrides
+           SELECT ?, unnest(?::BIGINT[]), ?, ?
            ON CONFLICT (account_id, tweet_id) DO UPDATE SET
              is_promotional = excluded.is_promotional, set_at = excluded.set_at""",
-        [account_id, tweet_id, is_promotional, datetime.utcnow()],
+        [account_id, tweet_ids, is_promotional, datetime.utcnow()],
     )
 
 
@@ -259,8 +270,9 @@ WHERE t.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $e
 """
 
 
-def verdict(con: duckdb.DuckDBPyConnection, scope: Scope, tweet_id: int) -> bool:
-    """The tweet's promotional verdict now (its override, else the classification)."""
-    sql = f"WITH t AS ({SCOPED_TWEETS}) SELECT promotional FROM t WHERE tweet_id = $tweet"
-    row = con.execute(sql, {**scope.params(), "tweet": tweet_id}).fetchone()
-    return bool(row and row[0])
+def verdicts(con: duckdb.DuckDBPyConnection, scope: Scope, tweet_ids: list[int]) -> dict[int, bool]:
+    """The tweets' promotional verdicts now (each its override, else the classification)."""
+    sql = f"""WITH t AS ({SCOPED_TWEETS})
+              SELECT tweet_id, promotional FROM t WHERE list_contains($ids, tweet_id)"""
+    rows = con.execute(sql, {**scope.params(), "ids": tweet_ids}).fetchall()
+    return {int(r[0]): bool(r[1]) for r in rows}

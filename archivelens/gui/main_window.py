@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.views_stack.addWidget(view)
             view.export_requested.connect(lambda v=view: self.export_view(v))
+            view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._wire_drill_downs()
         self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
         self.sidebar.currentRowChanged.connect(self._show_view)

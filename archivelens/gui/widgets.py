@@ -30,6 +30,7 @@ class View(QWidget):
     """
 
     export_requested = Signal()  # "Export this view…": the window asks where and writes it
+    message = Signal(str)  # a passing remark for the status bar
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import duckdb
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 
 from archivelens import pipeline
 from archivelens.analysis import network
@@ -360,6 +360,17 @@ def test_marking_tweets_and_reading_clusters(qtbot, open_window, make_archive, l
     tweets.table.selectRow(0)
     qtbot.keyClick(tweets.table, Qt.Key.Key_A)
     assert tweets.model.value(0, "promotional") is False
+    selection = QItemSelection(tweets.model.index(0, 0), tweets.model.index(4, 0))
+    tweets.table.selectionModel().select(
+        selection,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    qtbot.keyClick(tweets.table, Qt.Key.Key_P)  # several at once
+    # Retweets are other people's words: never promotional, whatever the mark says.
+    marked = [tweets.model.value(r, "kind") != "retweet" for r in range(5)]
+    assert [tweets.model.value(r, "promotional") for r in range(6)] == [*marked, False]
+    overview = show(qtbot, window, "Overview")
+    assert overview.report.value("promotional_tweets") == before + sum(marked)
     dups = show(qtbot, window, "Duplicates")
     cluster = dups.model.value(0, "cluster_id")
     truth = [t for t in story.tweets if t.cluster is not None]

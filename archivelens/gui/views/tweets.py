@@ -192,13 +192,27 @@ class TweetsView(View):
         return actions
 
     def mark_selected(self, value: bool | None) -> None:
-        for index in self.table.selectionModel().selectedRows():
-            self._override(index.row(), value)
+        """Overrule the verdict on the selected tweets (None: back to automatic): saved at once,
+        shown in place; the other views follow when next shown."""
+        scope = self.ctx.scope
+        rows = [index.row() for index in self.table.selectionModel().selectedRows()]
+        if scope is None or not rows:
+            return
+        ids = [self.model.value(row, "tweet_id") for row in rows]
+        promotion.set_overrides(self.ctx.con, scope.account_id, ids, value)
+        verdicts = promotion.verdicts(self.ctx.con, scope, ids)
+        for row, tweet_id in zip(rows, ids, strict=True):
+            self.model.set_value(row, "promotional", verdicts.get(tweet_id, False))
+        self.shown_version = self.ctx.edited()
+        if value and any(self.model.value(row, "kind") == "retweet" for row in rows):
+            self.message.emit("Retweets are other people's words: they never count as promotional.")
 
     def _menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
         if not index.isValid() or self.ctx.scope is None:
             return
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())  # the menu acts on the row under the pointer
         tweet_id = self.model.value(index.row(), "tweet_id")
         text = self.model.value(index.row(), "text")
         menu = QMenu(self)
@@ -210,12 +224,3 @@ class TweetsView(View):
         menu.addAction("Open on twitter.com ↗", lambda: QDesktopServices.openUrl(QUrl(url)))
         menu.addAction("Copy text", lambda: QGuiApplication.clipboard().setText(text))
         menu.exec(self.table.viewport().mapToGlobal(pos))
-
-    def _override(self, row: int, value: bool | None) -> None:
-        """Overrule the verdict on one tweet: saved, shown in place; the other views follow."""
-        assert self.ctx.scope is not None
-        tweet_id = self.model.value(row, "tweet_id")
-        promotion.set_override(self.ctx.con, self.ctx.scope.account_id, tweet_id, value)
-        verdict = promotion.verdict(self.ctx.con, self.ctx.scope, tweet_id)
-        self.model.set_value(row, "promotional", verdict)
-        self.shown_version = self.ctx.edited()
