@@ -195,7 +195,11 @@ def views(db: Path) -> None:
             f"{statistics.median(keys) * 1000:6.1f} ms median, {max(keys) * 1000:.1f} ms max"
         )
         act("Follow-back: filter by status", lambda: checklist.filter.setCurrentIndex(1), checklist)
-        act("date range (Follow-back shown)", lambda: window.all_time.setChecked(False), checklist)
+        act(
+            "date range (Follow-back shown)",
+            lambda: window.scope_bar.all_time.setChecked(False),
+            checklist,
+        )
         window.close()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from archivelens import pipeline
 from archivelens.analysis.scope import Scope
+from archivelens.store import snapshots, tweets
 from archivelens.store.library import connect
 
 
@@ -86,13 +87,12 @@ class LibraryContext(QObject):
             self._changed()
 
     def snapshots(self) -> list[tuple[int, str, str]]:
-        """(snapshot id, account handle, generation date) of every snapshot, newest first."""
-        rows = self.con.execute(
-            """SELECT snapshot_id, coalesce(screen_name, account_id::VARCHAR),
-                      strftime(generated_at, '%Y-%m-%d')
-               FROM snapshots ORDER BY generated_at DESC, snapshot_id DESC"""
-        ).fetchall()
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+        """(snapshot id, account handle, generation day) of every snapshot, newest first."""
+        return snapshots.listing(self.con)
+
+    def date_span(self) -> tuple[datetime, datetime] | None:
+        """First and last tweet of the current snapshot."""
+        return None if self.scope is None else tweets.date_span(self.con, self.scope.snapshot_id)
 
 
 def interrupt(cursor: duckdb.DuckDBPyConnection) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -15,19 +14,11 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -37,8 +28,9 @@ from PySide6.QtWidgets import (
 from archivelens import __version__, pipeline
 from archivelens.errors import UserError
 from archivelens.export import csvset
-from archivelens.gui import workers
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.jobs import JobPanel
+from archivelens.gui.scope_bar import ScopeBar
 from archivelens.gui.settings import Settings
 from archivelens.gui.settings_dialog import AnalysisSettingsDialog
 from archivelens.gui.views.changes import ChangesView
@@ -46,7 +38,9 @@ from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
 from archivelens.gui.views.tweets import TweetsView
+from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import STYLE, View, ViewExport, show_error
+from archivelens.gui.workers import Worker
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -72,18 +66,25 @@ class MainWindow(QMainWindow):
         self.ctx = LibraryContext(library, self.pool, self)
         if remember:
             self.settings.add_recent_library(str(library))
-        self.worker: workers.Worker | None = None
         self.setWindowTitle("archivelens")
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         self.stack = QStackedWidget()
-        self.welcome = self._welcome_page()
+        self.welcome = WelcomePage(self.windowIcon())
+        self.welcome.open_archive.connect(self.open_archive)
+        self.welcome.try_sample.connect(self.import_sample)
+        self.welcome.open_library.connect(self.switch_library)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self._main_page())
+        self.jobs = JobPanel(self.pool)
+        self.jobs.failed.connect(lambda sentence, details: show_error(self, sentence, details))
+        self.jobs.cancelled.connect(
+            lambda: self.statusBar().showMessage("Cancelled; nothing was changed.", 8000)
+        )
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self._import_panel())
+        layout.addWidget(self.jobs)
         self.setCentralWidget(central)
         self._menus()
         self.resize(1200, 780)
@@ -97,63 +98,14 @@ class MainWindow(QMainWindow):
 
     # -- layout ----------------------------------------------------------------------------------
 
-    def _welcome_page(self) -> QWidget:
-        page = QWidget()
-        outer = QVBoxLayout(page)
-        outer.addStretch(1)
-        self.drop_zone = QFrame()
-        self.drop_zone.setObjectName("dropZone")
-        self.drop_zone.setMaximumWidth(720)
-        self.drop_zone.setMinimumHeight(360)
-        box = QVBoxLayout(self.drop_zone)
-        box.setContentsMargins(40, 32, 40, 32)
-        icon = QLabel()
-        icon.setPixmap(self.windowIcon().pixmap(72, 72))  # the app's icon (none in tests)
-        title = QLabel("<h1>Drop your Twitter archive here</h1>")
-        text = QLabel(
-            "<p>Drop the <b>.zip</b> Twitter/X sent you (or its extracted folder) anywhere on "
-            "this window, or use <b>File ▸ Open Archive…</b> (Ctrl+O).</p>"
-            "<p>How do I get my archive? On Twitter/X: <i>Settings ▸ Your account ▸ Download "
-            "an archive of your data</i>. It arrives by email as a zip.</p>"
-            "<p><b>Everything stays on this computer</b>: archivelens never goes online.</p>"
-        )
-        for w in (icon, title, text):
-            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            box.addWidget(w)
-        text.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        open_button = QPushButton("Open Archive…")
-        open_button.setDefault(True)
-        open_button.clicked.connect(self.open_archive)
-        sample = QPushButton("Try the sample archive")
-        sample.clicked.connect(self.import_sample)
-        buttons.addWidget(open_button)
-        buttons.addWidget(sample)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
-        self.recent_label = QLabel()
-        self.recent_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recent_label.setWordWrap(True)
-        self.recent_label.linkActivated.connect(lambda link: self.switch_library(Path(link)))
-        box.addWidget(self.recent_label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.drop_zone, 3)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
-        return page
-
-    def _set_drop_hover(self, on: bool) -> None:
-        self.drop_zone.setProperty("hover", on)
-        self.drop_zone.style().unpolish(self.drop_zone)
-        self.drop_zone.style().polish(self.drop_zone)
-
     def _main_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        box.addLayout(self._scope_bar())
+        self.scope_bar = ScopeBar()
+        self.scope_bar.dates_chosen.connect(self.ctx.set_dates)
+        self.scope_bar.refused.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.scope_bar.snapshot_chosen.connect(self.ctx.reload_scope)
+        box.addWidget(self.scope_bar)
         self.splitter = QSplitter()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -226,49 +178,6 @@ class MainWindow(QMainWindow):
             n = counts.get(name)
             self.sidebar.item(row).setText(f"{name}  ({n:,})" if isinstance(n, int) else name)
 
-    def _scope_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
-        self.all_time = QCheckBox("All time")
-        self.all_time.setChecked(True)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
-        for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-            edit.dateChanged.connect(lambda _d: self._date_timer.start())
-        # Typing a date changes it digit by digit: apply once the user pauses.
-        self._date_timer = QTimer(self)
-        self._date_timer.setSingleShot(True)
-        self._date_timer.setInterval(400)
-        self._date_timer.timeout.connect(self._dates_changed)
-        self.all_time.toggled.connect(self._dates_changed)
-        self.snapshot = QComboBox()
-        self.snapshot.activated.connect(self._snapshot_chosen)
-        bar.addWidget(self.all_time)
-        bar.addWidget(QLabel("from"))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel("to"))
-        bar.addWidget(self.date_to)
-        bar.addStretch(1)
-        bar.addWidget(QLabel("Archive:"))
-        bar.addWidget(self.snapshot)
-        return bar
-
-    def _import_panel(self) -> QWidget:
-        self.panel = QWidget()
-        row = QHBoxLayout(self.panel)
-        self.stage = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_work)
-        row.addWidget(self.stage)
-        row.addWidget(self.bar, 1)
-        row.addWidget(self.cancel_button)
-        self.panel.hide()
-        return self.panel
-
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Open Archive…", QKeySequence.StandardKey.Open, self.open_archive)
@@ -333,19 +242,15 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(has_data)
         if not has_data:
-            self._show_recent_on_welcome()
+            self.welcome.set_recent(self._other_libraries())
             self.statusBar().showMessage(f"Library: {self.ctx.path}")
             return
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
         self.setWindowTitle(f"archivelens — {handle} · archive of {scope.generated_at:%d %b %Y}")
-        if self.all_time.isChecked():
-            self.set_date_bounds()  # the date pickers start from this snapshot's first tweet
-        self.snapshot.clear()
-        for sid, name, day in self.ctx.snapshots():
-            self.snapshot.addItem(f"@{name} · {day}", (name, day))
-            if sid == scope.snapshot_id:
-                self.snapshot.setCurrentIndex(self.snapshot.count() - 1)
+        if self.scope_bar.all_time.isChecked() and (span := self.ctx.date_span()):
+            self.scope_bar.set_span(span[0].date(), span[1].date())
+        self.scope_bar.show_snapshots(self.ctx.snapshots(), scope.snapshot_id)
         self._show_view(self.sidebar.currentRow())
         self.statusBar().showMessage(f"{scope.label} · library: {self.ctx.path}")
 
@@ -357,37 +262,6 @@ class MainWindow(QMainWindow):
         if view.shown_version != self.ctx.version:
             view.shown_version = self.ctx.version
             view.refresh()
-
-    def _dates_changed(self) -> None:
-        self._date_timer.stop()
-        custom = not self.all_time.isChecked()
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        if not custom:
-            self.ctx.set_dates(None, None)
-            return
-        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
-        if start > end:
-            self.statusBar().showMessage("The start date is after the end date.", 5000)
-            return
-        self.ctx.set_dates(start, end)
-
-    def _snapshot_chosen(self, index: int) -> None:
-        name, day = self.snapshot.itemData(index)
-        self.ctx.reload_scope(name, day)
-
-    def set_date_bounds(self) -> None:
-        first = self.ctx.con.execute(
-            "SELECT min(created_at), max(created_at) FROM tweets WHERE snapshot_id = ?",
-            [self.ctx.scope.snapshot_id],
-        ).fetchone()
-        if first and first[0]:
-            for edit in (self.date_from, self.date_to):
-                edit.blockSignals(True)
-            self.date_from.setDate(QDate(first[0].year, first[0].month, first[0].day))
-            self.date_to.setDate(QDate(first[1].year, first[1].month, first[1].day))
-            for edit in (self.date_from, self.date_to):
-                edit.blockSignals(False)
 
     # -- libraries -------------------------------------------------------------------------------
 
@@ -437,14 +311,6 @@ class MainWindow(QMainWindow):
         paths = [Path(item) for item in self.settings.recent_libraries()]
         return [p for p in paths if p.exists() and p.resolve() != current]
 
-    def _show_recent_on_welcome(self) -> None:
-        links = " · ".join(
-            f"<a href='{escape(str(p), quote=True)}'>{escape(p.name)}</a> "
-            f"<small>({escape(str(p.parent))})</small>"
-            for p in self._other_libraries()[:4]
-        )
-        self.recent_label.setText(f"<p>Or open a recent library: {links}</p>" if links else "")
-
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for path in self._other_libraries():
@@ -468,9 +334,19 @@ class MainWindow(QMainWindow):
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
         self.import_archive(Path(str(sample)))
 
-    def import_archive(self, path: Path) -> workers.Worker | None:
-        if self.worker is not None:
-            show_error(self, "An import or export is still running; wait for it or cancel it.")
+    @property
+    def worker(self) -> Worker | None:
+        """The running import, export or settings job, if any."""
+        return self.jobs.worker
+
+    def _refuse_if_busy(self) -> bool:
+        if self.jobs.worker is None:
+            return False
+        show_error(self, "An import or export is still running; wait for it or cancel it.")
+        return True
+
+    def import_archive(self, path: Path) -> Worker | None:
+        if self._refuse_if_busy():
             return None
         connection = self.ctx.worker_connection()
 
@@ -480,7 +356,7 @@ class MainWindow(QMainWindow):
             finally:
                 self.ctx.release(connection)
 
-        return self._run(job, f"Importing {path.name}", self._imported)
+        return self.jobs.run(job, f"Importing {path.name}", self._imported)
 
     def _imported(self, result) -> None:
         self.ctx.reload_scope()
@@ -503,7 +379,9 @@ class MainWindow(QMainWindow):
         if folder:
             self.export_to(Path(folder))
 
-    def export_to(self, folder: Path) -> workers.Worker | None:
+    def export_to(self, folder: Path) -> Worker | None:
+        if self._refuse_if_busy():
+            return None
         scope = self.ctx.scope
         connection = self.ctx.worker_connection()
         self.settings.set_last_export_folder(str(folder))
@@ -514,7 +392,7 @@ class MainWindow(QMainWindow):
             finally:
                 self.ctx.release(connection)
 
-        return self._run(
+        return self.jobs.run(
             job,
             "Exporting",
             lambda r: self.statusBar().showMessage(
@@ -534,10 +412,9 @@ class MainWindow(QMainWindow):
         if path:
             self.export_view_to(query, Path(path))
 
-    def export_view_to(self, query: ViewExport, target: Path) -> workers.Worker | None:
+    def export_view_to(self, query: ViewExport, target: Path) -> Worker | None:
         """Write *query* (a view's rows) to *target* on a worker."""
-        if self.worker is not None:
-            show_error(self, "An import or export is still running; wait for it or cancel it.")
+        if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
         assert scope is not None
@@ -553,7 +430,7 @@ class MainWindow(QMainWindow):
             finally:
                 self.ctx.release(connection)
 
-        return self._run(
+        return self.jobs.run(
             job,
             f"Exporting {target.name}",
             lambda rows: self.statusBar().showMessage(f"Wrote {rows:,} rows to {target}.", 8000),
@@ -580,10 +457,9 @@ class MainWindow(QMainWindow):
             self,
         )
 
-    def apply_settings(self, settings: pipeline.AnalysisSettings) -> workers.Worker | None:
+    def apply_settings(self, settings: pipeline.AnalysisSettings) -> Worker | None:
         """Save the analysis settings and recompute on a worker; the views follow when done."""
-        if self.worker is not None:
-            show_error(self, "An import or export is still running; wait for it or cancel it.")
+        if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
         assert scope is not None
@@ -599,54 +475,20 @@ class MainWindow(QMainWindow):
             self.ctx.reload_scope()
             self.statusBar().showMessage("The new settings are applied.", 8000)
 
-        return self._run(job, "Applying settings", done)
-
-    def _run(self, job, title: str, done) -> workers.Worker:
-        worker = workers.Worker(job)
-        self.worker = worker
-        self.stage.setText(title)
-        self.bar.setValue(0)
-        self.panel.show()
-        worker.signals.progress.connect(self._progress)
-        worker.signals.finished.connect(lambda r: (self._work_ended(), done(r)))
-        worker.signals.failed.connect(lambda s, d: (self._work_ended(), show_error(self, s, d)))
-        worker.signals.cancelled.connect(
-            lambda: (
-                self._work_ended(),
-                self.statusBar().showMessage("Cancelled; nothing was changed.", 8000),
-            )
-        )
-        return workers.start(worker, self.pool)
-
-    def _progress(self, stage: str, fraction: float) -> None:
-        self.stage.setText(stage)
-        if fraction < 0:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(fraction * 1000))
-
-    def cancel_work(self) -> None:
-        if self.worker is not None:
-            self.stage.setText("Cancelling…")
-            self.worker.cancel()
-
-    def _work_ended(self) -> None:
-        self.worker = None
-        self.panel.hide()
+        return self.jobs.run(job, "Applying settings", done)
 
     # -- desktop manners -------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
-            self._set_drop_hover(True)
+            self.welcome.set_drop_hover(True)
 
     def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        self._set_drop_hover(False)
+        self.welcome.set_drop_hover(False)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self._set_drop_hover(False)
+        self.welcome.set_drop_hover(False)
         urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
         if urls:
             self.import_archive(Path(urls[0].toLocalFile()))
@@ -677,8 +519,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        self.jobs.cancel()
         self.settings.set_geometry(self.saveGeometry())
         for name, splitter in self._splitters().items():
             self.settings.set_splitter(name, splitter.saveState())

@@ -135,3 +135,13 @@ def messages(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[str]:
         [snapshot_id],
     ).fetchall()
     return [r[0] for r in rows]
+
+
+def listing(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
+    """(snapshot id, account handle or id, generation day) of every snapshot, newest first."""
+    rows = con.execute(
+        """SELECT snapshot_id, coalesce(screen_name, account_id::VARCHAR),
+                  strftime(generated_at, '%Y-%m-%d')
+           FROM snapshots ORDER BY generated_at DESC, snapshot_id DESC"""
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]

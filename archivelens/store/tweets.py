@@ -8,6 +8,8 @@ retweet > reply_to_others / self_reply > quote > mention > original.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 
 KINDS = ("reply_to_others", "self_reply", "retweet", "quote", "mention", "original")
@@ -132,3 +134,12 @@ def count_by_kind(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str,
     counts = dict.fromkeys(KINDS, 0)
     counts.update({kind: int(n) for kind, n in rows})
     return counts
+
+
+def date_span(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[datetime, datetime] | None:
+    """The times of the snapshot's first and last tweet (None without tweets)."""
+    row = con.execute(
+        "SELECT min(created_at), max(created_at) FROM tweets WHERE snapshot_id = ?",
+        [snapshot_id],
+    ).fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else None

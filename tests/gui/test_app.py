@@ -127,7 +127,7 @@ def test_cancel_leaves_library_unchanged(qtbot, open_window, make_archive, libra
     window = open_window()
     worker = window.import_archive(path)
     with qtbot.waitSignal(worker.signals.cancelled, timeout=60_000):
-        window.cancel_work()
+        window.jobs.cancel()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     with pipeline.open_library(library) as con:
         assert con.execute("SELECT count(*) FROM snapshots").fetchone()[0] == before
@@ -293,7 +293,7 @@ def test_open_another_library_and_recent_libraries(
     settings.add_recent_library(str(other))  # opened in an earlier session
     window = open_window()
     window.show()
-    assert "other.duckdb" in window.recent_label.text()  # the empty library's welcome lists it
+    assert "other.duckdb" in window.welcome.recent.text()  # the empty library's welcome lists it
     new = window.switch_library(other)
     assert new is not window and new.ctx.path == other and not window.isVisible()
     try:
@@ -469,16 +469,16 @@ def test_date_range_applies_to_every_view(qtbot, open_window, make_archive, libr
     pipeline.import_archive(path, library)
     window = open_window()
     overview = show(qtbot, window, "Overview")
-    window.all_time.setChecked(False)
-    window.date_from.setDate(QDate(2021, 1, 1))
-    window.date_to.setDate(QDate(2021, 12, 31))
+    window.scope_bar.all_time.setChecked(False)
+    window.scope_bar.date_from.setDate(QDate(2021, 1, 1))
+    window.scope_bar.date_to.setDate(QDate(2021, 12, 31))
     qtbot.waitUntil(lambda: window.ctx.scope.date_from == date(2021, 1, 1), timeout=5_000)
     settle(qtbot, overview)
     in_2021 = [t for t in story.tweets if t.created_at.year == 2021]
     assert overview.report.value("tweets") == len(in_2021)
     tweets = show(qtbot, window, "Tweets")
     assert tweets.model.total() == len(in_2021)
-    window.date_from.setDate(QDate(2022, 6, 1))  # after the end: refused, scope unchanged
+    window.scope_bar.date_from.setDate(QDate(2022, 6, 1))  # after the end: refused, scope unchanged
     qtbot.wait(600)
     assert window.ctx.scope.date_from == date(2021, 1, 1)
     assert "after the end date" in window.statusBar().currentMessage()

@@ -1,0 +1,64 @@
+"""The one long job a window runs at a time — an import, an export, applying settings — with
+its stage, a progress bar and Cancel at the bottom of the window; hidden when idle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from archivelens.gui.workers import Worker, start
+
+
+class JobPanel(QWidget):
+    failed = Signal(str, str)  # one sentence, details
+    cancelled = Signal()
+
+    def __init__(self, pool: QThreadPool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool
+        self.worker: Worker | None = None
+        row = QHBoxLayout(self)
+        self.stage = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        row.addWidget(self.stage)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        self.hide()
+
+    def run(self, job: Callable[..., Any], title: str, done: Callable[[Any], None]) -> Worker:
+        """Start ``job(progress, cancel)``; ``done(result)`` when it finishes."""
+        assert self.worker is None, "one job at a time"
+        worker = Worker(job)
+        self.worker = worker
+        self.stage.setText(title)
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(0)
+        self.show()
+        worker.signals.progress.connect(self._progress)
+        worker.signals.finished.connect(lambda r: (self._ended(), done(r)))
+        worker.signals.failed.connect(lambda s, d: (self._ended(), self.failed.emit(s, d)))
+        worker.signals.cancelled.connect(lambda: (self._ended(), self.cancelled.emit()))
+        return start(worker, self.pool)
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.stage.setText("Cancelling…")
+            self.worker.cancel()
+
+    def _progress(self, stage: str, fraction: float) -> None:
+        self.stage.setText(stage)
+        if fraction < 0:
+            self.bar.setRange(0, 0)  # busy, no measure
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(fraction * 1000))
+
+    def _ended(self) -> None:
+        self.worker = None
+        self.hide()
