@@ -16,6 +16,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.jobs)
         self.setCentralWidget(central)
+        # What the window shows, always in view; passing messages go left of it.
+        self.summary = QLabel()
+        self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         self.resize(1200, 780)
         if geometry := self.settings.geometry():
@@ -168,7 +172,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
 
     def _show_counts(self, rep) -> None:
-        """The sidebar shows how much each view holds, from the Overview's report."""
+        """How much each view holds (sidebar) and the archive's size (status bar), from the
+        Overview's report."""
         counts = {
             "Follow-back": rep.value("not_followed_back"),
             "Duplicates": rep.value("duplicate_clusters"),
@@ -177,6 +182,12 @@ class MainWindow(QMainWindow):
         for row, name in enumerate(VIEWS):
             n = counts.get(name)
             self.sidebar.item(row).setText(f"{name}  ({n:,})" if isinstance(n, int) else name)
+        sizes = [
+            f"{n:,} {what}"
+            for what in ("tweets", "followers", "following")
+            if isinstance(n := rep.value(what), int)
+        ]
+        self.summary.setText(" · ".join([*sizes, f"{rep.scope.label} · library: {self.ctx.path}"]))
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -243,7 +254,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_data)
         if not has_data:
             self.welcome.set_recent(self._other_libraries())
-            self.statusBar().showMessage(f"Library: {self.ctx.path}")
+            self.summary.setText(f"Library: {self.ctx.path}")
             return
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
@@ -252,7 +263,7 @@ class MainWindow(QMainWindow):
             self.scope_bar.set_span(span[0].date(), span[1].date())
         self.scope_bar.show_snapshots(self.ctx.snapshots(), scope.snapshot_id)
         self._show_view(self.sidebar.currentRow())
-        self.statusBar().showMessage(f"{scope.label} · library: {self.ctx.path}")
+        self.summary.setText(f"{scope.label} · library: {self.ctx.path}")
 
     def _show_view(self, row: int) -> None:
         if row < 0 or self.ctx.scope is None:

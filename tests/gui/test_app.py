@@ -316,6 +316,10 @@ def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, 
     overview = show(qtbot, window, "Overview")
     tweets = window.views["Tweets"]
     assert window.sidebar.item(3).text() == f"Tweets  ({len(story.tweets):,})"
+    assert window.summary.text().startswith(
+        f"{len(story.tweets):,} tweets · {len(story.followers):,} followers · "
+        f"{len(story.following):,} following · all time · library: "
+    )
     qtbot.mouseClick(overview.cards["conversation"], Qt.MouseButton.LeftButton)
     settle(qtbot, tweets)
     assert window.views_stack.currentWidget() is tweets
