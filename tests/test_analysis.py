@@ -393,3 +393,27 @@ def test_scope_choices(make_archive, library):
             pipeline.resolve_scope(con, date_from="2020-13-01")
         with pytest.raises(UserError):
             pipeline.resolve_scope(con, date_from="2021-01-01", date_to="2020-01-01")
+
+
+def test_a_sorted_temp_table_keeps_its_order_in_rowid(tmp_path):
+    """The browsers page by ``rowid`` over ``CREATE TEMP TABLE … ORDER BY``: DuckDB must keep
+    that order across row groups (122,880 rows each) and threads. A DuckDB release that stopped
+    doing so would scramble every page; this says so first."""
+    from pathlib import Path
+
+    from archivelens.store.library import connect
+
+    con = connect(Path(tmp_path) / "library.duckdb")
+    con.execute("SET threads = 4")
+    con.execute(
+        "CREATE TEMP TABLE shuffled AS SELECT i, hash(i) % 1000003 AS key FROM range(400000) t(i)"
+    )
+    con.execute("CREATE TEMP TABLE sorted AS SELECT * FROM shuffled ORDER BY key DESC, i")
+    got = con.execute(
+        "SELECT i FROM sorted WHERE rowid >= 250000 AND rowid < 250300 ORDER BY rowid"
+    ).fetchall()
+    want = con.execute(
+        "SELECT i FROM shuffled ORDER BY key DESC, i LIMIT 300 OFFSET 250000"
+    ).fetchall()
+    assert got == want
+    con.close()

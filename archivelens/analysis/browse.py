@@ -110,7 +110,7 @@ class TweetBrowser:
 def tweets_sql(
     filt: TweetFilter, sort: str | None = None, descending: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """The view's rows in its order, as SQL: what the view pages through and what "export
-    this view" writes."""
+    """The rows of a Tweets view in its order, as SQL (the CSV of "export this view" uses the
+    same filter and order: :func:`archivelens.export.csvset.tweets_view`)."""
     sql, params = _base(filt)
     return f"{sql} {order_by(sort, descending)}", params
