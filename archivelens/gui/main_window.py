@@ -500,9 +500,19 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.welcome.set_drop_hover(False)
-        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
-        if urls:
-            self.import_archive(Path(urls[0].toLocalFile()))
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.open_dropped(paths)
+
+    def open_dropped(self, paths: list[Path]) -> None:
+        """An archive (zip or folder) is imported; a library file (.duckdb) is opened."""
+        path = paths[0]
+        if len(paths) > 1:
+            self.statusBar().showMessage(f"One archive at a time: opening {path.name}.", 8000)
+        if path.suffix.lower() == ".duckdb":
+            self.switch_library(path)
+        else:
+            self.import_archive(path)
 
     def _splitters(self) -> dict[str, QSplitter]:
         """Every splitter whose sizes the window remembers between runs."""

@@ -486,3 +486,36 @@ def test_date_range_applies_to_every_view(qtbot, open_window, make_archive, libr
     qtbot.wait(600)
     assert window.ctx.scope.date_from == date(2021, 1, 1)
     assert "after the end date" in window.statusBar().currentMessage()
+
+
+def test_dropping_an_archive_or_a_library(qtbot, open_window, make_archive, tmp_path, errors):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from archivelens.gui.main_window import MainWindow
+
+    path, _, _ = make_archive("current")
+    window = open_window()
+    window.show()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path)), QUrl.fromLocalFile(str(tmp_path / "b.zip"))])
+    drop = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)  # two files: the first is imported, and the window says so
+    assert window.worker is not None
+    assert "One archive at a time" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert window.stack.currentIndex() == 1 and errors == []
+    other = tmp_path / "other.duckdb"
+    pipeline.import_archive(path, other)
+    window.open_dropped([other])  # a library file opens in a window in place of this one
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    shown = [w for w in shown if w.isVisible()]
+    assert [w.ctx.path for w in shown] == [other]
+    shown[0].close()
