@@ -26,6 +26,7 @@ class WelcomePage(QWidget):
         self.drop_zone.setMinimumHeight(360)
         box = QVBoxLayout(self.drop_zone)
         box.setContentsMargins(40, 32, 40, 32)
+        box.addStretch(1)
         logo = QLabel()
         logo.setPixmap(icon.pixmap(72, 72))  # the app's icon (none in tests)
         title = QLabel("<h1>Drop your Twitter archive here</h1>")
@@ -46,6 +47,7 @@ class WelcomePage(QWidget):
         self.recent.setWordWrap(True)
         self.recent.linkActivated.connect(lambda link: self.open_library.emit(Path(link)))
         box.addWidget(self.recent)
+        box.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.drop_zone, 3)
@@ -73,6 +75,7 @@ class WelcomePage(QWidget):
             for p in libraries[:4]
         )
         self.recent.setText(f"<p>Or open a recent library: {links}</p>" if links else "")
+        self.recent.setVisible(bool(links))
 
     def set_drop_hover(self, on: bool) -> None:
         self.drop_zone.setProperty("hover", on)
