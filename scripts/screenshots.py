@@ -95,6 +95,12 @@ def main() -> None:
         for row, name in enumerate(VIEWS):
             window.sidebar.setCurrentRow(row)
             settle(app, window)
+            if name == "Tweets":  # read the first promotional tweet in the preview
+                tweets = window.views[name]
+                rows = range(tweets.model.rowCount())
+                tweets.table.selectRow(
+                    next(r for r in rows if tweets.model.value(r, "promotional"))
+                )
             save(window, out / f"{name.lower().replace('-', '_')}.png")
         dialog = window.settings_dialog()
         dialog.show()

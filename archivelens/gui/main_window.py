@@ -520,6 +520,7 @@ class MainWindow(QMainWindow):
             "main": self.splitter,
             "checklist": self.views["Follow-back"].splitter,
             "duplicates": self.views["Duplicates"].splitter,
+            "tweets": self.views["Tweets"].splitter,
         }
 
     def changeEvent(self, event: QEvent) -> None:

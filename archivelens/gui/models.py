@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 import pyarrow as pa
@@ -122,7 +123,9 @@ class PagedTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._shown[col][row]
         if role == Qt.ItemDataRole.ToolTipRole and self.columns[col].key == "text":
-            return self._shown[col][row]
+            # Rich text, so Qt wraps it instead of one screen-wide line; long posts are cut.
+            text = self._shown[col][row]
+            return f"<p>{escape(text[:1000])}{'…' if len(text) > 1000 else ''}</p>"
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

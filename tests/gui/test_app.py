@@ -354,9 +354,12 @@ def test_marking_tweets_and_reading_clusters(qtbot, open_window, make_archive, l
     tweets.promo.setCurrentIndex(tweets.promo.findData(False))
     settle(qtbot, tweets)
     tweets.table.selectRow(0)
+    full = tweets.model.value(0, "text")
+    assert full.split("\n")[0] in tweets.preview.toPlainText()  # read in full below the table
     tweets.table.setFocus()
     qtbot.keyClick(tweets.table, Qt.Key.Key_P)
     assert tweets.model.value(0, "promotional") is True  # shown in place, row kept
+    assert "promotional" in tweets.preview.toPlainText()
     assert tweets.model.index(0, 3).data() == "promotional"
     overview = show(qtbot, window, "Overview")
     assert overview.report.value("promotional_tweets") == before + 1

@@ -5,6 +5,9 @@ A paged model keeps scrolling smooth over millions of rows.
 
 from __future__ import annotations
 
+from functools import partial
+from html import escape
+
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,7 +18,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -101,11 +106,44 @@ class TweetsView(View):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.verdict_actions = self._verdict_actions()
-        layout.addWidget(self.table, 1)
+        # The selected tweet in full: the table shows one line of each.
+        self.preview = QTextBrowser()
+        self.preview.setOpenLinks(False)
+        self.preview.setPlaceholderText("Select a tweet to read it in full here.")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_preview())
+        self.model.modelReset.connect(self.preview.clear)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([600, 120])
+        layout.addWidget(self.splitter, 1)
 
     def _fetch(self, offset: int, limit: int):
         assert self.browser is not None
         return self.browser.page(offset, limit)
+
+    def _show_preview(self) -> None:
+        """The current row's whole text and what archivelens knows of it (no query: the page
+        holds it)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.preview.clear()
+            return
+        value = partial(self.model.value, index.row())
+        facts = [
+            f"{value('created_at'):%Y-%m-%d %H:%M} UTC",
+            KIND_LABELS.get(value("kind"), value("kind")),
+        ]
+        if value("promotional"):
+            why = value("matched_terms")
+            facts.append(f"promotional{f' ({why})' if why else ''}")
+        if value("cluster_id") is not None:
+            facts.append(f"duplicate cluster {value('cluster_id')}")
+        facts.append(f"{value('favorite_count'):,} likes · {value('retweet_count'):,} retweets")
+        text = escape(value("text") or "").replace("\n", "<br>")
+        self.preview.setHtml(f"<p><small>{escape(' · '.join(facts))}</small></p><p>{text}</p>")
 
     def _apply(self) -> None:
         self.filter = browse.TweetFilter(
@@ -204,6 +242,7 @@ class TweetsView(View):
         for row, tweet_id in zip(rows, ids, strict=True):
             self.model.set_value(row, "promotional", verdicts.get(tweet_id, False))
         self.shown_version = self.ctx.edited()
+        self._show_preview()
         if value and any(self.model.value(row, "kind") == "retweet" for row in rows):
             self.message.emit("Retweets are other people's words: they never count as promotional.")
 
