@@ -284,9 +284,9 @@ def test_override_wins_and_survives_a_newer_snapshot(make_archive, library):
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         before = metrics.summarize(con, scope)["promotional_tweets"]
-        promotion.set_override(con, scope.account_id, plain.tweet_id, True)
-        promotion.set_override(con, scope.account_id, blast.tweet_id, False)
-        promotion.set_override(con, scope.account_id, blast.tweet_id, False)  # idempotent
+        promotion.set_overrides(con, scope.account_id, [plain.tweet_id], True)
+        promotion.set_overrides(con, scope.account_id, [blast.tweet_id], False)
+        promotion.set_overrides(con, scope.account_id, [blast.tweet_id], False)  # idempotent
         assert metrics.summarize(con, scope)["promotional_tweets"] == before
     newer, _, _ = make_archive("current", spec=replace(spec, generated_at=datetime(2024, 5, 1)))
     pipeline.import_archive(newer, library)

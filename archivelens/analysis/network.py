@@ -146,21 +146,18 @@ class ChecklistBrowser:
                   SELECT * EXCLUDE (profile_url) FROM base ORDER BY {CHECKLIST_ORDER}"""
         con.execute(sql, bind(sql, scope.params()))
         self.total = self._count("checklist_all")
-        self.count = self.total
 
     def filter(self, status: str | None = None, search: str | None = None) -> int:
         """Keep the rows with *status* and matching *search*; returns how many."""
         where, extra = checklist_filters(status, search)
         self.filtered = bool(where)
         if not self.filtered:
-            self.count = self.total
-            return self.count
+            return self.total
         reviewed = _REVIEWED.format(source="(SELECT rowid AS place, * FROM checklist_all)")
         sql = f"""CREATE OR REPLACE TEMP TABLE checklist_view AS
                   WITH rows AS ({reviewed}) SELECT place FROM rows{where} ORDER BY place"""
         self.con.execute(sql, bind(sql, {"account": self.account, **extra}))
-        self.count = self._count("checklist_view")
-        return self.count
+        return self._count("checklist_view")
 
     def page(self, offset: int, limit: int) -> pa.Table:
         """Rows *offset* to *offset + limit* of the filtered list, with their reviews."""

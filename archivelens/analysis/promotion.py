@@ -224,20 +224,14 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
         raise
 
 
-def set_override(
-    con: duckdb.DuckDBPyConnection, account_id: int, tweet_id: int, is_promotional: bool | None
-) -> None:
-    """Mark a tweet promotional / not promotional (None removes the override)."""
-    set_overrides(con, account_id, [tweet_id], is_promotional)
-
-
 def set_overrides(
     con: duckdb.DuckDBPyConnection,
     account_id: int,
     tweet_ids: list[int],
     is_promotional: bool | None,
 ) -> None:
-    """The same verdict for several tweets at once (None removes their overrides)."""
+    """Mark tweets promotional / not promotional (None removes their overrides): the user's
+    word wins over the classification and survives re-imports."""
     if is_promotional is None:
         con.execute(
             "DELETE FROM promo_overrides WHERE account_id = ? AND list_contains(?, tweet_id)",
