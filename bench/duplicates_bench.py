@@ -24,15 +24,15 @@ import time
 from itertools import combinations
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archivelens.analysis import clustering  # noqa: E402
 from archivelens.analysis.textnorm import normalize_all  # noqa: E402
+from tests import blocking  # noqa: E402
 from tests.archivegen import Spec, build_story  # noqa: E402
 
 SCORERS = {
@@ -98,26 +98,13 @@ def quality(texts: list[str], truth: list[int]) -> None:
 
 
 def blocking_recall(texts: list[str]) -> None:
-    norms = normalize_all(texts).to_pylist()
-    long = sorted({n for n in norms if len(n.split()) >= clustering.MIN_WORDS})
+    long = blocking.long_texts(normalize_all(texts).to_pylist())
     start = time.perf_counter()
-    matrix = process.cdist(
-        long,
-        long,
-        scorer=clustering.SCORER,
-        score_cutoff=clustering.DEFAULT_THRESHOLD,
-        dtype=np.uint8,
-        workers=-1,
-    )
-    exhaustive = {(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(matrix, k=1)), strict=True)}
+    exhaustive = blocking.exhaustive_pairs(long)
     spent = time.perf_counter() - start
-    del matrix
     start = time.perf_counter()
-    groups, pairs = clustering._candidates(pa.array(long, pa.large_string()), None)
+    candidates = blocking.candidate_pairs(long)
     blocked = time.perf_counter() - start
-    candidates = {tuple(map(int, p)) for p in pairs}
-    for g in groups:
-        candidates |= set(combinations(sorted(int(x) for x in g), 2))
     kept = len(exhaustive & candidates) / len(exhaustive) if exhaustive else 1.0
     total = len(long) * (len(long) - 1) // 2
     print(f"\n2. Blocking recall on {len(texts):,} tweets ({len(long):,} distinct long texts)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from itertools import combinations
 
-import numpy as np
 import pytest
 from rapidfuzz import process
 
@@ -12,6 +11,7 @@ from archivelens import pipeline
 from archivelens.analysis import clustering, duplicates
 from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
+from tests import blocking
 from tests.archivegen import Spec, build_story
 from tests.conftest import era_spec
 
@@ -138,23 +138,9 @@ def test_pairwise_precision_and_recall_on_labelled_archive():
 
 def test_blocking_keeps_the_pairs_exhaustive_scoring_finds():
     texts, _ = _labelled_story(seed=9)
-    norms = [normalize(t) for t in texts]
-    long = sorted({n for n in norms if len(n.split()) >= clustering.MIN_WORDS})
-    matrix = process.cdist(
-        long,
-        long,
-        scorer=clustering.SCORER,
-        score_cutoff=clustering.DEFAULT_THRESHOLD,
-        dtype=np.uint8,
-        workers=2,
-    )
-    exhaustive = {(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(matrix, k=1)), strict=True)}
-    import pyarrow as pa
-
-    groups, pairs = clustering._candidates(pa.array(long, pa.large_string()), None)
-    candidates = {tuple(map(int, p)) for p in pairs}
-    for g in groups:
-        candidates |= set(combinations(sorted(int(x) for x in g), 2))
+    long = blocking.long_texts([normalize(t) for t in texts])
+    exhaustive = blocking.exhaustive_pairs(long, workers=2)
+    candidates = blocking.candidate_pairs(long)
     assert exhaustive
     assert len(exhaustive & candidates) / len(exhaustive) >= 0.99
 
