@@ -260,7 +260,7 @@ def _show(value: object, kind: str) -> str:
 def print_import(result: ImportResult, out: TextIO) -> None:
     c = result.counts
     when = result.generated_at.strftime("%Y-%m-%d")
-    estimated = " (estimated from the newest tweet)" if result.generated_estimated else ""
+    estimated = " (estimated: the archive does not say)" if result.generated_estimated else ""
     handle = f"@{result.screen_name}" if result.screen_name else f"account {result.account_id}"
     if result.already_imported:
         out.write(
@@ -274,10 +274,23 @@ def print_import(result: ImportResult, out: TextIO) -> None:
         )
     kinds = ", ".join(f"{c[k]:,} {label}" for k, label in KIND_LABELS.items())
     out.write(f"  {c['tweets']:,} tweets: {kinds}\n")
+    held = result.lists
+
+    def count(key: str, list_kind: str, label: str) -> str:
+        return f"{c[key]:,} {label}" if list_kind in held else f"{label} not in this archive"
+
+    lists = ", ".join(
+        count(k, kind, label)
+        for k, kind, label in (
+            ("followers", "follower", "followers"),
+            ("following", "following", "following"),
+        )
+    )
+    mutuals = f", {c['mutuals']:,} mutuals" if {"follower", "following"} <= held else ""
     out.write(
-        f"  {c['followers']:,} followers, {c['following']:,} following, "
-        f"{c['mutuals']:,} mutuals; {c['likes']:,} likes; {c['blocks']:,} blocked, "
-        f"{c['mutes']:,} muted; {c['people']:,} other accounts named in tweets\n"
+        f"  {lists}{mutuals}; {count('likes', 'like', 'likes')}; "
+        f"{count('blocks', 'block', 'blocked')}, {count('mutes', 'mute', 'muted')}; "
+        f"{c['people']:,} other accounts named in tweets\n"
     )
     rows = _file_rows(result.files)
     if rows:

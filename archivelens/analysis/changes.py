@@ -1,5 +1,8 @@
 """What changed between two snapshots of one account: followers gained and lost, follows made
-and dropped. Only the ids are certain; handles come from either snapshot's people directory."""
+and dropped. Only the ids are certain; handles come from either snapshot's people directory.
+
+A list is compared only when both snapshots' archives held it: a follower list missing from one
+archive is unknown, and comparing it with a real one would invent a loss of every follower."""
 
 from __future__ import annotations
 
@@ -21,9 +24,13 @@ WITH old_f AS (SELECT account_id FROM followers WHERE snapshot_id = $old),
      new_g AS (SELECT account_id FROM following WHERE snapshot_id = $new),
      diff AS (
         SELECT account_id, 'gained_follower' AS change FROM (FROM new_f EXCEPT FROM old_f)
+        WHERE $followers
         UNION ALL SELECT account_id, 'lost_follower' FROM (FROM old_f EXCEPT FROM new_f)
+        WHERE $followers
         UNION ALL SELECT account_id, 'followed' FROM (FROM new_g EXCEPT FROM old_g)
+        WHERE $following
         UNION ALL SELECT account_id, 'unfollowed' FROM (FROM old_g EXCEPT FROM new_g)
+        WHERE $following
      ),
      names AS (
         SELECT account_id, arg_max(screen_name, snapshot_id) AS screen_name,
@@ -42,16 +49,23 @@ ORDER BY array_position(['gained_follower', 'lost_follower', 'followed', 'unfoll
 class SnapshotRef:
     snapshot_id: int
     generated_at: datetime
+    lists: frozenset[str] = frozenset({"follower", "following"})  # the lists its archive held
+
+
+_COMPARED = ("follower", "following")
+_LIST_NAMES = {"follower": "followers", "following": "accounts you follow"}
 
 
 def snapshots_of(con: duckdb.DuckDBPyConnection, account_id: int) -> list[SnapshotRef]:
-    """The account's snapshots that have follower lists, oldest first."""
+    """The account's snapshots that hold a follower or following list, oldest first."""
     rows = con.execute(
-        """SELECT snapshot_id, generated_at FROM snapshots
-           WHERE account_id = ? AND has_follow_lists ORDER BY generated_at, snapshot_id""",
+        """SELECT s.snapshot_id, s.generated_at, list(l.list ORDER BY l.list)
+           FROM snapshots s JOIN snapshot_lists l USING (snapshot_id)
+           WHERE s.account_id = ? AND l.list IN ('follower', 'following')
+           GROUP BY ALL ORDER BY s.generated_at, s.snapshot_id""",
         [account_id],
     ).fetchall()
-    return [SnapshotRef(r[0], r[1]) for r in rows]
+    return [SnapshotRef(r[0], r[1], frozenset(r[2])) for r in rows]
 
 
 def diff(con: duckdb.DuckDBPyConnection, old: SnapshotRef, new: SnapshotRef) -> pa.Table:
@@ -61,12 +75,38 @@ def diff(con: duckdb.DuckDBPyConnection, old: SnapshotRef, new: SnapshotRef) -> 
 def diff_params(old: SnapshotRef, new: SnapshotRef) -> dict[str, object]:
     if old.snapshot_id == new.snapshot_id:
         raise UserError("Pick two different snapshots to compare.")
+    both = old.lists & new.lists
     return {
         "old": old.snapshot_id,
         "new": new.snapshot_id,
         "old_at": old.generated_at,
         "new_at": new.generated_at,
+        "followers": "follower" in both,
+        "following": "following" in both,
     }
+
+
+def compared(old: SnapshotRef, new: SnapshotRef) -> tuple[str, ...]:
+    """The kinds of change (``CHANGES``) that two snapshots can show: both hold the list."""
+    both = old.lists & new.lists
+    followers = ("gained_follower", "lost_follower") if "follower" in both else ()
+    following = ("followed", "unfollowed") if "following" in both else ()
+    return followers + following
+
+
+def not_compared(old: SnapshotRef, new: SnapshotRef) -> list[str]:
+    """A sentence for each list that could not be compared, because an archive lacked it."""
+    out = []
+    for kind in _COMPARED:
+        lacking = [ref for ref in (old, new) if kind not in ref.lists]
+        if lacking:
+            days = " and ".join(f"{ref.generated_at:%Y-%m-%d}" for ref in lacking)
+            archives = "archives" if len(lacking) > 1 else "archive"
+            out.append(
+                f"{_LIST_NAMES[kind].capitalize()} not compared: the {archives} of {days} "
+                f"{'do' if len(lacking) > 1 else 'does'} not hold that list."
+            )
+    return out
 
 
 def newest_pair(

@@ -13,7 +13,7 @@ import duckdb
 
 from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified, own_domains
 from archivelens.analysis.scope import Scope
-from archivelens.store import network
+from archivelens.store import network, snapshots
 
 # Clients whose name shows the tweet was scheduled or sent by an automation tool.
 SCHEDULERS = (
@@ -102,7 +102,11 @@ class Summary:
     values: dict[str, Any] = field(default_factory=dict)
     own_domains: list[str] = field(default_factory=list)
     own_domains_suggested: bool = True
-    has_follow_lists: bool = True
+    snapshot: snapshots.Snapshot | None = None
+
+    def holds(self, *lists: str) -> bool:
+        """Whether the snapshot's archive held *lists* (see ``Snapshot.holds``)."""
+        return self.snapshot is None or self.snapshot.holds(*lists)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -128,9 +132,6 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
     v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
     net = network.counts(con, scope.snapshot_id)
-    (has_lists,) = con.execute(  # type: ignore[misc]
-        "SELECT has_follow_lists FROM snapshots WHERE snapshot_id = ?", [scope.snapshot_id]
-    ).fetchone()
     v.update(net)
     v["not_followed_back"] = net["followers"] - net["mutuals"]
     v["not_following_you"] = net["following"] - net["mutuals"]
@@ -145,7 +146,7 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     v["retweets_per_original"] = share(v["retweets_of_originals"] or 0, v["originals"])
     v["follow_back_share"] = share(net["mutuals"], net["followers"])
     v["followers_per_following"] = share(net["followers"], net["following"])
-    return Summary(scope, v, domains, suggested, bool(has_lists))
+    return Summary(scope, v, domains, suggested, snapshots.get(con, scope.snapshot_id))
 
 
 _MONTHLY = f"""

@@ -36,7 +36,9 @@ interactions AS (
       AND kind = 'reply_to_others' AND reply_to_user_id > 0
     UNION ALL
     SELECT m.account_id, 'mention', m.created_at FROM (
-        SELECT unnest(mention_ids) AS account_id, reply_to_user_id, created_at FROM tweets
+        -- A tweet counts once per account: user_mentions can name one account several times.
+        SELECT unnest(list_distinct(mention_ids)) AS account_id, reply_to_user_id, created_at
+        FROM tweets
         WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
           AND kind <> 'retweet'
     ) m WHERE m.account_id > 0 AND m.account_id IS DISTINCT FROM m.reply_to_user_id
@@ -247,10 +249,13 @@ WITH {_INTERACTIONS.strip()}
 SELECT i.account_id, p.screen_name, p.display_name,
        i.replies, i.mentions, i.retweets, i.quotes, i.interactions,
        i.first_interaction, i.last_interaction,
-       i.account_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot)
-           AS follows_you,
-       i.account_id IN (SELECT account_id FROM following WHERE snapshot_id = $snapshot)
-           AS you_follow
+       -- Unknown (NULL), not false, where the archive did not hold the list.
+       CASE WHEN 'follower' IN (SELECT list FROM snapshot_lists WHERE snapshot_id = $snapshot)
+            THEN i.account_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot)
+       END AS follows_you,
+       CASE WHEN 'following' IN (SELECT list FROM snapshot_lists WHERE snapshot_id = $snapshot)
+            THEN i.account_id IN (SELECT account_id FROM following WHERE snapshot_id = $snapshot)
+       END AS you_follow
 FROM per_account i
 LEFT JOIN people p ON p.snapshot_id = $snapshot AND p.account_id = i.account_id
 ORDER BY i.interactions DESC, i.last_interaction DESC, i.account_id

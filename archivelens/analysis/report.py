@@ -16,6 +16,7 @@ from archivelens.analysis import bands as bands_mod
 from archivelens.analysis import duplicates
 from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, summarize
 from archivelens.analysis.scope import Scope
+from archivelens.store import snapshots
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Report:
     def value(self, name: str) -> Any:
         return next(m.value for m in self.metrics if m.name == name)
 
+    def explanation(self, name: str) -> str:
+        return next(m.explanation for m in self.metrics if m.name == name)
+
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     s = summarize(con, scope)
@@ -44,13 +48,18 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     return Report(scope, s, _metrics(s, rep), bands_mod.bands(s))
 
 
+_BOTH = ("follower", "following")
+
+
 def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
     v = s.values
-    lists = s.has_follow_lists
-    no_lists = "not in this archive (classic archives have no follower lists)"
 
-    def net(name: str, explanation: str) -> Metric:
-        return Metric(name, v[name] if lists else None, explanation if lists else no_lists)
+    def net(name: str, explanation: str, *needs: str, kind: str = "count") -> Metric:
+        """A figure from the follower/following lists: None where the archive lacks one."""
+        if s.holds(*needs):
+            return Metric(name, v[name], explanation, kind)
+        assert s.snapshot is not None
+        return Metric(name, None, snapshots.missing_list_sentence(s.snapshot, *needs), kind)
 
     domains = ", ".join(s.own_domains) or "none"
     own_note = (
@@ -89,11 +98,15 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
             "match the sales lexicon or link to your own domains, or that you marked "
             "promotional.",
         ),
-        net("followers", "Accounts following you when the archive was made."),
-        net("following", "Accounts you follow."),
-        net("mutuals", "Accounts that follow you and that you follow."),
-        net("not_followed_back", "Followers you don't follow back: the follow-back checklist."),
-        net("not_following_you", "Accounts you follow that don't follow you."),
+        net("followers", "Accounts following you when the archive was made.", "follower"),
+        net("following", "Accounts you follow.", "following"),
+        net("mutuals", "Accounts that follow you and that you follow.", *_BOTH),
+        net(
+            "not_followed_back",
+            "Followers you don't follow back: the follow-back checklist.",
+            *_BOTH,
+        ),
+        net("not_following_you", "Accounts you follow that don't follow you.", *_BOTH),
         Metric("duplicate_clusters", rep.clusters, rep.explain_clusters()),
         Metric(
             "tweets_in_duplicate_clusters",
@@ -175,20 +188,13 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
             "Retweets per original tweet, as counted when the archive was made.",
             "number",
         ),
-        Metric(
+        net(
             "follow_back_share",
-            v["follow_back_share"] if lists else None,
-            "Mutuals ÷ followers: how many of your followers you follow back."
-            if lists
-            else no_lists,
-            "share",
+            "Mutuals ÷ followers: how many of your followers you follow back.",
+            *_BOTH,
+            kind="share",
         ),
-        Metric(
-            "followers_per_following",
-            v["followers_per_following"] if lists else None,
-            "Followers ÷ following." if lists else no_lists,
-            "number",
-        ),
+        net("followers_per_following", "Followers ÷ following.", *_BOTH, kind="number"),
         Metric("first_tweet", v["first_tweet"], "Your first tweet in the period.", "date"),
         Metric("last_tweet", v["last_tweet"], "Your last tweet in the period.", "date"),
     ]

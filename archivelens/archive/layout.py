@@ -39,6 +39,8 @@ _MANIFEST_KINDS = {
     "like": "like",
     "noteTweet": "note_tweet",
 }
+# Account lists and likes: an archive that lacks one of these does not tell it is empty.
+LIST_KINDS = ("follower", "following", "block", "mute", "like")
 _GRAILBIRD_RE = re.compile(r"^data/js/tweets/(\d{4})_(\d{2})\.js$")
 _PART_RE = re.compile(r"-part(\d+)\.js$")
 
@@ -62,6 +64,7 @@ class Owner:
     screen_name: str | None
     display_name: str | None
     created_at: datetime | None = None
+    updated_at: datetime | None = None  # account.js ``updatedAt`` (2018–19 archives)
 
 
 @dataclass
@@ -72,13 +75,37 @@ class Layout:
     files: list[DataFile]
     not_read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Lists known to be empty though no file holds them (a manifest count of "0").
+    empty_lists: frozenset[str] = frozenset()
+    # The newest time stamp among the archive's files: when the archive was made, roughly.
+    files_made_at: datetime | None = None
+
+    @property
+    def lists(self) -> frozenset[str]:
+        """The lists (``LIST_KINDS``) this archive holds: a missing one is unknown, not empty."""
+        return frozenset(f.kind for f in self.files if f.kind in LIST_KINDS) | self.empty_lists
 
     @property
     def has_follow_lists(self) -> bool:
-        return self.era != ERA_CLASSIC
+        return {"follower", "following"} <= self.lists
+
+    @property
+    def has_tweets(self) -> bool:
+        return any(f.kind in ("tweets", "grailbird", "tweets_csv") for f in self.files)
 
 
 def detect(source: ArchiveSource) -> Layout:
+    layout = _detect(source)
+    layout.files_made_at = source.newest_member_time()
+    if not layout.has_tweets:
+        layout.warnings.append(
+            "This archive holds no tweets file (tweets.js, tweet.js or tweets.csv): only the "
+            "account and its lists were imported."
+        )
+    return layout
+
+
+def _detect(source: ArchiveSource) -> Layout:
     names = source.names
     present = set(names)
     if (
@@ -98,8 +125,14 @@ def detect(source: ArchiveSource) -> Layout:
     )
 
 
-def _parse_iso(value: str | None) -> datetime | None:
-    if not value:
+def _parse_iso(value: object) -> datetime | None:
+    """An ISO-8601 time, or epoch milliseconds (2018 ``account.js`` writes "1346793019000")."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        try:
+            return datetime.fromtimestamp(int(value) / 1000, UTC).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not value or not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -158,6 +191,7 @@ def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = No
         screen_name=account.get("username") or (fallback or {}).get("userName"),
         display_name=account.get("accountDisplayName") or (fallback or {}).get("displayName"),
         created_at=_parse_iso(account.get("createdAt")),
+        updated_at=_parse_iso(account.get("updatedAt")),
     )
 
 
@@ -172,6 +206,7 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
     globbed, other = _glob_data_files(source.names, data_dir)
     listed: dict[str, DataFile] = {}
     warnings: list[str] = []
+    empty: set[str] = set()
     for key, spec in (manifest.get("dataTypes") or {}).items():
         kind = _MANIFEST_KINDS.get(key)
         if kind is None or not isinstance(spec, dict):
@@ -180,11 +215,10 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
             file_name = str(entry.get("fileName", "")).lstrip("/")
             count = _int_or_none(entry.get("count"))
             if not source.has(file_name):
-                if count:
-                    warnings.append(
-                        f"{file_name} is listed in the manifest with {count:,} records "
-                        "but is missing from the archive."
-                    )
+                if count == 0:
+                    empty.add(kind)
+                else:
+                    warnings.append(_missing_sentence(file_name, kind, count))
                 continue
             match = _PART_RE.search(file_name)
             listed[file_name] = DataFile(
@@ -201,7 +235,16 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
         if any(n.startswith("tweet.") or n.startswith("tweet-") for n in tweet_names)
         else (ERA_CURRENT)
     )
-    return Layout(era, owner, generated, files, sorted(other), warnings)
+    held = {f.kind for f in files}
+    return Layout(era, owner, generated, files, sorted(other), warnings, frozenset(empty - held))
+
+
+def _missing_sentence(file_name: str, kind: str, count: int | None) -> str:
+    records = f" with {count:,} records" if count else ""
+    unknown = " — so they are unknown for this archive, not zero" if kind in LIST_KINDS else ""
+    return (
+        f"{file_name} is listed in the manifest{records} but is missing from the archive{unknown}."
+    )
 
 
 def _globbed_layout(source: ArchiveSource, data_dir: str) -> Layout:

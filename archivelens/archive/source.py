@@ -10,6 +10,7 @@ import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -84,6 +85,26 @@ class ArchiveSource:
     @property
     def names(self) -> list[str]:
         return sorted(self._sizes)
+
+    def newest_member_time(self) -> datetime | None:
+        """The newest modification time among the members (zip entry dates, or file times)."""
+        if self._zip is not None:
+            stamps = []
+            for info in self._zip.infolist():
+                try:
+                    stamps.append(datetime(*info.date_time))
+                except ValueError:
+                    continue  # a zip entry with an impossible date
+            return max(stamps, default=None)
+        times = []
+        for raw in self._raw_name.values():
+            try:
+                times.append((self.path / raw).stat().st_mtime)
+            except OSError:
+                continue
+        if not times:
+            return None
+        return datetime.fromtimestamp(max(times), UTC).replace(tzinfo=None)
 
     def has(self, name: str) -> bool:
         return name in self._sizes

@@ -26,6 +26,7 @@ from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.store import snapshots
 from archivelens.store.library import bind, register_arrow
 
 BOM = b"\xef\xbb\xbf"
@@ -88,13 +89,24 @@ def export(
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
+    snapshot = snapshots.get(con, scope.snapshot_id)
+    assert snapshot is not None
+
+    def lists(needs: tuple[str, ...], make: Callable[[], tuple[str, dict[str, Any]]]):
+        """*make*'s rows, or one line saying the archive lacks a list *needs* (never 0 rows)."""
+        if snapshot.holds(*needs):
+            return make
+        sentence = snapshots.missing_list_sentence(snapshot, *needs)
+        return lambda: _not_in_archive(con, make, sentence.capitalize() + ".")
+
+    both = ("follower", "following")
     writers: list[tuple[str, Callable[[], tuple[str, dict[str, Any]]]]] = [
         ("summary.csv", lambda: _summary(con, scope)),
         ("monthly.csv", lambda: _monthly(con, scope)),
         ("tweets.csv", lambda: _tweets(scope)),
         ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
-        ("not_followed_back.csv", lambda: _not_followed_back()),
-        ("not_following_you.csv", lambda: _not_following_you()),
+        ("not_followed_back.csv", lists(both, _not_followed_back)),
+        ("not_following_you.csv", lists(both, _not_following_you)),
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
     ]
@@ -255,6 +267,20 @@ def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
     )
 
 
+def _not_in_archive(
+    con: duckdb.DuckDBPyConnection,
+    make: Callable[[], tuple[str, dict[str, Any]]],
+    sentence: str,
+) -> tuple[str, dict[str, Any]]:
+    """The file's columns with a single row whose first cell says why there is no data."""
+    sql, params = make()
+    columns = [
+        d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", bind(sql, params)).description
+    ]
+    row = {c: pa.array([sentence if i == 0 else None], pa.string()) for i, c in enumerate(columns)}
+    return f"SELECT * FROM {_from_arrow(con, 'export_not_in_archive', pa.table(row))}", {}
+
+
 def _not_followed_back() -> tuple[str, dict[str, Any]]:
     return checklist_view()
 
@@ -319,11 +345,17 @@ def _follower_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str
 
 
 def changes_view(old: changes.SnapshotRef, new: changes.SnapshotRef) -> tuple[str, dict[str, Any]]:
-    """``follower_changes.csv`` between the two snapshots a Changes view compares."""
+    """``follower_changes.csv`` between the two snapshots a Changes view compares; a list one of
+    them lacks is not compared, and a first line says so."""
     return (
         f"""
-        SELECT account_id, change, screen_name, {iso("from_snapshot")} AS from_snapshot,
-               {iso("to_snapshot")} AS to_snapshot, display_name
-        FROM ({changes.DIFF_SQL})""",
-        changes.diff_params(old, new),
+        SELECT unnest($not_compared::VARCHAR[]) AS account_id, NULL AS change,
+               NULL AS screen_name, {iso("$old_at")} AS from_snapshot,
+               {iso("$new_at")} AS to_snapshot, NULL AS display_name
+        UNION ALL
+        SELECT * FROM (
+            SELECT account_id::VARCHAR, change, screen_name, {iso("from_snapshot")},
+                   {iso("to_snapshot")}, display_name
+            FROM ({changes.DIFF_SQL}))""",
+        {**changes.diff_params(old, new), "not_compared": changes.not_compared(old, new)},
     )

@@ -9,7 +9,7 @@ tables while the next chunks inflate; the tables of the snapshot are then filled
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -35,6 +35,7 @@ class ImportResult:
     not_read: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    lists: frozenset[str] = frozenset()  # the lists the archive held (others are unknown)
 
 
 _WEIGHTS = {"read": 60.0, "tweets": 25.0, "lists": 10.0, "finish": 5.0}
@@ -172,7 +173,7 @@ def _load(
     owner = layout.owner
     generated_at, estimated = layout.generated_at, False
     if generated_at is None:
-        generated_at, estimated = _estimate_generation(con), True
+        generated_at, estimated = _estimate_generation(con, layout), True
         existing = snapshots.find(con, owner.account_id, generated_at)
         if existing is not None:
             return -existing
@@ -186,7 +187,7 @@ def _load(
         generated_estimated=estimated,
         era=layout.era,
         source_name=source_name,
-        has_follow_lists=layout.has_follow_lists,
+        lists=layout.lists,
     )
     stages.update("tweets", "Classifying tweets")
     tweets.insert_from_stage(con, snapshot_id, owner.account_id, owner.screen_name)
@@ -229,12 +230,14 @@ def _add_counts(
         counts[member] = counts.get(member, 0) + int(n)
 
 
-def _estimate_generation(con: duckdb.DuckDBPyConnection) -> datetime:
-    """Archives before 2020 carry no generation date: use the newest tweet's time."""
+def _estimate_generation(con: duckdb.DuckDBPyConnection, layout: Layout) -> datetime:
+    """Archives before 2020 carry no generation date: the newest tweet's time, else the
+    account's ``updatedAt``, else the newest file in the archive — never 1970."""
     row = con.execute("SELECT max(created_at) FROM stage_tweets").fetchone()
-    if row and row[0] is not None:
-        return row[0]
-    return datetime(1970, 1, 1)
+    for guess in (row[0] if row else None, layout.owner.updated_at, layout.files_made_at):
+        if guess is not None and guess.year > 2006:  # Twitter began in 2006
+            return guess
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _mismatches(reports: list[FileReport]) -> list[str]:
@@ -287,4 +290,5 @@ def summarize(
         not_read=[f.file_name for f in all_files if f.kind == "not read"],
         warnings=snapshots.messages(con, snapshot_id),
         counts=counts,
+        lists=snap.lists,
     )

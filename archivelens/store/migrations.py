@@ -142,7 +142,20 @@ CREATE TABLE dup_members (
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3)]
+# Which lists (follower, following, block, mute, like) each snapshot's archive held: a list an
+# archive lacks is unknown, not empty. Earlier imports recorded every file they read.
+_V4 = """
+CREATE TABLE snapshot_lists (
+    snapshot_id INTEGER NOT NULL,
+    list        VARCHAR NOT NULL,
+    PRIMARY KEY (snapshot_id, list)
+);
+INSERT INTO snapshot_lists
+SELECT DISTINCT snapshot_id, kind FROM import_files
+WHERE kind IN ('follower', 'following', 'block', 'mute', 'like');
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
 LATEST = MIGRATIONS[-1][0]
 
 

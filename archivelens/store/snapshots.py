@@ -18,6 +18,12 @@ class Snapshot:
     generated_estimated: bool
     era: str
     has_follow_lists: bool
+    lists: frozenset[str] = frozenset()  # the lists its archive held (see ``holds``)
+
+    def holds(self, *lists: str) -> bool:
+        """Whether the archive held every one of *lists* ("follower", "following", "block",
+        "mute", "like"): a list it lacked is unknown, never zero."""
+        return set(lists) <= self.lists
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ def create(
     generated_estimated: bool,
     era: str,
     source_name: str,
-    has_follow_lists: bool,
+    lists: frozenset[str],
 ) -> int:
     """Add a snapshot (and its account, or refresh the account's names); return its id."""
     con.execute(
@@ -91,9 +97,13 @@ def create(
             source_name,
             screen_name,
             display_name,
-            has_follow_lists,
+            {"follower", "following"} <= lists,
         ],
     )
+    if lists:
+        con.executemany(
+            "INSERT INTO snapshot_lists VALUES (?, ?)", [[snapshot_id, k] for k in sorted(lists)]
+        )
     return int(snapshot_id)
 
 
@@ -117,7 +127,26 @@ def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:
     row = con.execute(
         f"SELECT {_COLUMNS} FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    return Snapshot(*row) if row else None
+    return Snapshot(*row, lists=lists_of(con, snapshot_id)) if row else None
+
+
+def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]:
+    rows = con.execute(
+        "SELECT list FROM snapshot_lists WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+# What a report says in place of a figure from a list the archive did not hold.
+_LIST_FILES = {"follower": "follower.js", "following": "following.js", "like": "like.js"}
+
+
+def missing_list_sentence(snapshot: Snapshot, *lists: str) -> str:
+    """ "not in this archive", with why: for a figure that needs *lists* the snapshot lacks."""
+    if snapshot.era == "classic":
+        return "not in this archive (classic archives have no follower or following lists)"
+    missing = [_LIST_FILES.get(k, k) for k in lists if k not in snapshot.lists]
+    return f"not in this archive ({' and '.join(missing)} missing from it)"
 
 
 def files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[FileReport]:

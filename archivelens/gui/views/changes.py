@@ -95,8 +95,10 @@ class ChangesView(View):
 
     def _compared(self, table: pa.Table) -> None:
         self._table = table
+        old, new = self.old.currentData(), self.new.currentData()
         counts = changes.summary_counts(table)
-        self.summary.setText(" · ".join(f"{n:,} {SUMMARY[k][n != 1]}" for k, n in counts.items()))
+        parts = [f"{counts[k]:,} {SUMMARY[k][counts[k] != 1]}" for k in changes.compared(old, new)]
+        self.summary.setText(" · ".join(parts + changes.not_compared(old, new)))
         self.model.show(table.num_rows)
         self.table.resizeColumnsToContents()
 

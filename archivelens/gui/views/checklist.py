@@ -82,7 +82,7 @@ class ChecklistView(View):
         self.browser: network.ChecklistBrowser | None = None
         self.prepared_for: Scope | None = None  # the scope self.browser was prepared for
         self.reviewed = 0
-        self.has_lists = True
+        self.missing_lists: str | None = None  # why there is no checklist, if so
         self.loader = self.new_loader()
         self.history_loader = self.new_loader()
         layout = QVBoxLayout(self)
@@ -169,17 +169,19 @@ class ChecklistView(View):
             return
         status, search = self.status_filter, self.search
         if self.browser is not None and self.prepared_for == scope:
-            browser, has_lists = self.browser, self.has_lists
+            browser, missing = self.browser, self.missing_lists
             self._ask(
-                lambda con: (browser, browser.filter(status, search), browser.reviewed(), has_lists)
+                lambda con: (browser, browser.filter(status, search), browser.reviewed(), missing)
             )
             return
 
         def prepare(con):
             snapshot = snapshots.get(con, scope.snapshot_id)
             browser = network.ChecklistBrowser(con, scope)
-            has_lists = snapshot is None or snapshot.has_follow_lists
-            return browser, browser.filter(status, search), browser.reviewed(), has_lists
+            missing = None
+            if snapshot is not None and not snapshot.holds("follower", "following"):
+                missing = snapshots.missing_list_sentence(snapshot, "follower", "following")
+            return browser, browser.filter(status, search), browser.reviewed(), missing
 
         self.prepared_for = scope
         self.browser = None
@@ -191,8 +193,8 @@ class ChecklistView(View):
         self._show_detail()
         self.loader.request(query, self._prepared)
 
-    def _prepared(self, result: tuple[network.ChecklistBrowser, int, int, bool]) -> None:
-        self.browser, count, self.reviewed, self.has_lists = result
+    def _prepared(self, result: tuple[network.ChecklistBrowser, int, int, str | None]) -> None:
+        self.browser, count, self.reviewed, self.missing_lists = result
         self.model.show(count)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
@@ -333,11 +335,11 @@ class ChecklistView(View):
     def _empty_text(self) -> str:
         if self.loader.busy():
             return "<i>Preparing the checklist…</i>"
-        if not self.has_lists:
+        if self.missing_lists:
             return (
-                "<p>This archive has no follower lists (Twitter's archives before 2019 did not "
-                "include them), so there is no checklist. Import a newer archive of this "
-                "account to review your followers.</p>"
+                f"<p>Your followers are {self.missing_lists}, so there is no checklist. Import a "
+                "complete archive of this account (Twitter's archives before 2019 had no "
+                "follower lists) to review your followers.</p>"
             )
         if self.browser is not None and self.browser.total == 0:
             return "<p>You follow back every follower: nobody is waiting for a review.</p>"

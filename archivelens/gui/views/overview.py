@@ -133,13 +133,17 @@ class OverviewView(View):
             f"of your links point to other people's sites; {pct(v['own_domain_share'])} "
             "to your own",
         )
-        if rep.summary.has_follow_lists:
+        if rep.value("follow_back_share") is not None:
             self.cards["reciprocity"].set(
                 pct(v["follow_back_share"]),
                 f"of your followers you follow back ({v['mutuals']:,} of {v['followers']:,})",
             )
+        elif rep.summary.holds("follower", "following"):
+            self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
-            self.cards["reciprocity"].set("–", "this archive has no follower lists")
+            self.cards["reciprocity"].set(
+                "–", rep.explanation("follow_back_share").replace("not in", "followers not in")
+            )
         self._fill_chart(months)
         rows = "".join(
             f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
