@@ -117,3 +117,33 @@ def test_followers_keep_archive_order(make_archive, library):
             ).fetchall()
         ]
     assert ids == story.followers
+
+
+def test_long_posts_complete_in_every_real_shape(make_archive, library):
+    """ "…", "… https://t.co/x", a reply whose note lacks the handle, a note with other t.co
+    links (archive-format.md pitfalls 11, 31, 32): every long post gets its full text."""
+    path, story, _ = make_archive("current", spec=era_spec("current", notes=24, seed=5))
+    pipeline.import_archive(path, library)
+    long_posts = [t for t in story.tweets if t.long_note]
+    shapes = {
+        "ellipsis then link": any(t.truncated.split("…")[-1].strip() for t in long_posts),
+        "reply": any(t.kind == "reply_to_others" for t in long_posts),
+        "other t.co": any(t.urls and t.urls[0] not in t.note_text for t in long_posts),
+    }
+    assert all(shapes.values()), shapes
+    stored = _tweets(library)
+    with duckdb.connect(str(library), read_only=True) as con:
+        from_note = {
+            r[0] for r in con.execute("SELECT tweet_id FROM tweets WHERE from_note").fetchall()
+        }
+    assert from_note == {t.tweet_id for t in long_posts}
+    for t in long_posts:
+        assert stored[t.tweet_id] == (t.kind, t.text), t.truncated
+
+
+def test_classic_csv_photo_links_are_media_not_quotes(make_archive, library):
+    """tweets.csv lists a tweet's own /status/<own id>/photo/1 link (pitfall 35)."""
+    spec = era_spec("classic", photos=30, media_only=20)
+    path, story, _ = make_archive("classic", spec=spec, grailbird=False)
+    result = pipeline.import_archive(path, library)
+    assert {k: result.counts[k] for k in story.kind_counts()} == story.kind_counts()

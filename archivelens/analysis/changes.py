@@ -57,15 +57,17 @@ _LIST_NAMES = {"follower": "followers", "following": "accounts you follow"}
 
 
 def snapshots_of(con: duckdb.DuckDBPyConnection, account_id: int) -> list[SnapshotRef]:
-    """The account's snapshots that hold a follower or following list, oldest first."""
+    """The account's snapshots with the lists each holds, oldest first (one that lacks a list
+    is still listed: comparing it says what could not be compared)."""
     rows = con.execute(
-        """SELECT s.snapshot_id, s.generated_at, list(l.list ORDER BY l.list)
-           FROM snapshots s JOIN snapshot_lists l USING (snapshot_id)
-           WHERE s.account_id = ? AND l.list IN ('follower', 'following')
+        """SELECT s.snapshot_id, s.generated_at,
+                  list(l.list ORDER BY l.list) FILTER (l.list IS NOT NULL)
+           FROM snapshots s LEFT JOIN snapshot_lists l USING (snapshot_id)
+           WHERE s.account_id = ?
            GROUP BY ALL ORDER BY s.generated_at, s.snapshot_id""",
         [account_id],
     ).fetchall()
-    return [SnapshotRef(r[0], r[1], frozenset(r[2])) for r in rows]
+    return [SnapshotRef(r[0], r[1], frozenset(r[2] or ())) for r in rows]
 
 
 def diff(con: duckdb.DuckDBPyConnection, old: SnapshotRef, new: SnapshotRef) -> pa.Table:

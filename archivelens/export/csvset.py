@@ -97,7 +97,7 @@ def export(
         if snapshot.holds(*needs):
             return make
         sentence = snapshots.missing_list_sentence(snapshot, *needs)
-        return lambda: _not_in_archive(con, make, sentence.capitalize() + ".")
+        return lambda: _not_in_archive(con, make, scope, sentence.capitalize() + ".")
 
     both = ("follower", "following")
     writers: list[tuple[str, Callable[[], tuple[str, dict[str, Any]]]]] = [
@@ -270,10 +270,12 @@ def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
 def _not_in_archive(
     con: duckdb.DuckDBPyConnection,
     make: Callable[[], tuple[str, dict[str, Any]]],
+    scope: Scope,
     sentence: str,
 ) -> tuple[str, dict[str, Any]]:
     """The file's columns with a single row whose first cell says why there is no data."""
     sql, params = make()
+    params = {**scope.params(), **params}
     columns = [
         d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", bind(sql, params)).description
     ]

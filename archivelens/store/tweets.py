@@ -23,8 +23,22 @@ def unescape_sql(expr: str) -> str:
 _QUOTE_URL = r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)"
 _RT_PREFIX = r"^RT @(\w+):"
 _DOMAIN = r"^[a-zA-Z][a-zA-Z0-9+.\-]*://(?:[^/?#@]*@)?([^/:?#]+)"
-# A truncated long post ends with "…" and/or a t.co link to the full note.
-_TRUNCATION_TAIL = r"(\s*https://t\.co/\w+)*\s*…?\s*$"
+# A long post in tweets.js is cut and ends with "…" and t.co links, in either order.
+_TRUNCATION_TAIL = r"(?:\s*(?:…|https://t\.co/\w+))+\s*$"
+# A reply's long post starts with the handles it replies to; its note does not.
+_LEAD_HANDLES = r"^(?:@\w+\s+)+"
+_TCO = r"https://t\.co/\w+"
+
+
+def _note_key(expr: str, tail: bool) -> str:
+    """SQL for the text a tweet and its note are matched on: leading handles (and, for the
+    tweet, the truncation tail) gone, and every t.co link the same placeholder — a note's
+    t.co links can differ from its tweet's."""
+    text = f"regexp_replace({expr}, '{_LEAD_HANDLES}', '')"
+    if tail:
+        text = f"regexp_replace({text}, '{_TRUNCATION_TAIL}', '')"
+    return f"regexp_replace({text}, '{_TCO}', 'https://t.co/_', 'g')"
+
 
 _INSERT = f"""
 INSERT INTO tweets
@@ -41,17 +55,24 @@ latest AS (
 ),
 note_keys AS (
     -- A long post's note was created within a second of its tweet: join on the second, ±1.
-    SELECT epoch_ms(created_at) // 1000 + d AS sec, created_at, {unescape_sql("raw_text")} AS text
-    FROM stage_notes CROSS JOIN (VALUES (-1), (0), (1)) AS offsets(d)
+    SELECT epoch_ms(created_at) // 1000 + d AS sec, created_at,
+           regexp_replace(text, '{_LEAD_HANDLES}', '') AS body, {_note_key("text", False)} AS key
+    FROM (SELECT created_at, {unescape_sql("raw_text")} AS text FROM stage_notes)
+    CROSS JOIN (VALUES (-1), (0), (1)) AS offsets(d)
+),
+tweet_keys AS (
+    SELECT tweet_id, created_at, {_note_key("text", True)} AS key,
+           regexp_extract(text, '{_LEAD_HANDLES}') AS lead
+    FROM (SELECT tweet_id, created_at, {unescape_sql("raw_text")} AS text FROM stage_tweets)
+    WHERE EXISTS (SELECT 1 FROM stage_notes)
 ),
 note_matches AS (
-    SELECT s.tweet_id, n.text
-    FROM stage_tweets s JOIN note_keys n ON epoch_ms(s.created_at) // 1000 = n.sec
+    -- The completed text keeps the tweet's leading reply handles.
+    SELECT s.tweet_id, s.lead || n.body AS text
+    FROM tweet_keys s JOIN note_keys n ON epoch_ms(s.created_at) // 1000 = n.sec
     WHERE abs(epoch_ms(s.created_at) - epoch_ms(n.created_at)) <= 1000
-      AND length(regexp_replace({unescape_sql("s.raw_text")}, '{_TRUNCATION_TAIL}', '')) >= 10
-      AND starts_with(n.text,
-                      regexp_replace({unescape_sql("s.raw_text")}, '{_TRUNCATION_TAIL}', ''))
-    QUALIFY row_number() OVER (PARTITION BY s.tweet_id ORDER BY length(n.text) DESC) = 1
+      AND length(s.key) >= 10 AND starts_with(n.key, s.key)
+    QUALIFY row_number() OVER (PARTITION BY s.tweet_id ORDER BY length(n.body) DESC) = 1
 ),
 completed AS (
     SELECT l.*,
@@ -64,7 +85,10 @@ classified AS (
         classic_retweet OR regexp_matches(text, '{_RT_PREFIX}') AS is_retweet,
         coalesce(rt_screen_name, nullif(regexp_extract(text, '{_RT_PREFIX}', 1), ''))
             AS rt_handle,
-        list_filter(urls, lambda u: regexp_matches(u, '{_QUOTE_URL}'))[1] AS quote_url,
+        -- A link to the tweet's own status is its photo or video (classic tweets.csv).
+        list_filter(urls, lambda u: regexp_matches(u, '{_QUOTE_URL}')
+            AND TRY_CAST(regexp_extract(u, '{_QUOTE_URL}', 2) AS BIGINT) IS DISTINCT FROM tweet_id
+        )[1] AS quote_url,
         (reply_user_id IS NOT NULL OR reply_status_id IS NOT NULL
             OR reply_screen_name IS NOT NULL) AS is_reply,
         (reply_user_id = $owner_id

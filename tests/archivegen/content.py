@@ -177,8 +177,11 @@ class Tweet:
     retweet_count: int = 0
     lang: str = "en"
     versions: list[tuple[int, datetime, str]] = field(default_factory=list)  # earlier edits
-    long_note: bool = False
+    long_note: bool = False  # a long post: tweets.js holds ``truncated``, note-tweet.js the rest
+    truncated: str = ""  # the long post's text as tweets.js cuts it
+    note_text: str = ""  # the long post's text as note-tweet.js holds it
     unknown_reply_id: bool = False
+    photo_tco: str | None = None  # a photo's t.co link, the last thing in the text
 
     @property
     def interacted_with(self) -> Person | None:

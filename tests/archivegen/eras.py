@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from tests.archivegen import jackson
@@ -17,6 +17,8 @@ from tests.archivegen.writer import (
     escape,
     iso_ms,
     note_record,
+    photo_entity,
+    photo_link,
     records_file,
     tweet_record,
 )
@@ -192,6 +194,11 @@ def _account(story: Story, era: str) -> dict:
             "accountDisplayName": story.owner.name,
         }
     )
+    if era == "2018-2020":  # real 2018 exports: epoch milliseconds as strings (pitfall 36)
+        account["createdAt"] = "1308834254000"
+        account["updatedAt"] = str(
+            int(story.spec.generated_at.replace(tzinfo=UTC).timestamp() * 1000)
+        )
     return {"account": account}
 
 
@@ -320,7 +327,7 @@ def _grailbird(t: Tweet, story: Story) -> dict:
             }
             for p in t.mentions
         ],
-        "media": [],
+        "media": [photo_entity(t, story.owner.handle, stored)] if t.photo_tco else [],
         "hashtags": [{"text": h, "indices": [0, 1]} for h in t.hashtags],
         "urls": [
             {
@@ -392,7 +399,8 @@ def _csv_rows(story: Story) -> Iterator[str]:
                     t.tweet_id - 10**12 if rt else "",
                     t.retweeted.account_id if rt else "",
                     t.created_at.strftime("%Y-%m-%d %H:%M:%S +0000") if rt else "",
-                    ",".join(t.urls),
+                    # tweets.csv lists the photo's own status link too (pitfall 35)
+                    ",".join(t.urls + ([photo_link(t, story.owner.handle)] if t.photo_tco else [])),
                 )
             )
             + "\n"

@@ -43,6 +43,9 @@ class Spec:
     blast_size: int = 5
     thanks_replies: int = 4  # identical thank-you replies to different people
     own_links: int = 0  # plain originals linking to the owner's own domain (promotional too)
+    photos: int = 0  # originals with a photo: its t.co link ends the text
+    media_only: int = 0  # posts that are only a photo: the text is just its t.co link
+    repeat_mentions: int = 0  # mentions whose user_mentions name one account twice
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
     generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
@@ -184,10 +187,12 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
         when = times[slot]
         out.append(_make(rng, kind, when, slot, owner, people))
     _add_own_links(rng, spec, out)
+    _add_repeat_mentions(rng, spec, out)
     out.sort(key=lambda t: t.tweet_id)
     for tweet in out:
         tweet.tco = [tco(rng) for _ in tweet.urls]
         tweet.text += "".join(" " + link for link in tweet.tco)
+    _add_photos(rng, spec, out)
     _add_edits(rng, spec, out)
     _add_notes(rng, spec, out)
     return out
@@ -313,15 +318,61 @@ def _add_edits(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
 
 
 def _add_notes(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
-    """Turn some originals into long posts (> 280 characters), completed by note-tweet.js."""
-    candidates = [
+    """Turn some tweets into long posts (> 280 characters), completed by note-tweet.js.
+
+    In the four shapes real archives show (archive-format.md pitfalls 11, 31, 32): the tweet
+    cut with "…"; cut with "…" and then a t.co link; a reply whose tweet starts with the
+    handle while the note does not; a link whose t.co form differs between tweet and note.
+    """
+    plain = [
         t
         for t in tweets
-        if t.kind == "original" and not t.versions and t.cluster is None and not t.urls
+        if t.kind in ("original", "reply_to_others")
+        and not t.versions
+        and t.cluster is None
+        and not t.urls
+        and not t.unknown_reply_id
+        and t.photo_tco is None
     ]
-    for tweet in rng.sample(candidates, min(spec.notes, len(candidates))):
-        tweet.text = tweet.text + ". " + " ".join(neutral_text(rng, 20) for _ in range(4))
+    for n, tweet in enumerate(rng.sample(plain, min(spec.notes, len(plain)))):
+        shape = n % 4 if tweet.kind == "original" else 2
+        lead = f"@{tweet.reply_to.handle} " if tweet.kind == "reply_to_others" else ""
+        body = tweet.text.removeprefix(lead)
+        if shape == 3:  # a link early in the post; the note has its own t.co for it
+            url = f"https://en.wikipedia.org/wiki/{words(rng, 1)}_{n}"
+            tweet.urls, tweet.tco = [url], [tco(rng)]
+            body = f"{body} {tweet.tco[0]}"
+        body += ". " + " ".join(neutral_text(rng, 20) for _ in range(4))
+        tweet.text = lead + body
+        tweet.note_text = body if lead else tweet.text
+        cut = tweet.text[:270]
+        tweet.truncated = cut + "…" + (f" {tco(rng)}" if shape == 1 else "")
+        if shape == 3:
+            tweet.note_text = tweet.note_text.replace(tweet.tco[0], tco(rng))
+            tweet.text = tweet.note_text  # the importer keeps the note's text, links and all
         tweet.long_note = True
+
+
+def _add_photos(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Photos: the text ends with the photo's t.co link (archive-format.md pitfall 33); a
+    media-only post is nothing but that link — hundreds of them are no repeated message."""
+    plain = [t for t in tweets if t.kind == "original" and t.cluster is None and not t.urls]
+    chosen = rng.sample(plain, min(spec.photos + spec.media_only, len(plain)))
+    for n, tweet in enumerate(chosen):
+        tweet.photo_tco = tco(rng)
+        if n < spec.media_only:
+            tweet.text, tweet.hashtags = tweet.photo_tco, []
+        else:
+            tweet.text += " " + tweet.photo_tco
+
+
+def _add_repeat_mentions(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """One account named twice in a tweet: user_mentions lists it twice (pitfall 37)."""
+    mentions = [t for t in tweets if t.kind == "mention"]
+    for tweet in rng.sample(mentions, min(spec.repeat_mentions, len(mentions))):
+        person = tweet.mentions[0]
+        tweet.text += f" (thanks again @{person.handle})"
+        tweet.mentions = [*tweet.mentions, person]
 
 
 def _add_own_links(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:

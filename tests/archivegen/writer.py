@@ -97,7 +97,7 @@ def _indices(text: str, needle: str) -> list[str]:
     return [str(at), str(at + len(needle))]
 
 
-def _entities(t: Tweet, stored: str) -> dict:
+def _entities(t: Tweet, stored: str, owner_handle: str) -> dict:
     mentions = [
         {
             "name": p.name,
@@ -120,7 +120,31 @@ def _entities(t: Tweet, stored: str) -> dict:
         for short, long in zip(t.tco, t.urls, strict=True)
     ]
     hashtags = [{"text": h, "indices": _indices(stored, "#" + h)} for h in t.hashtags]
-    return {"hashtags": hashtags, "symbols": [], "user_mentions": mentions, "urls": urls}
+    out = {"hashtags": hashtags, "symbols": [], "user_mentions": mentions, "urls": urls}
+    if t.photo_tco:
+        out["media"] = [photo_entity(t, owner_handle, stored)]
+    return out
+
+
+def photo_link(t: Tweet, owner_handle: str) -> str:
+    """The photo's own address: the tweet's status with /photo/1 (what expanded_url says)."""
+    return f"https://twitter.com/{owner_handle}/status/{t.tweet_id}/photo/1"
+
+
+def photo_entity(t: Tweet, owner_handle: str, stored: str) -> dict:
+    assert t.photo_tco is not None
+    return {
+        "expanded_url": photo_link(t, owner_handle),
+        "indices": _indices(stored, t.photo_tco),
+        "url": t.photo_tco,
+        "media_url": f"http://pbs.twimg.com/media/P{t.tweet_id % 10**9}.jpg",
+        "id_str": str(t.tweet_id + 7),
+        "id": str(t.tweet_id + 7),
+        "media_url_https": f"https://pbs.twimg.com/media/P{t.tweet_id % 10**9}.jpg",
+        "sizes": {"large": {"w": "1536", "h": "2048", "resize": "fit"}},
+        "type": "photo",
+        "display_url": "pic.twitter.com/" + t.photo_tco.rsplit("/", 1)[-1],
+    }
 
 
 def tweet_record(
@@ -150,7 +174,9 @@ def tweet_record(
         }
     rec["retweeted"] = False
     rec["source"] = t.source
-    rec["entities"] = _entities(t, stored)
+    rec["entities"] = _entities(t, stored, story.owner.handle)
+    if t.photo_tco:
+        rec["extended_entities"] = {"media": rec["entities"]["media"]}
     rec["display_text_range"] = ["0", str(len(stored))]
     rec["favorite_count"] = str(t.favorite_count)
     reply = t.reply_to is not None
@@ -189,8 +215,7 @@ def tweet_record(
 def current_tweet_records(t: Tweet, story: Story) -> list[dict]:
     """2022+ archives: every edit version is its own record, linked by ``edit_info``."""
     if t.long_note:
-        short = t.text[:270] + "…"
-        return [tweet_record(t, story, "current", text=short)]
+        return [tweet_record(t, story, "current", text=t.truncated)]
     if not t.versions:
         return [tweet_record(t, story, "current")]
     all_ids = [str(v[0]) for v in t.versions] + [str(t.tweet_id)]
@@ -237,7 +262,7 @@ def note_record(t: Tweet, seq: int) -> dict:
             "core": {
                 "styletags": [],
                 "urls": [],
-                "text": escape(t.text),
+                "text": escape(t.note_text),
                 "mentions": [],
                 "cashtags": [],
                 "hashtags": [],

@@ -430,7 +430,9 @@ def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archi
     pipeline.import_archive(path, library)
     window = open_window()
     overview = show(qtbot, window, "Overview")
-    assert overview.cards["reciprocity"].detail.text() == "this archive has no follower lists"
+    assert overview.cards["reciprocity"].detail.text() == (
+        "not in this archive (classic archives have no follower or following lists)"
+    )
     checklist = show(qtbot, window, "Follow-back")
     assert checklist.model.total() == 0
     assert "no follower lists" in checklist.who.text()

@@ -141,9 +141,7 @@ class OverviewView(View):
         elif rep.summary.holds("follower", "following"):
             self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
-            self.cards["reciprocity"].set(
-                "–", rep.explanation("follow_back_share").replace("not in", "followers not in")
-            )
+            self.cards["reciprocity"].set("–", rep.explanation("follow_back_share"))
         self._fill_chart(months)
         rows = "".join(
             f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
