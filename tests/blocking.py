@@ -9,12 +9,14 @@ import numpy as np
 import pyarrow as pa
 from rapidfuzz import process
 
-from archivelens.analysis import clustering
+from archivelens.analysis import clustering, textnorm
 
 
 def long_texts(normalized: list[str]) -> list[str]:
-    """The distinct normalised texts long enough for fuzzy matching."""
-    return sorted({n for n in normalized if len(n.split()) >= clustering.MIN_WORDS})
+    """The distinct normalised texts that are messages (the only ones clustering compares)."""
+    texts = sorted(set(normalized))
+    keep = textnorm.is_message(pa.array(texts, pa.large_string())).to_pylist()
+    return [t for t, k in zip(texts, keep, strict=True) if k]
 
 
 def exhaustive_pairs(texts: list[str], workers: int = -1) -> set[tuple[int, int]]:

@@ -8,7 +8,7 @@ import pytest
 from rapidfuzz import process
 
 from archivelens import pipeline
-from archivelens.analysis import clustering, duplicates
+from archivelens.analysis import clustering, duplicates, textnorm
 from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
 from tests import blocking
@@ -78,20 +78,38 @@ def test_identical_thank_yous_to_different_people_merge():
     assert (result.cluster == 0).all()
 
 
-def test_short_texts_match_only_exactly():
+def test_only_messages_form_clusters():
+    """Media-only posts, bare links and short words repeat endlessly in real archives; none is a
+    re-sent message (metrics.md "repetition")."""
     texts = [
+        "https://t.co/AbCdEf1234",
+        "https://t.co/ZyXwVu9876",
+        "https://t.co/QqQqQq1111",
         "Good morning!",
         "good morning",
-        "Good morning friends!",
-        "Good evening!",
+        "xD",
+        "xD",
+        "@ana Interested",
+        "@bo Interested",
+        "💄😅",
+        "💄😅",
+        "@carla Hi",
         "Good morning everyone here today",
         "Good morning everyone here tonight",
     ]
     result = cluster_texts(texts).cluster.tolist()
-    assert result[0] == result[1] >= 0  # exact after normalisation
-    assert result[2] == -1 and result[3] == -1
-    # five words: fuzzy matching applies, and these two are near-identical
-    assert result[4] == result[5] >= 0 and result[4] != result[0]
+    assert result[:12] == [-1] * 12
+    # five words: a message, and these two are near-identical
+    assert result[12] == result[13] >= 0
+
+
+def test_scripts_without_spaces_need_ten_characters():
+    short = ["ありがとう", "ありがとう", "谢谢你们", "谢谢你们"]  # thank you: no message
+    blast = "新刊のガーデンプランナーが発売されました今すぐ注文してください"
+    texts = [*short, blast, "【再告知】" + blast, blast + "🎉"]
+    result = cluster_texts(texts).cluster.tolist()
+    assert result[:4] == [-1] * 4
+    assert result[4] == result[5] == result[6] >= 0
 
 
 def test_no_chaining_through_a_middle_text():
@@ -163,6 +181,11 @@ def test_stored_clusters_and_threshold_change(make_archive, library):
         assert len(clusters) == 5
         assert sorted(c["size"] for c in clusters) == [3, 5, 5, 5, 5]
         assert sum(c["is_promotional"] for c in clusters) == 4
+        kinds = sorted((c["cluster_kind"], c["size"]) for c in clusters)
+        assert kinds == [("sales_blast", 5)] * 4 + [("template", 3)]  # the thank-yous
+        rep = duplicates.repetition(con, scope)
+        assert (rep.sales_blasts, rep.sales_blast_tweets, rep.templates) == (4, 20, 1)
+        assert rep.share == 20 / sum(t.kind != "retweet" for t in story.tweets)
         first = duplicates.members(con, scope, clusters[0]["cluster_id"]).to_pylist()
         assert first[0]["similarity"] == 100.0 and first[0]["days_since_previous"] is None
         assert all(m["days_since_previous"] >= 0 for m in first[1:])
@@ -207,7 +230,7 @@ def test_stored_cluster_fingerprint_names_the_clustering_settings():
     # it restates the settings; this keeps the two in step.
     assert duplicates.DEFAULT_THRESHOLD == clustering.DEFAULT_THRESHOLD
     expected = (
-        f"min_words={clustering.MIN_WORDS} bands={clustering.BANDS} "
+        f"message_words={textnorm.MESSAGE_WORDS} bands={clustering.BANDS} "
         f"rows={clustering.ROWS} scorer={clustering.SCORER.__name__}"
     )
     assert expected == duplicates._PARAMS

@@ -43,6 +43,7 @@ REQUIRED = {
     ],
     "duplicate_blasts.csv": [
         "cluster_id",
+        "cluster_kind",
         "cluster_size",
         "is_promotional",
         "tweet_id",
@@ -104,6 +105,8 @@ SUMMARY_METRICS = [
     "not_following_you",
     "duplicate_clusters",
     "tweets_in_duplicate_clusters",
+    "sales_blast_clusters",
+    "template_clusters",
     "conversation_share",
     "amplification_share",
     "link_share",

@@ -5,9 +5,10 @@ Plain Python over lists (no database): :mod:`archivelens.analysis.duplicates` fe
 snapshot's tweets and stores what it returns. The steps:
 
 1. Texts are normalised (:mod:`textnorm`); identical normalised texts form one *unique text*.
-2. Unique texts of at least ``MIN_WORDS`` words get a MinHash signature over their word bigrams;
-   texts sharing all ``ROWS`` values of any of ``BANDS`` bands become candidates (LSH). Shorter
-   texts match only exactly, so "Good morning!" cannot glue unrelated clusters together.
+2. Only *messages* take part (:func:`textnorm.is_message`: five words or more): a bare photo
+   link, "Hi" or "xD" repeated a hundred times is no re-sent message. Each unique message gets a
+   MinHash signature over its word bigrams; texts sharing all ``ROWS`` values of any of
+   ``BANDS`` bands become candidates (LSH).
 3. Candidates in each bucket are scored with ``rapidfuzz.process.cdist`` (``score_cutoff``,
    ``workers``); pairs at or above the threshold become edges.
 4. Leader assembly, oldest first: a text joins the cluster whose *representative* (its oldest
@@ -27,9 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-from archivelens.analysis.textnorm import normalize_all, word_counts
+from archivelens.analysis.textnorm import is_message, normalize_all
 
-MIN_WORDS = 5  # shorter normalised texts match only exactly
 BANDS = 20
 ROWS = 3
 MAX_BUCKET = 5000  # a bucket this big is a common-bigram collision, not one message
@@ -77,9 +77,8 @@ def cluster_normalized(
     """:func:`cluster_texts` for texts already through :func:`textnorm.normalize_all`."""
     step = on_step or (lambda _s, _f: None)
     owner, unique_arr = _dedupe(normalized)
-    long_ids = np.flatnonzero(
-        pc.greater_equal(word_counts(unique_arr), MIN_WORDS).to_numpy(zero_copy_only=False)
-    )
+    message = is_message(unique_arr).to_numpy(zero_copy_only=False)
+    long_ids = np.flatnonzero(message)
     step("Finding candidate pairs", 0.3)
     groups, pairs = _candidates(unique_arr.take(pa.array(long_ids)), check)
     groups = [long_ids[g] for g in groups]  # from positions among long texts to unique ids
@@ -89,7 +88,7 @@ def cluster_normalized(
     step("Building clusters", 0.9)
     cluster_of_unique, unique_sim = _assemble(unique_arr, edges, threshold)
     pa.default_memory_pool().release_unused()
-    return _expand(owner, cluster_of_unique, unique_sim)
+    return _expand(owner, cluster_of_unique, unique_sim, message)
 
 
 _SIG_CHUNK = 200_000  # texts per signature batch: bounds the temporary arrays
@@ -292,14 +291,19 @@ def _assemble(
     return cluster, similarity
 
 
-def _expand(owner: np.ndarray, cluster_of_unique: np.ndarray, unique_sim: np.ndarray) -> Assignment:
-    """From unique texts back to every text; clusters with a single text are dropped.
+def _expand(
+    owner: np.ndarray, cluster_of_unique: np.ndarray, unique_sim: np.ndarray, message: np.ndarray
+) -> Assignment:
+    """From unique texts back to every text; clusters with a single text are dropped, and so are
+    texts that are no message (a hundred copies of a bare photo link are not a re-sent message).
 
     Clusters are numbered in order of their first text (texts come oldest first), and that
     first text is the representative.
     """
     label = cluster_of_unique[owner]
-    valid = np.bincount(label, minlength=len(cluster_of_unique))[label] >= 2
+    counted = message[owner]
+    sizes = np.bincount(label[counted], minlength=len(cluster_of_unique))
+    valid = counted & (sizes[label] >= 2)
     index = np.arange(len(owner))
     first = np.full(len(cluster_of_unique), len(owner), dtype=np.int64)
     np.minimum.at(first, label[valid], index[valid])

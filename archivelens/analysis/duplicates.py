@@ -4,6 +4,10 @@ Clustering itself is :mod:`archivelens.analysis.clustering`; this module feeds i
 own tweets (retweets are other people's words), stores the members per snapshot, and recomputes
 them when the threshold changes (a fingerprint tells). Cluster numbers run from 1 in order of
 each cluster's first tweet, so the same library gives the same numbers every time.
+
+A cluster is a **sales blast** when at least half of its tweets are promotional, else a
+**template message** (the same canned thank-you to many people): ``metrics.md``. The kind is
+read at query time, so it follows the lexicon and the user's overrides without re-clustering.
 """
 
 from __future__ import annotations
@@ -24,12 +28,12 @@ from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store.library import limited_memory, query_arrow, register_arrow
 
 THRESHOLD_KEY = "duplicate_threshold"
-ALGORITHM = "v1"  # bump when clustering changes, so stored clusters are recomputed
+ALGORITHM = "v2"  # bump when clustering changes, so stored clusters are recomputed
 
 
 DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
 # Settings of clustering.py that change its result: part of the stored clusters' fingerprint.
-_PARAMS = "min_words=5 bands=20 rows=3 scorer=ratio"
+_PARAMS = "message_words=5 bands=20 rows=3 scorer=ratio"
 # One detection at a time: two views asking at once (each on its own connection) must not both
 # compute, nor conflict writing the same rows; the second finds the clusters current.
 _ENSURE = threading.Lock()
@@ -172,6 +176,8 @@ m AS (
            count(*) OVER (PARTITION BY d.cluster_id) AS size,
            avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
                AS cluster_promotional,
+           CASE WHEN avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
+                THEN 'sales_blast' ELSE 'template' END AS cluster_kind,
            date_diff('second', lag(t.created_at) OVER w, t.created_at) / 86400.0
                AS days_since_previous
     FROM dup_members d JOIN t USING (tweet_id)
@@ -187,7 +193,8 @@ SELECT cluster_id, count(*) AS size,
        min(created_at) AS first_at, max(created_at) AS last_at,
        min(days_since_previous) AS min_gap_days,
        median(days_since_previous) AS median_gap_days,
-       any_value(cluster_promotional) AS is_promotional
+       any_value(cluster_promotional) AS is_promotional,
+       any_value(cluster_kind) AS cluster_kind
 FROM m WHERE size >= 2
 GROUP BY cluster_id
 """
@@ -195,16 +202,16 @@ GROUP BY cluster_id
 
 @dataclass(frozen=True)
 class Repetition:
-    clusters: int | None
-    tweets: int | None
-    share: float | None
-    largest: int | None
+    """Near-duplicate clusters in a scope: sales blasts (the headline) and template messages."""
 
-    def explain_clusters(self) -> str:
-        return (
-            "Groups of your tweets that repeat one message with small edits (a new link, an "
-            "emoji, a 'Reminder:', a changed price)."
-        )
+    clusters: int
+    tweets: int
+    sales_blasts: int
+    sales_blast_tweets: int
+    templates: int
+    template_tweets: int
+    share: float | None  # tweets in sales blasts ÷ own tweets (not retweets)
+    largest: int  # the biggest sales blast
 
 
 def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
@@ -213,7 +220,11 @@ def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
     ensure(con, scope.snapshot_id)
     row = con.execute(
         f"""{MEMBERS_SQL}
-            SELECT count(DISTINCT cluster_id), count(*), max(size) FROM m WHERE size >= 2""",
+            SELECT count(DISTINCT cluster_id), count(*),
+                   count(DISTINCT cluster_id) FILTER (cluster_kind = 'sales_blast'),
+                   count(*) FILTER (cluster_kind = 'sales_blast'),
+                   coalesce(max(size) FILTER (cluster_kind = 'sales_blast'), 0)
+            FROM m WHERE size >= 2""",
         scope.params(),
     ).fetchone()
     (own,) = con.execute(  # type: ignore[misc]
@@ -222,8 +233,17 @@ def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
         {k: v for k, v in scope.params().items() if k != "account"},
     ).fetchone()
     assert row is not None
-    clusters, tweets, largest = int(row[0]), int(row[1]), int(row[2] or 0)
-    return Repetition(clusters, tweets, tweets / own if own else None, largest)
+    clusters, tweets, blasts, blast_tweets, largest = (int(v) for v in row)
+    return Repetition(
+        clusters=clusters,
+        tweets=tweets,
+        sales_blasts=blasts,
+        sales_blast_tweets=blast_tweets,
+        templates=clusters - blasts,
+        template_tweets=tweets - blast_tweets,
+        share=blast_tweets / own if own else None,
+        largest=largest,
+    )
 
 
 def clusters(con: duckdb.DuckDBPyConnection, scope: Scope, order: str = "size") -> pa.Table:
@@ -245,7 +265,7 @@ def members(
     return query_arrow(
         con,
         f"""{MEMBERS_SQL} SELECT cluster_id, size AS cluster_size,
-                   cluster_promotional AS is_promotional, tweet_id, created_at,
+                   cluster_promotional AS is_promotional, cluster_kind, tweet_id, created_at,
                    similarity, days_since_previous, text
             FROM m WHERE {where} ORDER BY cluster_id, created_at, tweet_id""",
         params,

@@ -107,9 +107,22 @@ def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
 # -- own domains -----------------------------------------------------------------------------------
 
 
+def public_domains() -> list[str]:
+    """Platforms anyone links to (shipped in ``resources/public_domains.txt``): never an
+    account's own website, nor any of their subdomains."""
+    text = (
+        resources.files("archivelens.resources")
+        .joinpath("public_domains.txt")
+        .read_text(encoding="utf-8")
+    )
+    lines = (line.strip().lower() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def suggested_own_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[str]:
-    """The domains the owner links most from lexicon-promotional tweets (at least 3 tweets and a
-    fifth of those tweets' links), the default until the user sets their own.
+    """The domains the owner links most from lexicon-promotional tweets (at least 3 distinct
+    tweets and a fifth of those tweets' links), never a public platform: the default until the
+    user confirms or sets their own.
 
     Reads the lexicon matches stored by :func:`ensure_classified` (no regex pass here).
     """
@@ -117,14 +130,16 @@ def suggested_own_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> l
         f"""WITH promo AS (
                 SELECT unnest(list_distinct(t.domains)) AS domain
                 FROM promotion p JOIN tweets t USING (snapshot_id, tweet_id)
-                WHERE p.snapshot_id = ? AND len(p.matched_terms) > 0
+                WHERE p.snapshot_id = $snapshot AND len(p.matched_terms) > 0
             )
             SELECT domain, count(*) AS n, count(*) / sum(count(*)) OVER () AS share FROM promo
             WHERE NOT {twitter_domain_sql("domain")}
+              AND NOT list_bool_or(list_transform(
+                  $public::VARCHAR[], lambda p: domain = p OR ends_with(domain, '.' || p)))
             GROUP BY domain HAVING count(*) >= 3
             QUALIFY share >= 0.2
             ORDER BY n DESC, domain LIMIT 3""",
-        [snapshot_id],
+        {"snapshot": snapshot_id, "public": public_domains()},
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -190,7 +205,7 @@ _CLASSIFY = threading.Lock()
 def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     lexicon = load_lexicon(con)
     user = user_domains(con, account_id)
-    mark = fingerprint(lexicon, user if user is not None else ["(suggested)"])
+    mark = fingerprint(lexicon, user if user is not None else ["(suggested)", *public_domains()])
     row = con.execute(
         "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()

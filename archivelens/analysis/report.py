@@ -107,11 +107,37 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
             *_BOTH,
         ),
         net("not_following_you", "Accounts you follow that don't follow you.", *_BOTH),
-        Metric("duplicate_clusters", rep.clusters, rep.explain_clusters()),
+        Metric(
+            "duplicate_clusters",
+            rep.clusters,
+            "Messages you sent again and again with small edits (a new link, an emoji, a "
+            "'Reminder:', a changed price): sales blasts and template messages.",
+        ),
         Metric(
             "tweets_in_duplicate_clusters",
             rep.tweets,
             "Your tweets (not retweets) that belong to a near-duplicate cluster.",
+        ),
+        Metric(
+            "sales_blast_clusters",
+            rep.sales_blasts,
+            "Near-duplicate clusters that are mostly promotional: the same sales message re-sent.",
+        ),
+        Metric(
+            "tweets_in_sales_blasts",
+            rep.sales_blast_tweets,
+            "Your tweets in sales blasts.",
+        ),
+        Metric(
+            "template_clusters",
+            rep.templates,
+            "Near-duplicate clusters that don't sell: the same canned words to many people "
+            "(a thank-you, a greeting). Counted apart from repetition.",
+        ),
+        Metric(
+            "tweets_in_template_messages",
+            rep.template_tweets,
+            "Your tweets in template messages.",
         ),
         Metric(
             "conversation_share", v["conversation_share"], "Replies to others ÷ tweets.", "share"
@@ -162,13 +188,13 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
         Metric(
             "repetition_share",
             rep.share,
-            "Tweets in near-duplicate clusters ÷ your tweets (not retweets).",
+            "Tweets in sales blasts ÷ your tweets (not retweets): sales messages re-sent.",
             "share",
         ),
         Metric(
-            "largest_duplicate_cluster",
+            "largest_sales_blast",
             rep.largest,
-            "Tweets in the biggest cluster of re-sent messages.",
+            "Tweets in the biggest sales blast.",
         ),
         Metric(
             "scheduler_share",

@@ -258,7 +258,8 @@ def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
     return (
         f"""
         {duplicates.MEMBERS_SQL}
-        SELECT cluster_id, size AS cluster_size, cluster_promotional AS is_promotional, tweet_id,
+        SELECT cluster_id, cluster_kind, size AS cluster_size,
+               cluster_promotional AS is_promotional, tweet_id,
                {iso("created_at")} AS created_at, printf('%.1f', similarity) AS similarity,
                printf('%.2f', days_since_previous) AS days_since_previous, text,
                {tweet_url(scope.screen_name)} AS tweet_url

@@ -91,6 +91,43 @@ NEUTRAL_WORDS = [
 ]
 EXTRA_TEXT = ("café", "naïve", "שלום עולם", "مرحبا", "e\u0301cole", "😀", "🎉", "👩‍💻", "日本語")
 THANKS = "Thank you so much for sharing this, really appreciated!"
+# Replies real people send again and again, in several languages: none is a message.
+SHORT_REPLIES = (
+    "xD",
+    "hello",
+    "Hi",
+    "Interested",
+    "💄😅",
+    "lol",
+    "+1",
+    "jajaja",
+    "merci !",
+    "danke",
+    "gracias",
+    "ありがとう",
+    "谢谢",
+    "obrigado 🙏",
+    "same",
+    "this!",
+    "👏👏👏",
+)
+# Ordinary sentences with words a naive sales lexicon trips on ("order", "store", "free", "buy",
+# "sale", "deal", "price", "shop"): nothing here sells anything.
+EVERYDAY = (
+    "That is an order of magnitude faster than the old parser",
+    "Went to the store for bread and came back with a kitten",
+    "Finally some free time to read the papers on my desk",
+    "Getting buy-in from the whole team took longer than the code",
+    "The price of coffee near the office is getting silly",
+    "A great deal of patience went into this refactor",
+    "The garage sale down the street had a box of old maps",
+    "Shop talk at lunch turned into a long debate about tabs",
+    "In order to test it we need a bigger data set",
+    "Free as in freedom, not as in beer",
+    "I would not buy that argument without more evidence",
+    "Our corner shop still sells the newspaper my grandfather read",
+    "Discount the first run, the cache was cold",
+)
 
 # (name, feature, price, link): the owner's catalogue. Blasts are built from these.
 PRODUCTS = (

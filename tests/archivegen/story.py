@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 
 from tests.archivegen.content import (
     CLIENTS,
+    EVERYDAY,
     OTHER_DOMAINS,
     OWN_DOMAIN,
     SCHEDULERS,
+    SHORT_REPLIES,
     THANKS,
     Person,
     Tweet,
@@ -46,6 +48,8 @@ class Spec:
     photos: int = 0  # originals with a photo: its t.co link ends the text
     media_only: int = 0  # posts that are only a photo: the text is just its t.co link
     repeat_mentions: int = 0  # mentions whose user_mentions name one account twice
+    short_replies: int = 0  # replies that are one short word ("xD", "Hi", "ありがとう" …)
+    everyday: int = 0  # originals using words a naive sales lexicon trips on (EVERYDAY)
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
     generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
@@ -188,6 +192,7 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
         out.append(_make(rng, kind, when, slot, owner, people))
     _add_own_links(rng, spec, out)
     _add_repeat_mentions(rng, spec, out)
+    _add_everyday_words(rng, spec, out)
     out.sort(key=lambda t: t.tweet_id)
     for tweet in out:
         tweet.tco = [tco(rng) for _ in tweet.urls]
@@ -364,6 +369,17 @@ def _add_photos(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
             tweet.text, tweet.hashtags = tweet.photo_tco, []
         else:
             tweet.text += " " + tweet.photo_tco
+
+
+def _add_everyday_words(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Short replies and everyday sentences: what ordinary accounts tweet, never a sale."""
+    replies = [t for t in tweets if t.kind == "reply_to_others" and t.cluster is None]
+    for tweet in rng.sample(replies, min(spec.short_replies, len(replies))):
+        tweet.text = f"@{tweet.reply_to.handle} {rng.choice(SHORT_REPLIES)}"
+    plain = [t for t in tweets if t.kind == "original" and t.cluster is None and not t.urls]
+    for tweet in rng.sample(plain, min(spec.everyday, len(plain))):
+        tweet.text = f"{neutral_text(rng, 8)}. {rng.choice(EVERYDAY)}"
+        tweet.hashtags = []
 
 
 def _add_repeat_mentions(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:

@@ -25,6 +25,7 @@ from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.widgets import View, ViewExport, compact_table
 
+KIND_LABELS = {"sales_blast": "sales blast", "template": "template message"}
 COLUMNS = [
     Column("cluster_id", "#", str, align_right=True, sortable=False),
     Column("size", "Tweets", align_right=True, sortable=False),
@@ -38,7 +39,7 @@ COLUMNS = [
         align_right=True,
         sortable=False,
     ),
-    Column("is_promotional", "Promotional", lambda v: "promotional" if v else "", sortable=False),
+    Column("cluster_kind", "Kind", lambda v: KIND_LABELS.get(v, v or ""), sortable=False),
 ]
 
 
@@ -115,12 +116,15 @@ class DuplicatesView(View):
         self.model.show(self._table.num_rows)
         self.table.resizeColumnsToContents()  # then the message takes what is left
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        blasts = "sales blast" if rep.sales_blasts == 1 else "sales blasts"
+        templates = "template message" if rep.templates == 1 else "template messages"
         self.summary.setText(
-            f"<b>{rep.clusters:,}</b> messages re-sent with small edits, in "
-            f"<b>{rep.tweets:,}</b> tweets"
-            + (f" ({rep.share:.1%} of your own tweets)" if rep.share is not None else "")
-            + f". Similarity threshold {threshold:g} "
-            "(a clustering setting; short tweets only match exactly)."
+            f"<b>{rep.sales_blasts:,}</b> {blasts} (sales messages re-sent with small edits) in "
+            f"<b>{rep.sales_blast_tweets:,}</b> tweets"
+            + (f", {rep.share:.1%} of your own tweets" if rep.share is not None else "")
+            + f"; <b>{rep.templates:,}</b> {templates} that don't sell (the same words to "
+            f"many people) in {rep.template_tweets:,} tweets. Only tweets of five words or "
+            f"more count; similarity threshold {threshold:g}."
         )
         if self.model.rowCount():
             self.table.selectRow(0)

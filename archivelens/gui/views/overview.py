@@ -126,7 +126,8 @@ class OverviewView(View):
         rep_share = rep.value("repetition_share")
         self.cards["repetition"].set(
             pct(rep_share),
-            f"of your tweets re-send a message: {rep.value('duplicate_clusters') or 0:,} clusters",
+            f"of your tweets re-send a sales message: {rep.value('sales_blast_clusters'):,} "
+            "sales blasts",
         )
         self.cards["links"].set(
             pct(v["curation_share"]),

@@ -1,0 +1,81 @@
+"""Precision on ordinary accounts and recall on sales accounts, from generated archives with
+known truth: what ``tests/test_precision.py`` pins and ``bench/precision_bench.py`` reports.
+
+An *ordinary* account never sells: its photos, media-only posts, one-word replies in several
+languages, canned thank-yous and everyday sentences ("an order of magnitude", "went to the
+store") must give (almost) no promotion and no repetition. A *sales* account re-sends its
+catalogue: every re-sent sales message must land in a sales blast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from archivelens import pipeline
+from archivelens.analysis import duplicates, textnorm
+from archivelens.analysis.report import build
+from tests.archivegen import Spec, build_story, write_archive
+
+
+def ordinary_spec(seed: int, tweets: int = 3000) -> Spec:
+    """A personal or developer account with no sales at all, shaped like real ones."""
+    return Spec(
+        seed=seed,
+        tweets=tweets,
+        people=max(40, tweets // 25),
+        blast_clusters=0,
+        thanks_replies=6,
+        photos=tweets // 20,
+        media_only=tweets // 15,
+        short_replies=tweets // 12,
+        everyday=tweets // 30,
+        repeat_mentions=tweets // 100,
+        notes=4,
+        end=datetime(2023, 6, 30),
+    )
+
+
+def sales_spec(seed: int, tweets: int = 3000) -> Spec:
+    """An account that re-sends its catalogue, with the same everyday noise around it."""
+    return replace(ordinary_spec(seed, tweets), blast_clusters=40, blast_size=6)
+
+
+@dataclass
+class Evaluation:
+    tweets: int
+    promotion_share: float
+    repetition_share: float
+    sales_blasts: int
+    template_messages: int
+    clusters_without_a_message: int
+    blast_recall: float | None  # true sales-blast tweets found in sales blasts (sales accounts)
+
+
+def evaluate(spec: Spec, workdir: Path) -> Evaluation:
+    story = build_story(spec)
+    archive = write_archive(story, "current", workdir / f"account-{spec.seed}.zip").path
+    library = workdir / f"library-{spec.seed}.duckdb"
+    pipeline.import_archive(archive, library)
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        rep = build(con, scope)
+        members = duplicates.members(con, scope).to_pylist()
+        clusters = duplicates.clusters(con, scope).to_pylist()
+    import pyarrow as pa
+
+    texts = [c["representative"] for c in clusters]
+    normalized = textnorm.normalize_all(pa.array(texts, pa.large_string()))
+    no_message = sum(not m for m in textnorm.is_message(normalized).to_pylist())
+    truth = {t.tweet_id for t in story.tweets if t.cluster is not None and t.promotional}
+    found = {m["tweet_id"] for m in members if m["cluster_kind"] == "sales_blast"}
+    return Evaluation(
+        tweets=rep.value("tweets"),
+        promotion_share=rep.value("promotion_share") or 0.0,
+        repetition_share=rep.value("repetition_share") or 0.0,
+        sales_blasts=rep.value("sales_blast_clusters"),
+        template_messages=rep.value("template_clusters"),
+        clusters_without_a_message=no_message,
+        blast_recall=len(truth & found) / len(truth) if truth else None,
+    )
