@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool
@@ -146,14 +147,17 @@ class MainWindow(QMainWindow):
             "conversation": ("Show your replies to others", {"kind": "reply_to_others"}),
             "promotion": ("Show your promotional tweets", {"promotional": True}),
             "amplification": ("Show your retweets", {"kind": "retweet"}),
-            "repetition": ("Show the tweets in duplicate clusters", {"in_cluster": True}),
         }
         for key, (tip, filters) in drills.items():
             cards[key].link(tip)
             cards[key].clicked.connect(lambda f=filters: self.show_tweets(**f))
         cards["reciprocity"].link("Open the follow-back checklist")
         cards["reciprocity"].clicked.connect(lambda: self.sidebar.setCurrentRow(1))
+        # The Duplicates view tells sales blasts from template messages.
+        cards["repetition"].link("Open the re-sent messages")
+        cards["repetition"].clicked.connect(lambda: self.sidebar.setCurrentRow(2))
         overview.reported.connect(self._show_counts)
+        overview.own_domains_answered.connect(self.answer_own_domains)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
 
     def find(self) -> None:
@@ -467,6 +471,13 @@ class MainWindow(QMainWindow):
             duplicates.DEFAULT_THRESHOLD,
             self,
         )
+
+    def answer_own_domains(self, domains: list[str]) -> None:
+        """The user confirmed the suggested own websites, or said none of them is theirs."""
+        if self.ctx.scope is None:
+            return
+        current = pipeline.analysis_settings(self.ctx.con, self.ctx.scope.account_id)
+        self.apply_settings(dataclasses.replace(current, own_domains=domains))
 
     def apply_settings(self, settings: pipeline.AnalysisSettings) -> Worker | None:
         """Save the analysis settings and recompute on a worker; the views follow when done."""

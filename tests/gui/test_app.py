@@ -524,3 +524,24 @@ def test_dropping_an_archive_or_a_library(qtbot, open_window, make_archive, tmp_
     shown = [w for w in shown if w.isVisible()]
     assert [w.ctx.path for w in shown] == [other]
     shown[0].close()
+
+
+def test_suggested_own_website_is_confirmed_or_cleared_on_the_overview(
+    qtbot, open_window, make_archive, library
+):
+    path, _, _ = make_archive("current", spec=era_spec("current", blast_clusters=3))
+    pipeline.import_archive(path, library)
+    window = open_window()
+    overview = show(qtbot, window, "Overview")
+    assert overview.suggestion.isVisibleTo(overview)
+    assert "zimblerbooks.com" in overview.suggestion.text()
+    account = window.ctx.scope.account_id
+    overview.suggestion.linkActivated.emit("yes")
+    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    settings = pipeline.analysis_settings(window.ctx.con, account)
+    assert settings.own_domains == ["zimblerbooks.com"]
+    settle(qtbot, overview)
+    assert not overview.suggestion.isVisibleTo(overview)  # confirmed: no longer a guess
+    window.answer_own_domains([])  # "No, not mine" (via the settings, as the link does)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    assert pipeline.analysis_settings(window.ctx.con, account).own_domains == []

@@ -40,6 +40,7 @@ def pct(value: float | None) -> str:
 
 class OverviewView(View):
     reported = Signal(object)  # the Report, each time one is shown
+    own_domains_answered = Signal(list)  # the suggested own websites confirmed, or [] if not
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -64,6 +65,13 @@ class OverviewView(View):
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 3, i % 3)
         layout.addLayout(grid)
+        # A suggested own website is a guess: the user confirms it or says it is not theirs.
+        self.suggestion = QLabel()
+        self.suggestion.setWordWrap(True)
+        self.suggestion.setTextFormat(Qt.TextFormat.RichText)
+        self.suggestion.linkActivated.connect(self._answer_suggestion)
+        self.suggestion.hide()
+        layout.addWidget(self.suggestion)
         self.chart = QChart()
         self.chart.setTitle("Content mix by month")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -88,6 +96,7 @@ class OverviewView(View):
         layout.addWidget(self.cannot)
         layout.addStretch(1)
         self.report: report.Report | None = None
+        self.suggested: list[str] = []
         self.loader = self.new_loader()
         self.loader.failed.connect(lambda *_: self._set_status(""))
 
@@ -143,6 +152,7 @@ class OverviewView(View):
             self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
             self.cards["reciprocity"].set("–", rep.explanation("follow_back_share"))
+        self._show_suggestion(rep.summary.own_domains if rep.summary.own_domains_suggested else [])
         self._fill_chart(months)
         rows = "".join(
             f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
@@ -157,6 +167,21 @@ class OverviewView(View):
         )
         self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
         self.reported.emit(rep)
+
+    def _show_suggestion(self, domains: list[str]) -> None:
+        self.suggested = domains
+        self.suggestion.setVisible(bool(domains))
+        if domains:
+            names = ", ".join(f"<b>{d}</b>" for d in domains)
+            self.suggestion.setText(
+                f"Your own website looks like {names}: your sales tweets link there most, so "
+                "links to it count as promotion. <a href='yes'>Yes, it's mine</a> · "
+                "<a href='no'>No, not mine</a>"
+            )
+
+    def _answer_suggestion(self, answer: str) -> None:
+        self.suggestion.hide()
+        self.own_domains_answered.emit(list(self.suggested) if answer == "yes" else [])
 
     def follow_palette(self) -> None:
         """Chart colours for the current (light or dark) palette; the bars keep theirs."""
