@@ -31,7 +31,9 @@ def main() -> None:
         for n in range(args.seeds):
             for label, make in (("ordinary", ordinary_spec), ("sales", sales_spec)):
                 seed = 1000 + n
-                r = evaluate(make(seed, args.tweets), Path(tmp) / f"{label}-{seed}")
+                folder = Path(tmp) / f"{label}-{seed}"
+                folder.mkdir()
+                r = evaluate(make(seed, args.tweets), folder)
                 recall = "–" if r.blast_recall is None else f"{r.blast_recall:.3f}"
                 print(
                     f"{label + ' ' + str(seed):<14} {r.tweets:>7,} {r.promotion_share:>9.2%} "
