@@ -63,8 +63,8 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
 
     domains = ", ".join(s.own_domains) or "none"
     own_note = (
-        " (suggested: the domains your sales tweets link to most)"
-        if s.own_domains_suggested
+        ", suggested: your sales tweets link there most — confirm or clear it"
+        if s.own_domains_suggested and s.own_domains
         else ""
     )
     return [
