@@ -122,8 +122,9 @@ class DuplicatesView(View):
             f"<b>{rep.sales_blasts:,}</b> {blasts} (sales messages re-sent with small edits) in "
             f"<b>{rep.sales_blast_tweets:,}</b> tweets"
             + (f", {rep.share:.1%} of your own tweets" if rep.share is not None else "")
-            + f"; <b>{rep.templates:,}</b> {templates} that don't sell (the same words to "
-            f"many people) in {rep.template_tweets:,} tweets. Only tweets of five words or "
+            + f"; <b>{rep.templates:,}</b> {templates} that "
+            f"{'does' if rep.templates == 1 else 'do'}n't sell (the same words to many people) "
+            f"in {rep.template_tweets:,} tweets. Only tweets of five words or "
             f"more count; similarity threshold {threshold:g}."
         )
         if self.model.rowCount():
