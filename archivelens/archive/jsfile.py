@@ -8,6 +8,7 @@ streamed to a private temp file for DuckDB's JSON reader; small ones are parsed 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Callable
@@ -20,7 +21,10 @@ from archivelens.errors import UserError
 CHUNK = 1 << 20
 _HEAD_LIMIT = 4096  # the assignment is always within the first few dozen bytes
 _BOM = b"\xef\xbb\xbf"
-_KEY_RE = re.compile(rb'^\s*\[\s*\{\s*"((?:[^"\\]|\\.)*)"')
+# The first object key in a file: the wrapper (``{"tweet" : {…}}``) or a bare record's field.
+_KEY_RE = re.compile(rb'\{\s*"((?:[^"\\]|\\.)*)"')
+# "window.YTD.tweets.part0 = ", "var tweet_index = ", or with ':' as some re-saved files have.
+_ASSIGNMENT = re.compile(rb"\s*(?:var\s+)?[A-Za-z_$][\w.$]*\s*[=:]\s*")
 
 
 class NotAnArchiveFile(UserError):
@@ -34,10 +38,10 @@ def _split_head(head: bytes, name: str) -> bytes:
     stripped = head.lstrip()
     if stripped[:1] in (b"[", b"{"):
         return stripped  # already plain JSON (some tools re-save files that way)
-    eq = head.find(b"=", 0, _HEAD_LIMIT)
-    if eq < 0:
+    match = _ASSIGNMENT.match(head[:_HEAD_LIMIT])
+    if match is None:
         raise NotAnArchiveFile(f"{name} is not an archive data file (no '=' assignment found).")
-    return head[eq + 1 :].lstrip()
+    return head[match.end() :].lstrip()
 
 
 def stream_json(
@@ -55,12 +59,17 @@ def stream_json(
     head = src.read(max(CHUNK, _HEAD_LIMIT))
     if on_chunk is not None:
         on_chunk(len(head))
+    decode = _utf16_decoder(head)
+    if decode is not None:
+        head = decode(head[2:])
     pending = head if raw else _split_head(head, name)
     written = 0
     while True:
         chunk = src.read(CHUNK)
         if not chunk:
             break
+        if decode is not None:
+            chunk = decode(chunk)
         dest.write(pending)
         written += len(pending)
         pending = chunk
@@ -166,23 +175,69 @@ def _first_cut(buf: bytes, start: int) -> tuple[int, _Cut] | None:
     return min(found, key=lambda f: f[0]) if found else None
 
 
+# manifest.js, account.js and the classic index files are a few kilobytes; one of many megabytes
+# is damaged or hostile, and reading it whole would cost memory for nothing.
+SMALL_FILE_LIMIT = 8 << 20
+
+
 def load_small(src: BinaryIO, name: str) -> Any:
     """Parse a small data file (manifest, account, index) into Python objects."""
-    body = _split_head(src.read(), name).rstrip()
+    data = src.read(SMALL_FILE_LIMIT + 1)
+    if len(data) > SMALL_FILE_LIMIT:
+        raise UserError(
+            f"{name} is over {SMALL_FILE_LIMIT >> 20} MB, where a real one holds a few kilobytes: "
+            "the archive looks damaged or hostile."
+        )
+    body = _split_head(_as_utf8(data, name), name).rstrip()
     if body.endswith(b";"):
         body = body[:-1]
     try:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise UserError(f"{name} is damaged and cannot be read ({err}).") from None
+    except RecursionError:
+        raise UserError(
+            f"{name} is damaged: its data is nested thousands of levels deep."
+        ) from None
 
 
-def first_record_key(path: Path) -> str | None:
-    """The first key of the first record in a stripped JSON array file, or None if empty.
+def _utf16_decoder(head: bytes) -> Callable[[bytes], bytes] | None:
+    """For a file re-saved as UTF-16 (it starts with a byte-order mark): a function turning its
+    successive chunks into UTF-8."""
+    codec = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}.get(head[:2])
+    if codec is None:
+        return None
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    return lambda chunk: decoder.decode(chunk).encode("utf-8")
 
-    Tells wrapped records (``{"tweet" : {…}}``) from bare ones (2018–19 ``tweet.js``).
+
+def _as_utf8(data: bytes, name: str) -> bytes:
+    """Data files are UTF-8; a file re-saved as UTF-16 (by a text editor) is converted."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise UserError(f"{name} is damaged: it is not valid UTF-16 text.") from None
+    return data
+
+
+def first_record_key(path: Path, name: str) -> str | None:
+    """The first key of the first object record in a stripped JSON array file, or None if the
+    array is empty (or holds no object in its first kilobytes).
+
+    Tells wrapped records (``{"tweet" : {…}}``) from bare ones (2018–19 ``tweet.js``). A file
+    that is not an array at all is refused: read as "no records", it would lose them silently.
     """
     with open(path, "rb") as f:
         head = f.read(_HEAD_LIMIT)
-    match = _KEY_RE.match(head)
+    if not head.lstrip().startswith(b"["):
+        raise UserError(f"{name} is damaged: it does not hold a list of records.")
+    match = _KEY_RE.search(head)
     return match.group(1).decode("utf-8", "replace") if match else None
+
+
+def is_empty_array(path: Path) -> bool:
+    """Whether a stripped JSON file is ``[ ]`` (as opposed to records that are not objects)."""
+    with open(path, "rb") as f:
+        return b"".join(f.read(_HEAD_LIMIT).split()) == b"[]"

@@ -129,9 +129,10 @@ def _parse_iso(value: object) -> datetime | None:
     """An ISO-8601 time, or epoch milliseconds (2018 ``account.js`` writes "1346793019000")."""
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
         try:
-            return datetime.fromtimestamp(int(value) / 1000, UTC).replace(tzinfo=None)
+            when = datetime.fromtimestamp(int(value) / 1000, UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
+        return when if when.year >= 2006 else None  # Twitter began in 2006
     if not value or not isinstance(value, str):
         return None
     try:
@@ -179,20 +180,41 @@ def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = No
         if isinstance(records, list) and records:
             first = records[0]
             account = first.get("account", first) if isinstance(first, dict) else {}
+    fallback = fallback if isinstance(fallback, dict) else {}
     # Only these fields are read: the email and phone number in account.js are never touched.
-    account_id = account.get("accountId") or (fallback or {}).get("accountId")
-    if not account_id:
+    raw_id = account.get("accountId") or fallback.get("accountId")
+    if not raw_id:
         raise UserError(
             f"{source.path.name} has no readable account.js, so the account it belongs to "
             "is unknown."
         )
+    account_id = _account_id(raw_id)
+    if account_id is None:
+        raise UserError(
+            f"{name} is damaged: its account id ({str(raw_id)[:40]!r}) is not a number, so the "
+            "account this archive belongs to is unknown."
+        )
     return Owner(
-        account_id=int(account_id),
-        screen_name=account.get("username") or (fallback or {}).get("userName"),
-        display_name=account.get("accountDisplayName") or (fallback or {}).get("displayName"),
+        account_id=account_id,
+        screen_name=_text(account.get("username")) or _text(fallback.get("userName")),
+        display_name=_text(account.get("accountDisplayName")) or _text(fallback.get("displayName")),
         created_at=_parse_iso(account.get("createdAt")),
         updated_at=_parse_iso(account.get("updatedAt")),
     )
+
+
+def _account_id(value: object) -> int | None:
+    """An account id written as digits (or a JSON integer), else None: never "1e5" or 1.5."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        return int(value)
+    return None
+
+
+def _text(value: object) -> str | None:
+    """A name field: a string, or None for anything else (a number, a list)."""
+    return value if isinstance(value, str) and value else None
 
 
 def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
@@ -200,19 +222,23 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
         manifest = load_small(f, data_dir + "manifest.js")
     if not isinstance(manifest, dict):
         raise UserError("data/manifest.js is damaged: it does not describe the archive.")
-    user_info = manifest.get("userInfo") or {}
-    owner = _read_owner(source, data_dir, user_info)
-    generated = _parse_iso((manifest.get("archiveInfo") or {}).get("generationDate"))
+    owner = _read_owner(source, data_dir, _dict(manifest.get("userInfo")))
+    generated = _parse_iso(_dict(manifest.get("archiveInfo")).get("generationDate"))
     globbed, other = _glob_data_files(source.names, data_dir)
     listed: dict[str, DataFile] = {}
     warnings: list[str] = []
     empty: set[str] = set()
-    for key, spec in (manifest.get("dataTypes") or {}).items():
+    # A damaged manifest's odd parts are passed over: the files found by name are read anyway
+    # (each "not listed in the manifest"), so nothing is lost by it.
+    for key, spec in _dict(manifest.get("dataTypes")).items():
         kind = _MANIFEST_KINDS.get(key)
         if kind is None or not isinstance(spec, dict):
             continue
-        for entry in spec.get("files") or []:
-            file_name = str(entry.get("fileName", "")).lstrip("/")
+        entries = spec.get("files")
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("fileName"), str):
+                continue
+            file_name = entry["fileName"].lstrip("/")
             count = _int_or_none(entry.get("count"))
             if not source.has(file_name):
                 if count == 0:
@@ -237,6 +263,10 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
     )
     held = {f.kind for f in files}
     return Layout(era, owner, generated, files, sorted(other), warnings, frozenset(empty - held))
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _missing_sentence(file_name: str, kind: str, count: int | None) -> str:
@@ -267,13 +297,14 @@ def _classic_layout(source: ArchiveSource) -> Layout:
     user = small("data/js/user_details.js") or {}
     payload = small("data/js/payload_details.js") or {}
     index = small("data/js/tweet_index.js") or []
-    if not isinstance(user, dict) or not user.get("id"):
+    account_id = _account_id(user.get("id")) if isinstance(user, dict) else None
+    if account_id is None:
         raise UserError("This classic tweet archive has no readable data/js/user_details.js.")
     owner = Owner(
-        int(user["id"]),
-        user.get("screen_name"),
-        user.get("full_name"),
-        _parse_classic_time(user.get("created_at")),
+        account_id,
+        _text(user.get("screen_name")),
+        _text(user.get("full_name")),
+        _parse_classic_time(_text(user.get("created_at"))),
     )
     expected = {
         str(e.get("file_name", "")).replace("\\/", "/"): _int_or_none(e.get("tweet_count"))

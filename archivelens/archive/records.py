@@ -9,8 +9,10 @@ from __future__ import annotations
 
 _USER = 'STRUCT(id_str VARCHAR, screen_name VARCHAR, "name" VARCHAR)'
 
+# full_text and text are read as JSON so that a value that is not a string (an array, a number)
+# is told from real text, not turned into it.
 TWEET_TYPE = f"""STRUCT(
-  id_str VARCHAR, id VARCHAR, created_at VARCHAR, full_text VARCHAR, "text" VARCHAR,
+  id_str VARCHAR, id VARCHAR, created_at VARCHAR, full_text JSON, "text" JSON,
   source VARCHAR, in_reply_to_status_id_str VARCHAR, in_reply_to_status_id VARCHAR,
   in_reply_to_user_id_str VARCHAR, in_reply_to_user_id VARCHAR, in_reply_to_screen_name VARCHAR,
   favorite_count VARCHAR, retweet_count VARCHAR, lang VARCHAR,
@@ -72,7 +74,33 @@ CANONICAL_TWEET_COLUMNS = (
     "rt_screen_name",
     "rt_name",
     "filename",
+    "damage",  # why the record cannot be kept (see DAMAGE), or NULL: damaged records are
+    # staged too, so that every record of a file is counted and every skipped one said
 )
+
+# What makes a staged record unusable, in the words of the warning that counts them.
+DAMAGE = {
+    "id": "no readable tweet id",
+    "text": "no readable text",
+    "date": "no readable date",
+    "account": "no readable account id",
+}
+
+# The snowflake ids Twitter has used since 2010-11-04 carry their own time.
+_SNOWFLAKE_FROM = 29_000_000_000_000_000
+
+
+def strict_id(expr: str, signed: bool = False) -> str:
+    """SQL for an id written as plain digits, else NULL. A bare cast would read "1.5" as 2,
+    "0x10" as 16 and "1e5" as 100000: ids must be read exactly or not at all."""
+    digits = "-?[0-9]{1,19}" if signed else "[0-9]{1,19}"
+    return f"CASE WHEN regexp_full_match({expr}, '{digits}') THEN TRY_CAST({expr} AS BIGINT) END"
+
+
+def _json_text(expr: str) -> str:
+    """The string in a JSON value, NULL for anything else (null, an array, a number)."""
+    return f"CASE WHEN json_type({expr}) = 'VARCHAR' THEN {expr} ->> '$' END"
+
 
 _TIME_FORMATS = "['%a %b %d %H:%M:%S %z %Y', '%Y-%m-%d %H:%M:%S %z']"
 
@@ -96,23 +124,29 @@ def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
 
 
 def tweets_from_json(source_sql: str) -> str:
-    ids = "TRY_CAST(coalesce(r.id_str, r.id) AS BIGINT)"
+    ids = strict_id("coalesce(r.id_str, r.id)")
+    text = f"""coalesce({_json_text("r.full_text")}, {_json_text('r."text"')})"""
+    time = f"""coalesce({utc("r.created_at")},
+           CASE WHEN {ids} >= {_SNOWFLAKE_FROM}
+                THEN make_timestamp((({ids} >> 22) + 1288834974657) * 1000) END)"""
+    edit_root = strict_id(
+        'coalesce(r.edit_info.edit.initialTweetId, r.edit_info."initial".editTweetIds[1])'
+    )
     return f"""
 SELECT
   {ids} AS tweet_id,
-  coalesce(TRY_CAST(coalesce(r.edit_info.edit.initialTweetId,
-                             r.edit_info."initial".editTweetIds[1]) AS BIGINT), {ids}) AS edit_root,
-  coalesce({utc("r.created_at")},
-           make_timestamp((({ids} >> 22) + 1288834974657) * 1000)) AS created_at,
-  coalesce(r.full_text, r."text") AS raw_text,
+  coalesce({edit_root}, {ids}) AS edit_root,
+  {time} AS created_at,
+  {text} AS raw_text,
   r.source AS source,
-  TRY_CAST(coalesce(r.in_reply_to_status_id_str, r.in_reply_to_status_id) AS BIGINT)
+  {strict_id("coalesce(r.in_reply_to_status_id_str, r.in_reply_to_status_id)")}
     AS reply_status_id,
-  TRY_CAST(coalesce(r.in_reply_to_user_id_str, r.in_reply_to_user_id) AS BIGINT) AS reply_user_id,
+  {strict_id("coalesce(r.in_reply_to_user_id_str, r.in_reply_to_user_id)", signed=True)}
+    AS reply_user_id,
   r.in_reply_to_screen_name AS reply_screen_name,
   coalesce(list_transform(r.entities.user_mentions, lambda m: {{
-      'id': TRY_CAST(m.id_str AS BIGINT), 'screen_name': m.screen_name, 'name': m."name"}}),
-    []) AS mentions,
+      'id': {strict_id("m.id_str", signed=True)}, 'screen_name': m.screen_name,
+      'name': m."name"}}), []) AS mentions,
   coalesce(list_filter(list_transform(r.entities.urls, lambda u: coalesce(u.expanded_url, u.url)),
                        lambda u: u IS NOT NULL), []) AS urls,
   coalesce(list_transform(r.entities.hashtags, lambda h: h."text"), []) AS hashtags,
@@ -120,25 +154,26 @@ SELECT
   coalesce(TRY_CAST(r.retweet_count AS BIGINT), 0) AS retweet_count,
   r.lang AS lang,
   r.retweeted_status IS NOT NULL AS classic_retweet,
-  TRY_CAST(r.retweeted_status."user".id_str AS BIGINT) AS rt_user_id,
+  {strict_id('r.retweeted_status."user".id_str')} AS rt_user_id,
   r.retweeted_status."user".screen_name AS rt_screen_name,
   r.retweeted_status."user"."name" AS rt_name,
-  filename
-FROM {source_sql}
-WHERE {ids} IS NOT NULL"""
+  filename,
+  CASE WHEN {ids} IS NULL THEN 'id' WHEN {text} IS NULL THEN 'text'
+       WHEN {time} IS NULL THEN 'date' END AS damage
+FROM {source_sql}"""
 
 
 def tweets_from_classic_csv(path: str) -> str:
     """The classic ``tweets.csv``: no entities, so mentions and hashtags come from the text."""
     return f"""
 SELECT
-  TRY_CAST(tweet_id AS BIGINT) AS tweet_id,
-  TRY_CAST(tweet_id AS BIGINT) AS edit_root,
+  {strict_id("tweet_id")} AS tweet_id,
+  {strict_id("tweet_id")} AS edit_root,
   {utc('"timestamp"')} AS created_at,
   "text" AS raw_text,
   source,
-  TRY_CAST(nullif(in_reply_to_status_id, '') AS BIGINT) AS reply_status_id,
-  TRY_CAST(nullif(in_reply_to_user_id, '') AS BIGINT) AS reply_user_id,
+  {strict_id("in_reply_to_status_id")} AS reply_status_id,
+  {strict_id("in_reply_to_user_id", signed=True)} AS reply_user_id,
   NULL::VARCHAR AS reply_screen_name,
   list_transform(regexp_extract_all("text", '(?:^|[^\\w])@(\\w{{1,15}})', 1),
     lambda h: {{'id': NULL::BIGINT, 'screen_name': h, 'name': NULL::VARCHAR}}) AS mentions,
@@ -148,13 +183,14 @@ SELECT
   0::BIGINT AS retweet_count,
   NULL::VARCHAR AS lang,
   coalesce(retweeted_status_id, '') <> '' AS classic_retweet,
-  TRY_CAST(nullif(retweeted_status_user_id, '') AS BIGINT) AS rt_user_id,
+  {strict_id("retweeted_status_user_id")} AS rt_user_id,
   NULL::VARCHAR AS rt_screen_name,
   NULL::VARCHAR AS rt_name,
-  filename
+  filename,
+  CASE WHEN {strict_id("tweet_id")} IS NULL THEN 'id' WHEN "text" IS NULL THEN 'text'
+       WHEN {utc('"timestamp"')} IS NULL THEN 'date' END AS damage
 FROM read_csv({_quote(path)}, header=true, all_varchar=true, quote='"', escape='"',
-              filename=true, strict_mode=false)
-WHERE TRY_CAST(tweet_id AS BIGINT) IS NOT NULL"""
+              filename=true, strict_mode=false)"""
 
 
 def notes_from_json(source_sql: str) -> str:
@@ -168,13 +204,13 @@ WHERE r.core."text" IS NOT NULL"""
 def account_refs_from_json(source_sql: str) -> str:
     """Account ids in file order: the follow-back checklist keeps the archive's order."""
     return f"""
-SELECT TRY_CAST(r.accountId AS BIGINT) AS account_id, row_number() OVER () AS position, filename
+SELECT {strict_id("r.accountId")} AS account_id, row_number() OVER () AS position, filename
 FROM {source_sql}"""
 
 
 def likes_from_json(source_sql: str) -> str:
     return f"""
-SELECT TRY_CAST(r.tweetId AS BIGINT) AS tweet_id, r.fullText AS full_text,
+SELECT {strict_id("r.tweetId")} AS tweet_id, r.fullText AS full_text,
        r.expandedUrl AS expanded_url, filename
 FROM {source_sql}"""
 

@@ -7,7 +7,9 @@ extracted to a path built from a member name: members are read as streams only.
 from __future__ import annotations
 
 import os
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +35,13 @@ _ROOT_MARKERS = (
 )
 
 
+# A member inflating to more than this many times its packed size, once past MAX_PLAIN_BYTES, is
+# a zip bomb: real archive JSON packs about 10:1.
+MAX_RATIO = 200
+MAX_PLAIN_BYTES = 10 << 20
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
 class ArchiveSource:
     """Read-only access to the members of an archive zip or folder."""
 
@@ -40,36 +49,66 @@ class ArchiveSource:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._sizes: dict[str, int] = {}
-        self._raw_name: dict[str, str] = {}
+        self._raw: dict[str, zipfile.ZipInfo | str] = {}  # member → its zip entry or file
         raw = self._open_listing(path)
         self.prefix = _find_root(list(raw))
-        for name, size in raw.items():
+        for name, (entry, size) in raw.items():
             if not name.startswith(self.prefix):
                 continue
             rel = name[len(self.prefix) :]
             if rel and not _ignored(rel):
                 self._sizes[rel] = size
-                self._raw_name[rel] = name
+                self._raw[rel] = entry
 
-    def _open_listing(self, path: Path) -> dict[str, int]:
+    def _open_listing(self, path: Path) -> dict[str, tuple[zipfile.ZipInfo | str, int]]:
         if path.is_dir():
             return _list_folder(path)
         if not path.exists():
             raise UserError(f"{path} does not exist.")
         try:
             self._zip = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, ValueError, EOFError):
             raise UserError(
                 f"{path.name} is not a zip file or is damaged; use the .zip Twitter sent you or "
                 "the folder it extracts to."
             ) from None
         except OSError as err:
             raise UserError(f"Cannot open {path}: {err.strerror}.") from None
-        return {
-            info.filename.replace("\\", "/"): info.file_size
-            for info in self._zip.infolist()
-            if not info.is_dir()
-        }
+        listing: dict[str, tuple[zipfile.ZipInfo | str, int]] = {}
+        for info in self._zip.infolist():
+            if info.is_dir():
+                continue
+            # Some Windows zip tools write "data\\tweets.js".
+            name = info.filename.replace("\\", "/")
+            if name in listing:
+                raise UserError(
+                    f"{path.name} holds two files named {name}, so it is not clear which one "
+                    "is the archive's; use the zip Twitter sent you."
+                )
+            listing[name] = (info, info.file_size)
+        return listing
+
+    def check_sizes(self, free_bytes: int | None) -> None:
+        """Refuse, before inflating anything, a zip whose members claim absurd sizes: packed far
+        tighter than any real archive (a zip bomb), or more than the disk has free."""
+        if self._zip is None:
+            return
+        total = 0
+        for name, entry in self._raw.items():
+            assert isinstance(entry, zipfile.ZipInfo)
+            total += entry.file_size
+            packed = max(entry.compress_size, 1)
+            if entry.file_size > MAX_PLAIN_BYTES and entry.file_size / packed > MAX_RATIO:
+                raise UserError(
+                    f"{name} in {self.path.name} would inflate {entry.file_size / packed:,.0f} "
+                    "times its packed size, which no real archive does: it looks damaged or "
+                    "hostile, so archivelens did not open it."
+                )
+        if free_bytes is not None and total > free_bytes:
+            raise UserError(
+                f"{self.path.name} holds {total / 1e9:,.1f} GB of data but the disk has only "
+                f"{free_bytes / 1e9:,.1f} GB free: free some space and try again."
+            )
 
     def close(self) -> None:
         if self._zip is not None:
@@ -97,9 +136,9 @@ class ArchiveSource:
                     continue  # a zip entry with an impossible date
             return max(stamps, default=None)
         times = []
-        for raw in self._raw_name.values():
+        for raw in self._raw.values():
             try:
-                times.append((self.path / raw).stat().st_mtime)
+                times.append((self.path / str(raw)).stat().st_mtime)
             except OSError:
                 continue
         if not times:
@@ -114,16 +153,28 @@ class ArchiveSource:
 
     @contextmanager
     def open(self, name: str) -> Iterator[BinaryIO]:
-        raw = self._raw_name[name]
+        raw = self._raw[name]
         if self._zip is not None:
+            assert isinstance(raw, zipfile.ZipInfo)
+            if raw.flag_bits & 0x1:
+                raise UserError(
+                    f"{name} in {self.path.name} is encrypted; archivelens reads the archive as "
+                    "Twitter sent it, without a password."
+                )
+            if raw.compress_type not in _READABLE_METHODS:
+                raise UserError(
+                    f"{name} in {self.path.name} is packed with a compression method archivelens "
+                    f"cannot read (method {raw.compress_type}); re-zip the folder and try again."
+                )
             try:
                 with self._zip.open(raw) as stream:
                     yield stream  # type: ignore[misc]
-            except (zipfile.BadZipFile, EOFError, OSError) as err:
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as err:
                 if isinstance(err, OSError) and err.errno is not None:
                     raise
                 raise UserError(f"{name} in {self.path.name} is damaged ({err}).") from None
         else:
+            assert isinstance(raw, str)
             with open(self.path / raw, "rb") as stream:
                 yield stream
 
@@ -136,8 +187,8 @@ def _ignored(rel: str) -> bool:
     )
 
 
-def _list_folder(root: Path) -> dict[str, int]:
-    out: dict[str, int] = {}
+def _list_folder(root: Path) -> dict[str, tuple[zipfile.ZipInfo | str, int]]:
+    out: dict[str, tuple[zipfile.ZipInfo | str, int]] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in ("__MACOSX", "assets")]
         for filename in filenames:
@@ -145,7 +196,13 @@ def _list_folder(root: Path) -> dict[str, int]:
             if full.is_symlink():
                 continue  # an archive never holds links; don't follow one out of the folder
             rel = full.relative_to(root).as_posix()
-            out[rel] = full.stat().st_size
+            info = full.stat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block the import forever
+                raise UserError(
+                    f"{rel} in {root.name} is not a regular file (a pipe or device); "
+                    "archivelens reads only the archive's own files."
+                )
+            out[rel] = (rel, info.st_size)
     return out
 
 

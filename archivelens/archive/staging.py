@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archivelens.archive import records
-from archivelens.archive.jsfile import ArraySplitter, first_record_key, stream_json
+from archivelens.archive.jsfile import (
+    ArraySplitter,
+    first_record_key,
+    is_empty_array,
+    stream_json,
+)
 from archivelens.archive.layout import DataFile, Layout
 from archivelens.archive.source import ArchiveSource
 from archivelens.errors import Cancelled, UserError, sentence_for_os_error
@@ -223,11 +228,11 @@ _BARE_RECORD_KEYS = {"accountId", "userLink", "tweetId", "fullText", "noteTweetI
 def _describe(data_file: DataFile, path: Path) -> Chunk:
     if data_file.kind == "tweets_csv":
         return Chunk(data_file, path, None, path.stat().st_size == 0)
-    key = first_record_key(path)
+    key = first_record_key(path, data_file.name)
     if data_file.kind in ("tweets", "grailbird"):
         wrapper = "tweet" if key == "tweet" else None  # 2018–19 tweet.js holds bare tweets
     elif key in _BARE_RECORD_KEYS:
         wrapper = None
     else:
         wrapper = key if key is not None else records.WRAPPERS.get(data_file.kind)
-    return Chunk(data_file, path, wrapper, key is None)
+    return Chunk(data_file, path, wrapper, is_empty_array(path))

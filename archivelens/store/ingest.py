@@ -8,13 +8,15 @@ tables while the next chunks inflate; the tables of the snapshot are then filled
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect
+from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect, records
 from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError, sentence_for_os_error
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages
@@ -72,6 +74,7 @@ def import_archive(
     stages = Stages(progress or NullProgress(), _WEIGHTS)
     stages.update("read", "Opening the archive")
     with ArchiveSource(Path(path)) as source:
+        source.check_sizes(_free_bytes(temp_root))
         layout = detect(source)
         if layout.generated_at is not None:
             existing = snapshots.find(con, layout.owner.account_id, layout.generated_at)
@@ -88,6 +91,14 @@ def import_archive(
         return summarize(con, -snapshot_id, already_imported=True)
     stages.update("finish", "Done", 1.0)
     return summarize(con, snapshot_id, already_imported=False)
+
+
+def _free_bytes(temp_root: Path | None) -> int | None:
+    """Free space where the import stages its data (the temp folder)."""
+    try:
+        return shutil.disk_usage(temp_root or tempfile.gettempdir()).free
+    except OSError:
+        return None
 
 
 def _run_transaction(
@@ -197,16 +208,20 @@ def _load(
         _add_counts(counts, con, staged, table)
     likes.insert_from_stage(con, snapshot_id)
     cancel.check()
+    skipped = _damaged(con, staged)
     stages.update("lists", "Saving followers and following")
     for kind, chunks in staged.lists.items():
         offset = 0
         for chunk in chunks:
-            n = (
-                0
+            n, unreadable = (
+                (0, 0)
                 if chunk.empty
                 else network.insert_refs(con, kind, snapshot_id, chunk.select_sql(), offset)
             )
             counts[chunk.file.name] = counts.get(chunk.file.name, 0) + n
+            if unreadable:
+                key = (chunk.file.name, records.DAMAGE["account"])
+                skipped[key] = skipped.get(key, 0) + unreadable
             offset += n
             cancel.check()
     stages.update("finish", "Saving")
@@ -215,7 +230,8 @@ def _load(
     ]
     reports += [FileReport(name, "not read", None, None) for name in layout.not_read]
     snapshots.record_files(con, snapshot_id, reports)
-    snapshots.record_messages(con, snapshot_id, layout.warnings + _mismatches(reports))
+    messages = layout.warnings + _skipped_sentences(skipped, counts) + _mismatches(reports)
+    snapshots.record_messages(con, snapshot_id, messages)
     return snapshot_id
 
 
@@ -228,6 +244,26 @@ def _add_counts(
     ).fetchall():
         member = staged.member(str(temp_path))
         counts[member] = counts.get(member, 0) + int(n)
+
+
+def _damaged(con: duckdb.DuckDBPyConnection, staged: _Staged) -> dict[tuple[str, str], int]:
+    """Tweets staged but not kept, per (archive member, reason)."""
+    out: dict[tuple[str, str], int] = {}
+    for temp_path, damage, n in con.execute(
+        "SELECT filename, damage, count(*) FROM stage_tweets WHERE damage IS NOT NULL GROUP BY ALL"
+    ).fetchall():
+        key = (staged.member(str(temp_path)), records.DAMAGE[damage])
+        out[key] = out.get(key, 0) + int(n)
+    return out
+
+
+def _skipped_sentences(skipped: dict[tuple[str, str], int], counts: dict[str, int]) -> list[str]:
+    """One sentence per member and reason: "data/tweets.js: 10 of 600 records were skipped …"."""
+    return [
+        f"{member}: {n:,} of {counts.get(member, n):,} records "
+        f"{'was' if n == 1 else 'were'} skipped ({why})."
+        for (member, why), n in sorted(skipped.items())
+    ]
 
 
 def _estimate_generation(con: duckdb.DuckDBPyConnection, layout: Layout) -> datetime:

@@ -15,14 +15,17 @@ TABLES = {
 
 def insert_refs(
     con: duckdb.DuckDBPyConnection, kind: str, snapshot_id: int, select_sql: str, offset: int
-) -> int:
-    """Insert one staged file's account ids; return how many records the file held.
+) -> tuple[int, int]:
+    """Insert one staged file's account ids; return how many records the file held, and how
+    many of them had no readable account id (skipped, for the import to say so).
 
     Positions continue from *offset* across part files. Duplicates keep their first position.
     """
     table, ordered = TABLES[kind]
     con.execute(f"CREATE OR REPLACE TEMP TABLE stage_refs AS {select_sql}")
-    (records,) = con.execute("SELECT count(*) FROM stage_refs").fetchone()  # type: ignore[misc]
+    records, unreadable = con.execute(  # type: ignore[misc]
+        "SELECT count(*), count(*) FILTER (account_id IS NULL) FROM stage_refs"
+    ).fetchone()
     existing = f"SELECT account_id FROM {table} WHERE snapshot_id = $snapshot_id"
     if ordered:
         con.execute(
@@ -40,7 +43,7 @@ def insert_refs(
             {"snapshot_id": snapshot_id},
         )
     con.execute("DROP TABLE stage_refs")
-    return int(records)
+    return int(records), int(unreadable)
 
 
 def counts(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:

@@ -15,6 +15,7 @@ SELECT $snapshot_id, account_id,
        arg_max(display_name, seen) FILTER (WHERE display_name IS NOT NULL),
        max(seen)
 FROM (
+    WITH stage_tweets AS (SELECT * FROM stage_tweets WHERE damage IS NULL)
     SELECT m.id AS account_id, m.screen_name, m."name" AS display_name, created_at AS seen
     FROM (SELECT unnest(mentions) AS m, created_at FROM stage_tweets)
     UNION ALL

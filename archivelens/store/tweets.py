@@ -42,15 +42,19 @@ def _note_key(expr: str, tail: bool) -> str:
 
 _INSERT = f"""
 INSERT INTO tweets
-WITH edited AS (
+WITH staged AS (
+    -- Records staged only to be counted (no readable id, text or date) are not tweets.
+    SELECT * EXCLUDE (damage) FROM stage_tweets WHERE damage IS NULL
+),
+edited AS (
     -- Edit groups (and ids repeated across part files): few, so only they pay for a window.
     SELECT edit_root, count(DISTINCT tweet_id) AS versions
-    FROM stage_tweets GROUP BY edit_root HAVING count(*) > 1
+    FROM staged GROUP BY edit_root HAVING count(*) > 1
 ),
 latest AS (
-    SELECT s.*, 1 AS edit_versions FROM stage_tweets s ANTI JOIN edited e USING (edit_root)
+    SELECT s.*, 1 AS edit_versions FROM staged s ANTI JOIN edited e USING (edit_root)
     UNION ALL
-    (SELECT s.*, e.versions FROM stage_tweets s JOIN edited e USING (edit_root)
+    (SELECT s.*, e.versions FROM staged s JOIN edited e USING (edit_root)
      QUALIFY row_number() OVER (PARTITION BY s.edit_root ORDER BY s.tweet_id DESC) = 1)
 ),
 note_keys AS (
@@ -63,7 +67,7 @@ note_keys AS (
 tweet_keys AS (
     SELECT tweet_id, created_at, {_note_key("text", True)} AS key,
            regexp_extract(text, '{_LEAD_HANDLES}') AS lead
-    FROM (SELECT tweet_id, created_at, {unescape_sql("raw_text")} AS text FROM stage_tweets)
+    FROM (SELECT tweet_id, created_at, {unescape_sql("raw_text")} AS text FROM staged)
     WHERE EXISTS (SELECT 1 FROM stage_notes)
 ),
 note_matches AS (
@@ -142,13 +146,13 @@ def insert_from_stage(
     Row order carries no meaning here, so DuckDB may insert from both threads at once.
     """
     con.execute("SET preserve_insertion_order = false")
-    try:
-        con.execute(
-            _INSERT,
-            {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
-        )
-    finally:
-        con.execute("RESET preserve_insertion_order")
+    con.execute(
+        _INSERT,
+        {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
+    )
+    # Reset only on success: after a failure the transaction is aborted, and resetting would
+    # raise "transaction is aborted" in place of the real cause (the caller rolls back).
+    con.execute("RESET preserve_insertion_order")
 
 
 def count_by_kind(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:

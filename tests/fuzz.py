@@ -1,0 +1,616 @@
+"""Damaged and hostile variants of a generated archive, and what importing each must end as.
+
+    python -m tests.fuzz [--cases N] [--seed S]     # the table of outcomes per family
+
+Every variant ends as one of: ``correct`` (imported, nothing lost), ``warned`` (imported with a
+warning naming the damaged member: the loss is stated), ``refused`` (one :class:`UserError`
+sentence, the library unchanged). Anything else is a failure: ``internal`` (another
+exception), ``silent loss`` (fewer records than the archive holds and no warning naming the
+file), ``hang`` (no answer within the time limit), ``temp files left``, or ``memory`` (over the
+peak allowed for a small input). ``tests/test_fuzz.py`` runs the corpus in the suite.
+
+Each case runs in a forked worker process, so a hang can be stopped and a peak measured alone.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import struct
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.archivegen import Options, Spec, build_story, write_archive
+
+OUTCOMES_OK = ("correct", "warned", "refused")
+TIME_LIMIT = 60.0  # seconds per case
+MEMORY_LIMIT = 1 << 30  # peak resident bytes allowed for these small inputs
+
+# member → the count in the import result it feeds
+_COUNTED = {
+    "data/tweets.js": "tweets",
+    "data/follower.js": "followers",
+    "data/following.js": "following",
+    "data/like.js": "likes",
+    "data/block.js": "blocks",
+    "data/mute.js": "mutes",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    family: str
+    name: str
+    members: tuple[tuple[str, bytes], ...]  # the zip's members in order (name, bytes)
+    touched: str  # the member the mutation damaged ("" for archive-level damage)
+    raw_zip: bytes | None = None  # a zip built byte by byte (garbled streams, odd headers)
+
+
+@dataclass
+class Result:
+    case: str
+    family: str
+    outcome: str
+    detail: str = ""
+    peak: int = 0
+
+
+# -- the base archive --
+
+
+def base_members(seed: int = 3) -> tuple[list[tuple[str, bytes]], dict[str, int]]:
+    """A small current-era archive as (name, bytes) members, and its true counts."""
+    spec = Spec(
+        seed=seed,
+        tweets=90,
+        followers=40,
+        following=30,
+        mutuals=10,
+        people=30,
+        likes=12,
+        edited=2,
+        notes=2,
+        blast_clusters=2,
+        blast_size=3,
+        thanks_replies=2,
+    )
+    story = build_story(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_archive(story, "current", Path(tmp) / "base.zip", Options()).path
+        with zipfile.ZipFile(path) as zf:
+            members = [(n, zf.read(n)) for n in zf.namelist()]
+    truth = {
+        "tweets": len(story.tweets),
+        "followers": len(story.followers),
+        "following": len(story.following),
+        "likes": len(story.likes),
+        "blocks": len(story.blocks),
+        "mutes": len(story.mutes),
+    }
+    return members, truth
+
+
+def zip_bytes(members: tuple[tuple[str, bytes], ...] | list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, (2023, 7, 2, 7, 32, 42))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+# -- record-level helpers --
+
+
+def split_js(data: bytes) -> tuple[bytes, object]:
+    """(the ``window.YTD… =`` head, the parsed JSON) of a data file."""
+    eq = data.index(b"=")
+    return data[: eq + 1] + b" ", json.loads(data[eq + 1 :])
+
+
+def join_js(head: bytes, value: object) -> bytes:
+    return head + json.dumps(value, indent=2, ensure_ascii=False).encode()
+
+
+def _replace(members: list[tuple[str, bytes]], name: str, data: bytes) -> tuple:
+    return tuple((n, data if n == name else d) for n, d in members)
+
+
+def _edit_records(
+    members: list[tuple[str, bytes]], name: str, edit: Callable[[list], None]
+) -> tuple:
+    data = dict(members)[name]
+    head, records = split_js(data)
+    assert isinstance(records, list)
+    edit(records)
+    return _replace(members, name, join_js(head, records))
+
+
+def _tweet(record: dict) -> dict:
+    return record["tweet"]
+
+
+# -- families --
+
+
+def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
+    members, _ = base_members()
+    rng = random.Random(seed)
+    data_files = [n for n, _ in members if n.endswith(".js") and n.startswith("data/")]
+    important = [
+        "data/tweets.js",
+        "data/follower.js",
+        "data/following.js",
+        "data/account.js",
+        "data/manifest.js",
+        "data/like.js",
+        "data/note-tweet.js",
+    ]
+
+    # 1. byte flips anywhere in a data file
+    for i in range(per_family):
+        name = rng.choice(important if i % 3 else data_files)
+        data = bytearray(dict(members)[name])
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            data[at] = rng.choice(b'{}[]",:0a\x00\xff ')
+        yield Case("byte flips", f"flip {name} #{i}", _replace(members, name, bytes(data)), name)
+
+    # 2. truncations
+    for _ in range(per_family):
+        name = rng.choice(important)
+        data = dict(members)[name]
+        cut = rng.randrange(1, len(data))
+        yield Case("truncations", f"cut {name} at {cut}", _replace(members, name, data[:cut]), name)
+
+    # 3. renamed files
+    renames = [
+        ("data/tweets.js", "data/tweet.js"),
+        ("data/tweets.js", "data/Tweets.js"),
+        ("data/tweets.js", "data/tweets-part1.js"),
+        ("data/follower.js", "data/followers.js"),
+        ("data/account.js", "data/acount.js"),
+        ("data/manifest.js", "data/manifest.json"),
+        ("data/tweets.js", "tweets.js"),
+        ("data/note-tweet.js", "data/note-tweets.js"),
+    ]
+    for old, new in renames:
+        renamed = tuple((new if n == old else n, d) for n, d in members)
+        yield Case("renames", f"{old} -> {new}", renamed, new)
+
+    # 4. wrong prefixes and encodings
+    tweets = dict(members)["data/tweets.js"]
+    body = tweets[tweets.index(b"=") + 1 :]
+    prefixes = {
+        "colon": b"window.YTD.tweets.part0 :" + body,
+        "no prefix": body,
+        "BOM": b"\xef\xbb\xbf" + tweets,
+        "semicolon": tweets + b";\n",
+        "var": b"var tweets = " + body,
+        "utf-16": tweets.decode("utf-8").encode("utf-16"),
+        "utf-16-le": tweets.decode("utf-8").encode("utf-16-le"),
+        "latin-1 bytes": tweets.replace("é".encode(), b"\xe9"),
+        "empty": b"",
+        "only prefix": b"window.YTD.tweets.part0 = ",
+        "not a list": b'window.YTD.tweets.part0 = {"tweet": "nope"}',
+        "a string": b'window.YTD.tweets.part0 = "nope"',
+        "empty list": b"window.YTD.tweets.part0 = [ ]",
+        "two arrays": tweets + b"\n" + body,
+    }
+    for label, data in prefixes.items():
+        yield Case("prefixes", label, _replace(members, "data/tweets.js", data), "data/tweets.js")
+
+    # 5. wrong types in records
+    odd_ids = ["abc", "", {"x": 1}, None, "99999999999999999999999", "1.5", "0x10", -5, 1e30]
+    for value in odd_ids:
+
+        def set_id(records, value=value):
+            _tweet(records[rng.randrange(len(records))])["id_str"] = value
+            _tweet(records[rng.randrange(len(records))])["id"] = value
+
+        yield Case(
+            "types",
+            f"tweet id {value!r}",
+            _edit_records(members, "data/tweets.js", set_id),
+            "data/tweets.js",
+        )
+    for field, value in [
+        ("full_text", None),
+        ("full_text", ["a", "b"]),
+        ("full_text", 5),
+        ("created_at", "Fri Feb 30 10:00:00 +0000 2018"),
+        ("created_at", "yesterday"),
+        ("created_at", None),
+        ("entities", "none"),
+        ("entities", None),
+        ("favorite_count", "lots"),
+        ("in_reply_to_user_id_str", "abc"),
+        ("source", None),
+        ("edit_info", []),
+    ]:
+
+        def set_field(records, field=field, value=value):
+            _tweet(records[rng.randrange(len(records))])[field] = value
+
+        yield Case(
+            "types",
+            f"tweet {field} {value!r}",
+            _edit_records(members, "data/tweets.js", set_field),
+            "data/tweets.js",
+        )
+    for label, edit in [
+        ("record is a number", lambda r: r.__setitem__(3, 42)),
+        ("record is a string", lambda r: r.__setitem__(3, "tweet")),
+        ("record is null", lambda r: r.__setitem__(3, None)),
+        ("first record null", lambda r: r.__setitem__(0, None)),
+        ("record is a list", lambda r: r.__setitem__(3, [1, 2])),
+        ("wrapper is null", lambda r: r.__setitem__(3, {"tweet": None})),
+        ("wrapper renamed", lambda r: r.__setitem__(3, {"twit": r[3]["tweet"]})),
+    ]:
+        yield Case(
+            "types",
+            f"tweets: {label}",
+            _edit_records(members, "data/tweets.js", edit),
+            "data/tweets.js",
+        )
+    for value in ["abc", "", None, {"a": 1}, "1e5", "99999999999999999999999", 12]:
+
+        def set_ref(records, value=value):
+            records[rng.randrange(len(records))]["follower"]["accountId"] = value
+
+        yield Case(
+            "types",
+            f"follower accountId {value!r}",
+            _edit_records(members, "data/follower.js", set_ref),
+            "data/follower.js",
+        )
+    for value in [[1, 2], "abc", "1e5", None, {"id": 1}, 3.5, ""]:
+
+        def set_account(records, value=value):
+            records[0]["account"]["accountId"] = value
+
+        yield Case(
+            "types",
+            f"accountId {value!r}",
+            _edit_records(members, "data/account.js", set_account),
+            "data/account.js",
+        )
+    for field, value in [
+        ("username", 12345),
+        ("username", None),
+        ("accountDisplayName", ["x"]),
+        ("createdAt", 12),
+        ("createdAt", "soon"),
+    ]:
+
+        def set_account_field(records, field=field, value=value):
+            records[0]["account"][field] = value
+
+        yield Case(
+            "types",
+            f"account {field} {value!r}",
+            _edit_records(members, "data/account.js", set_account_field),
+            "data/account.js",
+        )
+    manifest = dict(members)["data/manifest.js"]
+    head, spec = split_js(manifest)
+    for label, edit in [
+        ("generationDate number", lambda m: m["archiveInfo"].__setitem__("generationDate", 5)),
+        ("generationDate garbage", lambda m: m["archiveInfo"].__setitem__("generationDate", "x")),
+        ("archiveInfo list", lambda m: m.__setitem__("archiveInfo", [])),
+        ("files are strings", lambda m: m["dataTypes"]["tweets"].__setitem__("files", ["a"])),
+        ("files null", lambda m: m["dataTypes"]["tweets"].__setitem__("files", None)),
+        ("file entry null", lambda m: m["dataTypes"]["follower"].__setitem__("files", [None])),
+        ("count garbage", lambda m: m["dataTypes"]["tweets"]["files"][0].__setitem__("count", "x")),
+        (
+            "fileName number",
+            lambda m: m["dataTypes"]["like"]["files"][0].__setitem__("fileName", 7),
+        ),
+        ("dataTypes list", lambda m: m.__setitem__("dataTypes", [1])),
+        ("userInfo string", lambda m: m.__setitem__("userInfo", "me")),
+        ("manifest is a list", None),
+    ]:
+        value = json.loads(json.dumps(spec))
+        if edit is None:
+            value = [value]
+        else:
+            edit(value)
+        yield Case(
+            "types",
+            f"manifest {label}",
+            _replace(members, "data/manifest.js", join_js(head, value)),
+            "data/manifest.js",
+        )
+
+    # 6. member names
+    yield Case("names", "backslashes", tuple((n.replace("/", "\\"), d) for n, d in members), "")
+    account = dict(members)["data/account.js"]
+    other = account.replace(b'"accountId" : "', b'"accountId" : "9')
+    yield Case("names", "two account.js", (*members, ("data/account.js", other)), "data/account.js")
+    yield Case("names", "two tweets.js", (*members, ("data/tweets.js", tweets)), "data/tweets.js")
+    yield Case("names", "dot-dot", (*members, ("../../evil.js", b"x = [1]")), "")
+    yield Case("names", "absolute", (*members, ("/tmp/archivelens-evil.js", b"x = [1]")), "")
+    yield Case("names", "dot-dot data", (*members, ("data/../../data/tweets.js", tweets)), "")
+    yield Case("names", "wrapped twice", tuple((f"a/b/{n}", d) for n, d in members), "")
+
+    # 7. bombs and huge members
+    yield Case(
+        "bombs",
+        "account.js padded 64 MB",
+        _replace(members, "data/account.js", account + b" " * (64 << 20)),
+        "data/account.js",
+    )
+    yield Case(
+        "bombs",
+        "manifest.js padded 64 MB",
+        _replace(members, "data/manifest.js", manifest + b" " * (64 << 20)),
+        "data/manifest.js",
+    )
+    yield Case(
+        "bombs",
+        "tweets.js padded 200 MB",
+        _replace(members, "data/tweets.js", tweets[:-1] + b" " * (200 << 20) + b"]"),
+        "data/tweets.js",
+    )
+    yield Case(
+        "bombs",
+        "one 20 MB tweet text",
+        _edit_records(
+            members,
+            "data/tweets.js",
+            lambda r: _tweet(r[0]).__setitem__("full_text", "a" * (20 << 20)),
+        ),
+        "data/tweets.js",
+    )
+    deep = b"window.YTD.tweets.part0 = " + b"[" * 100_000 + b"]" * 100_000
+    yield Case(
+        "bombs",
+        "tweets nested 100k deep",
+        _replace(members, "data/tweets.js", deep),
+        "data/tweets.js",
+    )
+    deep_account = b"window.YTD.account.part0 = " + b"[" * 100_000 + b"]" * 100_000
+    yield Case(
+        "bombs",
+        "account nested 100k deep",
+        _replace(members, "data/account.js", deep_account),
+        "data/account.js",
+    )
+
+    # 8. zip-level damage
+    base_zip = zip_bytes(members)
+    for i in range(per_family // 2):
+        data = bytearray(base_zip)
+        start, stop = _member_data_span(bytes(data), "data/tweets.js")
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(start, stop)] ^= rng.randrange(1, 256)
+        yield Case("zip", f"garbled deflate #{i}", (), "data/tweets.js", raw_zip=bytes(data))
+    yield Case(
+        "zip",
+        "encrypted flag",
+        (),
+        "data/tweets.js",
+        raw_zip=_patch_header(base_zip, "data/tweets.js", flag=0x1),
+    )
+    yield Case(
+        "zip",
+        "compression method 99",
+        (),
+        "data/tweets.js",
+        raw_zip=_patch_header(base_zip, "data/tweets.js", method=99),
+    )
+    yield Case("zip", "truncated zip", (), "", raw_zip=base_zip[: len(base_zip) // 2])
+    yield Case("zip", "not a zip", (), "", raw_zip=b"PK\x03\x04" + os.urandom(64))
+    yield Case("zip", "empty zip", (), "", raw_zip=zip_bytes([]))
+
+
+def _member_data_span(data: bytes, name: str) -> tuple[int, int]:
+    """Where a member's compressed bytes lie in a zip."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(name)
+    offset = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", data[offset + 26 : offset + 30])
+    start = offset + 30 + name_len + extra_len
+    return start, start + info.compress_size
+
+
+def _patch_header(data: bytes, name: str, flag: int = 0, method: int | None = None) -> bytes:
+    """Set a general-purpose flag bit or the compression method in both of a member's headers
+    (flags at +6 in the local header, +8 in the central one; the method follows them)."""
+    out = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        local = zf.getinfo(name).header_offset
+    for at, shift in [(local, 6)] + [(c, 8) for c in _central_offsets(data, name)]:
+        flags = struct.unpack("<H", out[at + shift : at + shift + 2])[0] | flag
+        out[at + shift : at + shift + 2] = struct.pack("<H", flags)
+        if method is not None:
+            out[at + shift + 2 : at + shift + 4] = struct.pack("<H", method)
+    return bytes(out)
+
+
+def _central_offsets(data: bytes, name: str) -> list[int]:
+    found = []
+    for match in re.finditer(rb"PK\x01\x02", data):
+        at = match.start()
+        name_len = struct.unpack("<H", data[at + 28 : at + 30])[0]
+        if data[at + 46 : at + 46 + name_len] == name.encode():
+            found.append(at)
+    return found
+
+
+# -- running a case --
+
+
+def run_case(case: Case, truth: dict[str, int], workdir: Path) -> Result:
+    """Run one case in a forked process with a time limit; classify what it ended as."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(case, truth, workdir, queue))
+    proc.start()
+    proc.join(TIME_LIMIT)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return Result(case.name, case.family, "hang")
+    try:
+        outcome, detail, peak = queue.get(timeout=5)
+    except Exception:
+        return Result(case.name, case.family, "internal", f"worker died (exit {proc.exitcode})")
+    if outcome in OUTCOMES_OK and peak > MEMORY_LIMIT:
+        outcome, detail = "memory", f"peak {peak >> 20} MB"
+    return Result(case.name, case.family, outcome, detail, peak)
+
+
+def _child(case: Case, truth: dict[str, int], workdir: Path, queue) -> None:
+    try:
+        queue.put(_classify(case, truth, workdir))
+    except BaseException as err:  # the harness itself failed: report, never hang the parent
+        queue.put(("internal", f"harness: {type(err).__name__}: {err}", 0))
+
+
+def _classify(case: Case, truth: dict[str, int], workdir: Path) -> tuple[str, str, int]:
+    from archivelens import pipeline
+    from archivelens.errors import UserError
+
+    tmp = workdir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(tmp)
+    tempfile.tempdir = None
+    archive = workdir / "archive.zip"
+    archive.write_bytes(case.raw_zip if case.raw_zip is not None else zip_bytes(case.members))
+    library = workdir / "library" / "library.duckdb"
+    try:
+        result = pipeline.import_archive(archive, library, analysis=True)
+    except UserError as err:
+        outcome, detail = "refused", str(err)
+        if "\n" in detail or not detail:
+            outcome = "internal"
+        elif _snapshots(library):
+            outcome, detail = "internal", "refused, but the library changed: " + detail
+    except Exception as err:
+        outcome, detail = "internal", f"{type(err).__name__}: {err}"[:300]
+    else:
+        outcome, detail = _judge(case, truth, result)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    left = (
+        [p.name for p in tmp.iterdir()]
+        + [p.name for p in library.parent.iterdir() if p.name not in ("library.duckdb",)]
+        if library.parent.exists()
+        else [p.name for p in tmp.iterdir()]
+    )
+    if left and outcome in OUTCOMES_OK:
+        outcome, detail = "temp files left", ", ".join(left)
+    return outcome, detail, peak
+
+
+def _judge(case: Case, truth: dict[str, int], result) -> tuple[str, str]:
+    """correct, warned (a warning names the damaged member), or silent loss."""
+    touched = case.touched.rsplit("/", 1)[-1]
+    named = [w for w in result.warnings if touched and touched in w]
+    lost = {
+        key: (result.counts.get(key, 0), want)
+        for key, want in truth.items()
+        if result.counts.get(key, 0) < want
+    }
+    if not lost:
+        return ("warned", named[0]) if named else ("correct", "")
+    if named or any(
+        member.rsplit("/", 1)[-1] in w
+        for member, key in _COUNTED.items()
+        if key in lost
+        for w in result.warnings
+    ):
+        return "warned", (named or result.warnings)[0]
+    return "silent loss", ", ".join(f"{k} {got}/{want}" for k, (got, want) in lost.items())
+
+
+def _snapshots(library: Path) -> int:
+    if not library.exists():
+        return 0
+    import duckdb
+
+    try:
+        with duckdb.connect(str(library), read_only=True) as con:
+            return con.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+    except duckdb.Error:
+        return 0
+
+
+def run_all(
+    selected: list[Case], workdir: Path, workers: int = 2, progress: bool = False
+) -> list[Result]:
+    """Run *selected* cases, *workers* at a time (each in its own forked process)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, truth = base_members()
+
+    def one(item: tuple[int, Case]) -> Result:
+        index, case = item
+        folder = workdir / f"case-{index:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            result = run_case(case, truth, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if progress:
+            print(f"{result.outcome:<16} {case.family:<12} {case.name}  {result.detail[:120]}")
+        return result
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, enumerate(selected)))
+
+
+def table(results: list[Result]) -> str:
+    """Outcomes per family, as the issue asks the note to give them."""
+    kinds = [
+        "correct",
+        "warned",
+        "refused",
+        "internal",
+        "silent loss",
+        "hang",
+        "temp files left",
+        "memory",
+    ]
+    families = list(dict.fromkeys(r.family for r in results))
+    counts = Counter((r.family, r.outcome) for r in results)
+    lines = ["| family | cases | " + " | ".join(kinds) + " |", "|---|---:|" + "---:|" * len(kinds)]
+    for family in [*families, "all"]:
+        rows = [r for r in results if family in ("all", r.family)]
+        cells = [str(sum(counts[(f, k)] for f in families if family in ("all", f))) for k in kinds]
+        lines.append(f"| {family} | {len(rows)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--per-family", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    selected = list(cases(args.seed, args.per_family))
+    with tempfile.TemporaryDirectory() as tmp:
+        results = run_all(selected, Path(tmp), progress=args.verbose)
+    print(table(results))
+    for r in results:
+        if r.outcome not in OUTCOMES_OK:
+            print(f"{r.outcome}: {r.family} / {r.case}: {r.detail}")
+    peak = max((r.peak for r in results), default=0)
+    print(f"{len(results)} cases; peak memory of one case {peak >> 20} MB")
+
+
+if __name__ == "__main__":
+    main()

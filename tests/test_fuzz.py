@@ -1,0 +1,28 @@
+"""The fuzz corpus (tests/fuzz.py): damaged and hostile variants of an archive, each ending as a
+correct import, a warned import stating its loss, or a one-line refusal — never an internal
+error, a silent loss, a hang, left-over temp files or a runaway peak."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import fuzz
+
+
+@pytest.mark.slow
+def test_fuzz_corpus_ends_only_in_correct_warned_or_refused(tmp_path: Path) -> None:
+    selected = list(fuzz.cases(seed=1, per_family=75))
+    results = fuzz.run_all(selected, tmp_path / "work")
+    print("\n" + fuzz.table(results))
+    bad = [
+        f"{r.outcome}: {r.family} / {r.case}: {r.detail}"
+        for r in results
+        if r.outcome not in fuzz.OUTCOMES_OK
+    ]
+    assert not bad, "\n".join(bad)
+    assert len(results) >= 300
+    # Names such as "../../evil.js" and "/tmp/archivelens-evil.js" were never written anywhere.
+    assert not Path("/tmp/archivelens-evil.js").exists()
+    assert not list(tmp_path.rglob("evil.js")) and not (tmp_path.parent / "evil.js").exists()
