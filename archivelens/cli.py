@@ -12,10 +12,12 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from archivelens import __version__, pipeline
-from archivelens.errors import Cancelled, UserError
+from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.progress import CancelToken
 from archivelens.store.ingest import ImportResult
 from archivelens.store.snapshots import FileReport
@@ -134,7 +136,11 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         _error("interrupted; the library is unchanged.")
         return 1
-    except Exception as err:  # a bug: one line unless asked for more
+    except Exception as err:  # a full disk reported by any layer, else a bug: one line
+        machine = from_environment(err, f"running {args.command or 'the app'}")
+        if machine is not None and not args.debug:
+            _error(str(machine))
+            return machine.exit_code
         if args.debug:
             raise
         _error(
@@ -155,16 +161,31 @@ def _open_app(args: argparse.Namespace) -> int:
     return int(run(demo=args.demo))
 
 
+@contextmanager
+def _stopped_by_signals(cancel: CancelToken) -> Iterator[None]:
+    """Ctrl+C, SIGTERM (a logout, `kill`) and SIGHUP (a closed terminal) all cancel the work,
+    so it rolls back and removes its temp files instead of dying half-way."""
+    wanted = [
+        signal.SIGINT,
+        *(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)),
+    ]
+    previous = {sig: signal.signal(sig, lambda *_: cancel.cancel()) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _import(args: argparse.Namespace) -> int:
     bar = TextProgress()
     cancel = CancelToken()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
-        result = pipeline.import_archive(
-            args.path, args.db, bar, cancel, analysis=not args.no_analysis
-        )
+        with _stopped_by_signals(cancel):
+            result = pipeline.import_archive(
+                args.path, args.db, bar, cancel, analysis=not args.no_analysis
+            )
     finally:
-        signal.signal(signal.SIGINT, previous)
         bar.finish()
     print_import(result, sys.stdout)
     return 0
@@ -210,15 +231,13 @@ def _report(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     bar = TextProgress()
     cancel = CancelToken()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
     try:
-        with pipeline.open_library(args.db) as con:
+        with _stopped_by_signals(cancel), pipeline.open_library(args.db) as con:
             scope = pipeline.resolve_scope(
                 con, args.account, args.snapshot, args.date_from, args.date_to
             )
             result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
     finally:
-        signal.signal(signal.SIGINT, previous)
         bar.finish()
     print(f"Wrote {len(result.files)} files to {result.folder} ({scope.label}):")
     for name, rows in result.files.items():

@@ -29,3 +29,17 @@ def sentence_for_os_error(err: OSError, what: str) -> str:
     if err.errno == errno.ENOENT:
         return f"File not found while {what}: {err.filename or 'unknown file'}."
     return f"Could not finish {what}: {err.strerror or err}."
+
+
+def from_environment(err: BaseException, what: str) -> UserError | None:
+    """The sentence for a failure the machine caused while doing *what* — a full disk, too
+    little memory — whichever layer raised it (DuckDB reports a full disk at commit as a
+    transaction error), or None for anything else (a bug)."""
+    import errno
+
+    text = str(err)
+    if (isinstance(err, OSError) and err.errno == errno.ENOSPC) or "No space left" in text:
+        return UserError(sentence_for_os_error(OSError(errno.ENOSPC, "No space left"), what))
+    if isinstance(err, MemoryError) or "Out of Memory" in text or "out of memory" in text:
+        return UserError(f"Not enough memory to finish {what}; close other programs and retry.")
+    return None

@@ -70,7 +70,7 @@ def test_splitter_cuts_only_between_records(style, tmp_path):
     assert len(splitter.paths) > 5
     back = [r for p in splitter.paths for r in json.loads(p.read_bytes())]
     assert back == records
-    assert first_record_key(splitter.paths[-1]) == "tweet"
+    assert first_record_key(splitter.paths[-1], "tweets.js") == "tweet"
 
 
 def test_import_with_tiny_split_size_keeps_every_tweet(make_archive, library, monkeypatch):

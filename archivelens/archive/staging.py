@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import queue
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivelens import scratch
 from archivelens.archive import records
 from archivelens.archive.jsfile import (
     ArraySplitter,
@@ -82,7 +82,7 @@ class ChunkStream:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         try:
-            self.folder = Path(tempfile.mkdtemp(prefix="archivelens-import-", dir=temp_root))
+            self.folder = scratch.make("archivelens-import-", temp_root)
         except OSError as err:
             raise UserError(sentence_for_os_error(err, "creating temporary files")) from None
 

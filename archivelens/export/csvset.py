@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from archivelens import errors, scratch
 from archivelens.analysis import browse, changes, duplicates, metrics, network, report
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
@@ -110,12 +110,21 @@ def export(
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
     ]
+    # The set is written into a scratch folder and moved into place only when all of it is
+    # there: a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
-    for n, (name, make) in enumerate(writers):
+    scratch_dir = _scratch(folder)
+    try:
+        for n, (name, make) in enumerate(writers):
+            cancel.check()
+            progress.update(f"Writing {name}", (n + 1) / (len(writers) + 1))
+            sql, params = make()
+            written[name] = _write(con, sql, {**scope.params(), **params}, scratch_dir / name, bom)
         cancel.check()
-        progress.update(f"Writing {name}", (n + 1) / (len(writers) + 1))
-        sql, params = make()
-        written[name] = write_csv(con, sql, {**scope.params(), **params}, folder / name, bom)
+        for name in written:
+            _move(scratch_dir / name, folder / name)
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
     progress.update("Done", 1.0)
     return ExportResult(folder, written)
 
@@ -127,30 +136,64 @@ def write_csv(
     target: Path,
     bom: bool = True,
 ) -> int:
-    """Write the rows of *select_sql* to *target* with the contract's formats; return rows."""
+    """Write the rows of *select_sql* to *target* with the contract's formats; return rows.
+    The file appears under its name only once complete."""
+    scratch_dir = _scratch(target.parent)
+    try:
+        rows = _write(con, select_sql, params, scratch_dir / target.name, bom)
+        _move(scratch_dir / target.name, target)
+        return rows
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
+
+
+def _scratch(folder: Path) -> Path:
+    try:
+        return scratch.make(".archivelens-export-", folder)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"writing into {folder}")) from None
+
+
+def _move(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    select_sql: str,
+    params: dict[str, Any],
+    path: Path,
+    bom: bool,
+) -> int:
+    """COPY the rows into *path* (with the BOM in front); return how many."""
     con.execute(_GUARD_MACRO)
     params = bind(select_sql, params)
-    tmp_dir = Path(tempfile.mkdtemp(prefix=".archivelens-export-", dir=target.parent))
-    tmp = tmp_dir / "data.csv"
+    plain = path.with_suffix(".plain")
     try:
         (rows,) = con.execute(  # type: ignore[misc]
             f"""COPY (SELECT csv_guard(COLUMNS(*)::VARCHAR) FROM ({select_sql}))
-                TO '{_escape(str(tmp))}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"',
+                TO '{_escape(str(plain))}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"',
                                            ESCAPE '"', NULLSTR '')""",
             params,
         ).fetchone()
-        final = tmp_dir / "final.csv"
-        with open(final, "wb") as out:
+        with open(path, "wb") as out:
             if bom:
                 out.write(BOM)
-            with open(tmp, "rb") as src:
+            with open(plain, "rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
-        os.replace(final, target)
         return int(rows)
     except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+        raise UserError(sentence_for_os_error(err, f"writing {path.name}")) from None
+    except duckdb.Error as err:
+        machine = errors.from_environment(err, f"writing {path.name}")
+        if machine is None:
+            raise
+        raise machine from None
     finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        plain.unlink(missing_ok=True)
 
 
 def _escape(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from archivelens.errors import Cancelled, UserError
+from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.gui.context import LibraryContext, interrupt
 from archivelens.progress import CancelToken
 
@@ -49,9 +49,12 @@ class Worker(QRunnable):
             self.signals.cancelled.emit()
         except UserError as err:
             self.signals.failed.emit(str(err), "")
-        except Exception as err:  # a bug: still one sentence, with details on request
+        except Exception as err:  # a full disk from any layer, else a bug: still one sentence
+            machine = from_environment(err, "saving")
             self.signals.failed.emit(
-                f"Something went wrong ({type(err).__name__}); nothing was changed.",
+                str(machine)
+                if machine is not None
+                else f"Something went wrong ({type(err).__name__}); nothing was changed.",
                 traceback.format_exc(),
             )
         else:

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from archivelens import errors
 from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect, records
 from archivelens.archive.staging import select_sql
-from archivelens.errors import Cancelled, UserError, sentence_for_os_error
+from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages
 from archivelens.store import likes, network, people, snapshots, tweets
 from archivelens.store.snapshots import FileReport
@@ -289,8 +290,9 @@ def _user_error(err: BaseException, staged: _Staged) -> BaseException:
     """The sentence for a DuckDB failure a user can cause; other errors pass unchanged."""
     if isinstance(err, duckdb.OutOfMemoryException):
         return UserError("Not enough memory to import this archive.")
-    if isinstance(err, duckdb.IOException) and "space" in str(err).lower():
-        return UserError(sentence_for_os_error(OSError(28, "No space left"), "writing the library"))
+    machine = errors.from_environment(err, "writing the library")
+    if machine is not None:
+        return machine
     if isinstance(err, duckdb.InvalidInputException | duckdb.ConversionException):
         text = str(err)
         member = next((m for temp, m in staged.member_of.items() if temp in text), None)
