@@ -39,6 +39,7 @@ MEMORY_LIMIT = 1 << 30  # peak resident bytes allowed for these small inputs
 # member → the count in the import result it feeds
 _COUNTED = {
     "data/tweets.js": "tweets",
+    "tweet.js": "tweets",
     "data/follower.js": "followers",
     "data/following.js": "following",
     "data/like.js": "likes",
@@ -54,6 +55,7 @@ class Case:
     members: tuple[tuple[str, bytes], ...]  # the zip's members in order (name, bytes)
     touched: str  # the member the mutation damaged ("" for archive-level damage)
     raw_zip: bytes | None = None  # a zip built byte by byte (garbled streams, odd headers)
+    era: str = "current"  # the base archive's era
 
 
 @dataclass
@@ -68,8 +70,10 @@ class Result:
 # -- the base archive --
 
 
-def base_members(seed: int = 3) -> tuple[list[tuple[str, bytes]], dict[str, int]]:
-    """A small current-era archive as (name, bytes) members, and its true counts."""
+def base_members(
+    seed: int = 3, era: str = "current"
+) -> tuple[list[tuple[str, bytes]], dict[str, int]]:
+    """A small archive of *era* as (name, bytes) members, and its true counts."""
     spec = Spec(
         seed=seed,
         tweets=90,
@@ -86,7 +90,7 @@ def base_members(seed: int = 3) -> tuple[list[tuple[str, bytes]], dict[str, int]
     )
     story = build_story(spec)
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_archive(story, "current", Path(tmp) / "base.zip", Options()).path
+        path = write_archive(story, era, Path(tmp) / "base.zip", Options()).path
         with zipfile.ZipFile(path) as zf:
             members = [(n, zf.read(n)) for n in zf.namelist()]
     truth = {
@@ -388,7 +392,29 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         "data/account.js",
     )
 
-    # 8. zip-level damage
+    # 8. the 2018–19 root-level layout: no manifest to compare counts with
+    root, _ = base_members(era="2018-2020")
+    root_tweets = dict(root)["tweet.js"]
+    for i in range(max(4, per_family // 4)):
+        cut = rng.randrange(1, len(root_tweets))
+        yield Case(
+            "root era",
+            f"cut tweet.js at {cut}",
+            _replace(root, "tweet.js", root_tweets[:cut]),
+            "tweet.js",
+            era="2018-2020",
+        )
+        data = bytearray(root_tweets)
+        data[rng.randrange(len(data))] = rng.choice(b'{}[]",:0a ')
+        yield Case(
+            "root era",
+            f"flip tweet.js #{i}",
+            _replace(root, "tweet.js", bytes(data)),
+            "tweet.js",
+            era="2018-2020",
+        )
+
+    # 9. zip-level damage
     base_zip = zip_bytes(members)
     for i in range(per_family // 2):
         data = bytearray(base_zip)
@@ -553,14 +579,14 @@ def run_all(
     """Run *selected* cases, *workers* at a time (each in its own forked process)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    _, truth = base_members()
+    truths = {era: base_members(era=era)[1] for era in {c.era for c in selected}}
 
     def one(item: tuple[int, Case]) -> Result:
         index, case = item
         folder = workdir / f"case-{index:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            result = run_case(case, truth, folder)
+            result = run_case(case, truths[case.era], folder)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         if progress:

@@ -181,3 +181,11 @@ def test_a_full_disk_during_export_leaves_no_partial_set(small_disk, make_archiv
     with pipeline.open_library(library) as con, pytest.raises(UserError, match="disk is full"):
         pipeline.export_csv(con, pipeline.resolve_scope(con), out)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_in_an_extracted_folder_is_refused_not_waited_on(make_archive, library):
+    folder, _, _ = make_archive("current", as_zip=False)
+    os.mkfifo(folder / "data" / "tweets-part1.js")
+    with pytest.raises(UserError, match="not a regular file"):
+        pipeline.import_archive(folder, library)

@@ -91,12 +91,10 @@ class ArchiveSource:
     def check_sizes(self, free_bytes: int | None) -> None:
         """Refuse, before inflating anything, a zip whose members claim absurd sizes: packed far
         tighter than any real archive (a zip bomb), or more than the disk has free."""
-        if self._zip is None:
-            return
-        total = 0
+        total = sum(self._sizes.values())  # the import stages about this much as plain JSON
         for name, entry in self._raw.items():
-            assert isinstance(entry, zipfile.ZipInfo)
-            total += entry.file_size
+            if not isinstance(entry, zipfile.ZipInfo):
+                continue  # a folder's files are as big as they are
             packed = max(entry.compress_size, 1)
             if entry.file_size > MAX_PLAIN_BYTES and entry.file_size / packed > MAX_RATIO:
                 raise UserError(

@@ -8,6 +8,7 @@ tables while the next chunks inflate; the tables of the snapshot are then filled
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -296,7 +297,11 @@ def _user_error(err: BaseException, staged: _Staged) -> BaseException:
     if isinstance(err, duckdb.InvalidInputException | duckdb.ConversionException):
         text = str(err)
         member = next((m for temp, m in staged.member_of.items() if temp in text), None)
-        return UserError(f"{member or 'A data file'} is damaged and cannot be read.")
+        # DuckDB's "…at byte 8 in record/value 3: unexpected end of data": the what, not the
+        # where (a big file is parsed in parts, so its positions would mislead).
+        reason = re.search(r"in record/value \d+: ([^.\n]+)", text)
+        where = f" ({reason[1]})" if reason else ""
+        return UserError(f"{member or 'A data file'} is damaged and cannot be read{where}.")
     return err
 
 
