@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archivelens",
         description="An honest picture of how an account uses Twitter/X, from its data archive. "
-        "Runs offline; with no command, opens the desktop app.",
+        "Runs offline. With no command (archivelens [--db FILE] [--demo] [ARCHIVE]) it opens the "
+        "desktop app, importing ARCHIVE if given.",
     )
     parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
@@ -113,8 +114,42 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+COMMANDS = ("import", "report", "export")
+
+
+def build_app_parser() -> argparse.ArgumentParser:
+    """``archivelens [--db FILE] [--demo] [ARCHIVE]``: the desktop app, on a library, opening
+    an archive (what a file manager's "Open With ArchiveLens" runs)."""
+    parser = argparse.ArgumentParser(
+        prog="archivelens",
+        description="Opens the desktop app. Commands: archivelens {import,report,export} --help.",
+    )
+    parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on the bundled sample archive"
+    )
+    parser.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    parser.add_argument("archive", nargs="?", help="an archive (.zip or folder) to import")
+    parser.set_defaults(command=None)
+    return parser
+
+
+def _wants_a_command(argv: list[str]) -> bool:
+    """Whether *argv* names a command (else it opens the app, perhaps on an archive)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)  # its value
+        elif word in ("-h", "--help"):
+            return True  # the full help lists the commands
+        elif not word.startswith("-"):
+            return word in COMMANDS
+    return False
+
+
 def main(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser() if _wants_a_command(argv) else build_app_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "import":
@@ -158,7 +193,7 @@ def _open_app(args: argparse.Namespace) -> int:
         from archivelens.gui.app import run
     except ImportError as err:
         raise UserError(f"the desktop app cannot start: {err}.") from None
-    return int(run(demo=args.demo))
+    return int(run(demo=args.demo, library=args.db, archive=args.archive))
 
 
 @contextmanager

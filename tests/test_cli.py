@@ -46,3 +46,28 @@ def test_missing_path_is_exit_2(tmp_path, library):
     out = run_cli("import", str(tmp_path / "nope.zip"), "--db", str(library))
     assert out.returncode == 2
     assert "does not exist" in out.stderr
+
+
+def test_app_options_open_the_app_on_a_library_and_an_archive(monkeypatch, tmp_path):
+    """`archivelens --db FILE [ARCHIVE]` opens the app (what "Open With ArchiveLens" runs)."""
+    import archivelens.gui.app as app
+
+    calls = []
+    monkeypatch.setattr(app, "run", lambda **kw: calls.append(kw) or 0)
+    zip_path = str(tmp_path / "twitter-2023.zip")
+    assert main(["--db", str(tmp_path / "lib.duckdb")]) == 0
+    assert main([zip_path]) == 0
+    assert main(["--db", "x.duckdb", "--demo"]) == 0
+    assert calls == [
+        {"demo": False, "library": str(tmp_path / "lib.duckdb"), "archive": None},
+        {"demo": False, "library": None, "archive": zip_path},
+        {"demo": True, "library": "x.duckdb", "archive": None},
+    ]
+
+
+def test_commands_still_parse_with_db_first(make_archive, library, capsys):
+    path, _, _ = make_archive("current")
+    assert main(["import", str(path), "--db", str(library)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--db", str(library), "--json"]) == 0
+    assert '"tweets"' in capsys.readouterr().out

@@ -8,33 +8,21 @@ import traceback
 from importlib import resources
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from archivelens.errors import UserError
+from archivelens.gui.widgets import APP_NAME
 from archivelens.store.library import resolve_library_path
 
 
 def app_icon() -> QIcon:
-    """A drawn icon (a lens over a speech bubble), so no image file has to ship."""
+    """The icon in every size shipped (rendered from resources/archivelens.svg)."""
     icon = QIcon()
-    for size in (16, 32, 64, 128, 256):
-        pix = QPixmap(size, size)
-        pix.fill(Qt.GlobalColor.transparent)
-        p = QPainter(pix)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setBrush(QColor("#2E86AB"))
-        p.setPen(Qt.PenStyle.NoPen)
-        p.drawRoundedRect(0, 0, size, size, size * 0.2, size * 0.2)
-        p.setPen(QColor("white"))
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(int(size * 0.6))
-        p.setFont(font)
-        p.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, "a")
-        p.end()
-        icon.addPixmap(pix)
+    folder = resources.files("archivelens.resources").joinpath("icons")
+    for entry in folder.iterdir():
+        if entry.name.endswith(".png"):
+            icon.addPixmap(QPixmap.fromImage(QImage.fromData(entry.read_bytes())))
     return icon
 
 
@@ -52,13 +40,16 @@ def report_unexpected(exc_type, exc, tb) -> None:
     )
 
 
-def run(demo: bool = False, library: str | None = None) -> int:
+def run(demo: bool = False, library: str | None = None, archive: str | None = None) -> int:
     from archivelens.gui.main_window import MainWindow
     from archivelens.gui.widgets import show_error
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Settings live under "archivelens" (as ever); people see "ArchiveLens".
     app.setApplicationName("archivelens")
     app.setOrganizationName("archivelens")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("archivelens")  # the .desktop entry: Wayland and taskbars group by it
     app.setWindowIcon(app_icon())
     sys.excepthook = report_unexpected
     temp = tempfile.TemporaryDirectory(prefix="archivelens-demo-") if demo else None
@@ -72,6 +63,8 @@ def run(demo: bool = False, library: str | None = None) -> int:
     if demo:
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
         window.import_archive(Path(str(sample)))
+    elif archive:
+        window.import_archive(Path(archive).expanduser())
     code = app.exec()
     if temp:
         temp.cleanup()

@@ -41,7 +41,7 @@ from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
 from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
-from archivelens.gui.widgets import STYLE, View, ViewExport, show_error
+from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.ctx = LibraryContext(library, self.pool, self)
         if remember:
             self.settings.add_recent_library(str(library))
-        self.setWindowTitle("archivelens")
+        self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         self.stack = QStackedWidget()
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
                 lambda _c=False, r=i: self.sidebar.setCurrentRow(r),
             )
         help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&About archivelens", None, self.about)
+        self._action(help_menu, f"&About {APP_NAME}", None, self.about)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
             return
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
-        self.setWindowTitle(f"archivelens — {handle} · archive of {scope.generated_at:%d %b %Y}")
+        self.setWindowTitle(f"{APP_NAME} — {handle} · archive of {scope.generated_at:%d %b %Y}")
         if self.scope_bar.all_time.isChecked() and (span := self.ctx.date_span()):
             self.scope_bar.set_span(span[0].date(), span[1].date())
         self.scope_bar.show_snapshots(self.ctx.snapshots(), scope.snapshot_id)
@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
             self,
             "Open library",
             str(self.ctx.path.parent),
-            "archivelens library (*.duckdb);;All files (*)",
+            f"{APP_NAME} library (*.duckdb);;All files (*)",
         )
         if path:
             self.switch_library(Path(path))
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             self,
             "New library",
             str(self.ctx.path.parent / "library.duckdb"),
-            "archivelens library (*.duckdb)",
+            f"{APP_NAME} library (*.duckdb)",
         )
         if path:
             target = Path(path)
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         if result.warnings:
             QMessageBox.information(
                 self,
-                "archivelens",
+                APP_NAME,
                 "The archive was imported, with notes:"
                 "\n\n" + "\n".join(f"• {w}" for w in result.warnings),
             )
@@ -545,8 +545,8 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self,
-            "About archivelens",
-            f"<h3>archivelens {__version__}</h3><p>An honest picture of how you use "
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>An honest picture of how you use "
             "Twitter/X, from your data archive.</p><p>Works offline: nothing you "
             "import leaves this computer.</p><p>MIT licence.</p>",
         )

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.workers import Loader
 
+APP_NAME = "ArchiveLens"  # what people see; files, settings and commands stay "archivelens"
+
 
 class View(QWidget):
     """A page of the main window over the library context.
@@ -132,7 +134,7 @@ class SearchBox(QLineEdit):
 def show_error(parent: QWidget, sentence: str, details: str = "") -> None:
     """One clear sentence; the technical details only if the user asks for them."""
     box = QMessageBox(
-        QMessageBox.Icon.Warning, "archivelens", sentence, QMessageBox.StandardButton.Ok, parent
+        QMessageBox.Icon.Warning, APP_NAME, sentence, QMessageBox.StandardButton.Ok, parent
     )
     if details:
         box.setDetailedText(details)
