@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.pool = pool or QThreadPool.globalInstance()
         self.ctx = LibraryContext(library, self.pool, self)
+        self.remember = remember  # False for the demo's throwaway library
         if remember:
             self.settings.add_recent_library(str(library))
         self.setWindowTitle(APP_NAME)
@@ -92,7 +93,9 @@ class MainWindow(QMainWindow):
         self.summary = QLabel()
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
-        self.resize(1200, 780)
+        # A first launch fits the screen it opens on (status bar included), up to 1200×780.
+        screen = self.screen().availableGeometry()
+        self.resize(min(1200, int(screen.width() * 0.92)), min(780, int(screen.height() * 0.9)))
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
         for name, splitter in self._splitters().items():
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Open Archive…", QKeySequence.StandardKey.Open, self.open_archive)
+        self._action(file_menu, "Open Archive &Folder…", "Ctrl+Shift+F", self.open_archive_folder)
         file_menu.addSeparator()
         self._action(file_menu, "Open &Library…", "Ctrl+Shift+O", self.open_library)
         self._action(file_menu, "&New Library…", None, self.new_library)
@@ -277,6 +281,8 @@ class MainWindow(QMainWindow):
         if view.shown_version != self.ctx.version:
             view.shown_version = self.ctx.version
             view.refresh()
+        if (target := view.focus_widget()) is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)  # review keys work at once
 
     # -- libraries -------------------------------------------------------------------------------
 
@@ -338,10 +344,30 @@ class MainWindow(QMainWindow):
 
     def open_archive(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open Twitter archive", str(Path.home()), "Twitter archive (*.zip);;All files (*)"
+            self,
+            "Open Twitter archive",
+            self._archive_folder(),
+            "Twitter archive (*.zip);;All files (*)",
         )
         if path:
             self.import_archive(Path(path))
+
+    def open_archive_folder(self) -> None:
+        """The folder an archive's zip extracts to (the welcome page offers that too)."""
+        path = QFileDialog.getExistingDirectory(
+            self, "Open the folder your Twitter archive extracted to", self._archive_folder()
+        )
+        if path:
+            self.import_archive(Path(path))
+
+    def _archive_folder(self) -> str:
+        """Where to look first: beside the last archive opened, else Downloads, else home."""
+        last = self.settings.last_archive_folder()
+        downloads = Path.home() / "Downloads"
+        for folder in (last, str(downloads)):
+            if folder and Path(folder).is_dir():
+                return folder
+        return str(Path.home())
 
     def import_sample(self) -> None:
         from importlib import resources
@@ -363,6 +389,8 @@ class MainWindow(QMainWindow):
     def import_archive(self, path: Path) -> Worker | None:
         if self._refuse_if_busy():
             return None
+        if self.remember:
+            self.settings.set_last_archive_folder(str(path.parent))
         connection = self.ctx.worker_connection()
 
         def job(progress, cancel):
@@ -542,6 +570,18 @@ class MainWindow(QMainWindow):
             self.views["Overview"].follow_palette()
         super().changeEvent(event)
 
+    def _confirm_stop(self) -> bool:
+        """Quitting during an import or export cancels it: ask first."""
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            "Work is still running. Quit and cancel it? (The library stays as it was before "
+            "it started.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def about(self) -> None:
         QMessageBox.about(
             self,
@@ -552,6 +592,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.jobs.worker is not None and not self._confirm_stop():
+            event.ignore()
+            return
         self.jobs.cancel()
         self.settings.set_geometry(self.saveGeometry())
         for name, splitter in self._splitters().items():

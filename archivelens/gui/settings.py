@@ -40,3 +40,9 @@ class Settings:
 
     def set_last_export_folder(self, path: str) -> None:
         self._s.setValue("export/folder", path)
+
+    def last_archive_folder(self) -> str:
+        return str(self._s.value("import/folder", ""))
+
+    def set_last_archive_folder(self, path: str) -> None:
+        self._s.setValue("import/folder", path)

@@ -56,6 +56,10 @@ class View(QWidget):
         """The view's search field (Ctrl+F), if it has one."""
         return None
 
+    def focus_widget(self) -> QWidget | None:
+        """What takes the keyboard when the view is shown (its table, so keys work at once)."""
+        return None
+
     def make_export_button(self) -> QPushButton:
         button = QPushButton("Export this view…")
         button.setToolTip("Save exactly the rows shown here, with their filters, as a CSV file")

@@ -53,3 +53,27 @@ def open_window(qtbot, library, settings, pool):
     for window in windows:
         if shiboken6.isValid(window):  # pytest-qt may have closed and deleted it already
             window.close()
+
+
+@pytest.fixture(autouse=True)
+def answers_yes(monkeypatch) -> list[str]:
+    """Questions the window asks (e.g. "quit and cancel the import?") answered Yes, and
+    recorded; a test sets ``answers_yes.answer`` to answer No. Never a modal dialog in a test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return getattr(answers_yes_state, "answer", QMessageBox.StandardButton.Yes)
+
+    answers_yes_state.__dict__.clear()
+    monkeypatch.setattr("archivelens.gui.main_window.QMessageBox.question", question)
+    return asked
+
+
+class _State:
+    pass
+
+
+answers_yes_state = _State()

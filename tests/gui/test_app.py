@@ -545,3 +545,91 @@ def test_suggested_own_website_is_confirmed_or_cleared_on_the_overview(
     window.answer_own_domains([])  # "No, not mine" (via the settings, as the link does)
     qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
     assert pipeline.analysis_settings(window.ctx.con, account).own_domains == []
+
+
+def test_review_keys_work_as_soon_as_follow_back_is_shown(
+    qtbot, open_window, make_archive, library
+):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    window.activateWindow()
+    view = show(qtbot, window, "Follow-back")
+    assert view.table.hasFocus()  # not the filter box: F must not pick a filter
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
+    first = view.current_account()
+    assert first is not None
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_F)
+    row = window.ctx.con.execute(
+        "SELECT status FROM reviews WHERE target_id = ?", [first]
+    ).fetchone()
+    assert row == ("follow_back",)
+
+
+def test_first_launch_fits_the_screen(qtbot, open_window):
+    """No remembered geometry: the window takes at most 92 % × 90 % of the screen (so the status
+    bar shows on a 768-px screen), and could be as small as 1024×700."""
+    window = open_window()
+    window.show()
+    screen = window.screen().availableGeometry()
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 700
+    assert window.width() <= max(int(screen.width() * 0.92), hint.width())
+    assert window.height() <= max(int(screen.height() * 0.9), hint.height())
+
+
+def test_quitting_during_an_import_asks_first(qtbot, open_window, make_archive, answers_yes):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.conftest import answers_yes_state
+
+    path, _, _ = make_archive("current", spec=era_spec("current", tweets=3000))
+    window = open_window()
+    window.show()
+    worker = window.import_archive(path)
+    assert worker is not None
+    answers_yes_state.answer = QMessageBox.StandardButton.No
+    window.close()
+    assert window.isVisible() and answers_yes and "cancel" in answers_yes[0].lower()
+    answers_yes_state.answer = QMessageBox.StandardButton.Yes
+    window.close()
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+
+
+def test_open_archive_folder_imports_an_extracted_archive(
+    qtbot, open_window, make_archive, monkeypatch
+):
+    folder, story, _ = make_archive("current", as_zip=False)
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.QFileDialog.getExistingDirectory",
+        lambda *args, **kwargs: str(folder),
+    )
+    window = open_window()
+    window.show()
+    window.open_archive_folder()
+    qtbot.waitUntil(lambda: window.worker is None and window.ctx.scope is not None, timeout=60_000)
+    overview = show(qtbot, window, "Overview")
+    assert overview.report.value("tweets") == len(story.tweets)
+
+
+def test_enter_without_a_browser_copies_the_address(
+    qtbot, open_window, make_archive, library, monkeypatch
+):
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr(
+        "archivelens.gui.views.checklist.QDesktopServices.openUrl", lambda url: False
+    )
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Follow-back")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    url = f"https://twitter.com/intent/user?user_id={view.current_account()}"
+    assert QApplication.clipboard().text() == url
+    assert "copied" in window.statusBar().currentMessage()

@@ -16,6 +16,7 @@ from html import escape
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -260,8 +261,14 @@ class ChecklistView(View):
 
     def open_profile(self) -> None:
         account = self.current_account()
-        if account is not None:
-            QDesktopServices.openUrl(QUrl(f"{network.PROFILE_URL}{account}"))
+        if account is None:
+            return
+        url = f"{network.PROFILE_URL}{account}"
+        if not QDesktopServices.openUrl(QUrl(url)):
+            QApplication.clipboard().setText(url)
+            self.message.emit(
+                f"No web browser could be opened here; the profile address is copied: {url}"
+            )
 
     def _select(self, row: int) -> None:
         """Put the cursor on *row* (fetching its page if needed), or on the last row."""
@@ -327,6 +334,9 @@ class ChecklistView(View):
 
     def search_box(self) -> SearchBox:
         return self.search_field
+
+    def focus_widget(self) -> QWidget:
+        return self.table
 
     def export_query(self) -> ViewExport | None:
         sql, params = csvset.checklist_view(self.status_filter, self.search)
