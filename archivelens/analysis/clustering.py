@@ -63,7 +63,7 @@ def cluster_texts(
 ) -> Assignment:
     """Cluster *texts* (given oldest first). Clusters of one text are dropped (-1)."""
     if on_step:
-        on_step("Normalising text", 0.0)
+        on_step("Reading your tweets", 0.0)
     return cluster_normalized(normalize_all(texts), threshold, workers, check, on_step)
 
 
@@ -79,13 +79,13 @@ def cluster_normalized(
     owner, unique_arr = _dedupe(normalized)
     message = is_message(unique_arr).to_numpy(zero_copy_only=False)
     long_ids = np.flatnonzero(message)
-    step("Finding candidate pairs", 0.3)
+    step("Looking for re-sent messages", 0.3)
     groups, pairs = _candidates(unique_arr.take(pa.array(long_ids)), check)
     groups = [long_ids[g] for g in groups]  # from positions among long texts to unique ids
     pairs = long_ids[pairs]
-    step("Scoring candidates", 0.6)
+    step("Comparing similar tweets", 0.6)
     edges = _score(unique_arr, groups, pairs, threshold, workers, check)
-    step("Building clusters", 0.9)
+    step("Grouping re-sent messages", 0.9)
     cluster_of_unique, unique_sim = _assemble(unique_arr, edges, threshold)
     pa.default_memory_pool().release_unused()
     return _expand(owner, cluster_of_unique, unique_sim, message)

@@ -88,9 +88,9 @@ def detect(
     with limited_memory(con, "256MB"):
         members = _cluster(con, snapshot_id, value, progress, cancel)
     cancel.check()
-    progress.update("Saving clusters", 0.97)
+    progress.update("Saving what was found", 0.97)
     _store(con, snapshot_id, members, _fingerprint(value))
-    progress.update("Done", 1.0)
+    progress.update("Re-sent messages found", 1.0)
     return len(pa.compute.unique(members.column("cluster_id")))
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFrame,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -152,6 +155,7 @@ def compact_table(table: QTableView) -> None:
     table.setWordWrap(False)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)  # Tab moves on to the next control, as everywhere else
 
 
 # Palette roles only, so the light and dark palettes of the system both read well.
@@ -167,3 +171,41 @@ QFrame#dropZone { border: 2px dashed palette(mid); border-radius: 16px; }
 QFrame#dropZone[hover="true"] { border: 2px dashed palette(highlight);
                                 background: palette(alternate-base); }
 """
+
+
+class NoteDialog(QDialog):
+    """A note about a person: wraps long lines; Ctrl+Enter saves, Esc cancels, Tab moves on."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Your note about this account (Ctrl+Enter saves):"))
+        self.editor = QPlainTextEdit(text)
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.setTabChangesFocus(True)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)  # go on writing where it ends
+        layout.addWidget(self.editor)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.editor.installEventFilter(self)  # Ctrl+Enter reaches us before the editor
+        self.resize(420, 220)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.editor
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def text(self) -> str:
+        return self.editor.toPlainText()

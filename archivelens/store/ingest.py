@@ -91,7 +91,7 @@ def import_archive(
             snapshot_id = _run_transaction(con, layout, stream, Path(path).name, stages, cancel)
     if snapshot_id < 0:
         return summarize(con, -snapshot_id, already_imported=True)
-    stages.update("finish", "Done", 1.0)
+    stages.update("finish", "Imported", 1.0)
     return summarize(con, snapshot_id, already_imported=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QDialog
 
 from archivelens import pipeline
 from archivelens.analysis import network
@@ -74,10 +75,12 @@ def test_review_keys_and_notes_save_and_survive_reopening(
     qtbot.keyClick(view.table, Qt.Key.Key_F)
     second = view.current_account()
     assert second != first
-    monkeypatch.setattr(
-        "archivelens.gui.views.checklist.QInputDialog.getMultiLineText",
-        lambda *args: ("Bakery in Porto — check bio", True),
-    )
+
+    def type_and_save(dialog):
+        dialog.editor.setPlainText("Bakery in Porto — check bio")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr("archivelens.gui.views.checklist.NoteDialog.exec", type_and_save)
     qtbot.keyClick(view.table, Qt.Key.Key_N)
     assert view.model.value(view.current_row(), "note") == "Bakery in Porto — check bio"
     qtbot.keyClick(view.table, Qt.Key.Key_X)
@@ -633,3 +636,34 @@ def test_enter_without_a_browser_copies_the_address(
     url = f"https://twitter.com/intent/user?user_id={view.current_account()}"
     assert QApplication.clipboard().text() == url
     assert "copied" in window.statusBar().currentMessage()
+
+
+def test_the_note_dialog_is_finished_from_the_keyboard(qtbot):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from archivelens.gui.widgets import NoteDialog
+
+    dialog = NoteDialog("first line")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.editor.lineWrapMode() == QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert dialog.editor.tabChangesFocus()  # Tab moves to the buttons, never types a tab
+    dialog.editor.setFocus()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_Return)  # Enter: a new line, as in any editor
+    qtbot.keyClicks(dialog.editor, "second line")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.text() == "first line\nsecond line"
+
+
+def test_tab_leaves_a_table(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    window.activateWindow()
+    tweets = show(qtbot, window, "Tweets")
+    tweets.table.setFocus()
+    assert not tweets.table.tabKeyNavigation()
+    qtbot.keyClick(tweets.table, Qt.Key.Key_Tab)
+    assert not tweets.table.hasFocus()

@@ -18,10 +18,10 @@ from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -37,7 +37,7 @@ from archivelens.analysis.scope import Scope
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table
+from archivelens.gui.widgets import NoteDialog, SearchBox, View, ViewExport, compact_table
 from archivelens.store import snapshots
 
 KEYS = {
@@ -250,10 +250,9 @@ class ChecklistView(View):
         if row < 0 or self.ctx.scope is None:
             return
         current = self.model.value(row, "note") or ""
-        text, ok = QInputDialog.getMultiLineText(
-            self, "Note", "Your note about this account:", current
-        )
-        if ok:
+        dialog = NoteDialog(current, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            text = dialog.text()
             account = self.model.value(row, "account_id")
             network.set_note(self.ctx.con, self.ctx.scope.account_id, account, text)
             self.model.set_value(row, "note", text.strip() or None)

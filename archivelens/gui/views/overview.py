@@ -35,7 +35,10 @@ SERIES = (
 
 
 def pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    """A share as a whole percentage; a small one that is not zero is "<1%", never "0%"."""
+    if value is None:
+        return "–"
+    return "<1%" if 0 < value < 0.005 else f"{value:.0%}"
 
 
 class OverviewView(View):
