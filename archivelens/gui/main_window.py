@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool
@@ -66,7 +68,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.pool = pool or QThreadPool.globalInstance()
         self.ctx = LibraryContext(library, self.pool, self)
-        self.remember = remember  # False for the demo's throwaway library
+        self.remember = remember  # False for the demo's and the sample's throwaway library
+        self.scratch_folder: Path | None = None  # a throwaway library's folder, gone on close
         if remember:
             self.settings.add_recent_library(str(library))
         self.setWindowTitle(APP_NAME)
@@ -266,12 +269,19 @@ class MainWindow(QMainWindow):
             return
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
-        self.setWindowTitle(f"{APP_NAME} — {handle} · archive of {scope.generated_at:%d %b %Y}")
+        sample = "" if self.remember else " · sample, not saved"
+        self.setWindowTitle(
+            f"{APP_NAME} — {handle} · archive of {scope.generated_at:%d %b %Y}{sample}"
+        )
         if self.scope_bar.all_time.isChecked() and (span := self.ctx.date_span()):
             self.scope_bar.set_span(span[0].date(), span[1].date())
         self.scope_bar.show_snapshots(self.ctx.snapshots(), scope.snapshot_id)
         self._show_view(self.sidebar.currentRow())
         self.summary.setText(f"{scope.label} · library: {self.ctx.path}")
+        overview = self.views["Overview"]
+        if overview.shown_version != self.ctx.version:  # its report feeds the sidebar counts
+            overview.shown_version = self.ctx.version  # and the totals: keep them current
+            overview.refresh()
 
     def _show_view(self, row: int) -> None:
         if row < 0 or self.ctx.scope is None:
@@ -369,11 +379,21 @@ class MainWindow(QMainWindow):
                 return folder
         return str(Path.home())
 
-    def import_sample(self) -> None:
+    def import_sample(self) -> MainWindow:
+        """The sample archive in a window of its own, on a throwaway library: a stranger's
+        account never lands in the user's library (it goes when that window closes)."""
         from importlib import resources
 
+        folder = Path(tempfile.mkdtemp(prefix="archivelens-sample-"))
+        window = MainWindow(folder / "sample.duckdb", self.settings, self.pool, remember=False)
+        window.scratch_folder = folder
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _OPEN_WINDOWS.add(window)
+        window.destroyed.connect(lambda _=None, w=window: _OPEN_WINDOWS.discard(w))
+        window.show()
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
-        self.import_archive(Path(str(sample)))
+        window.import_archive(Path(str(sample)))
+        return window
 
     @property
     def worker(self) -> Worker | None:
@@ -600,4 +620,6 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             self.settings.set_splitter(name, splitter.saveState())
         self.ctx.close()
+        if self.scratch_folder is not None:
+            shutil.rmtree(self.scratch_folder, ignore_errors=True)
         super().closeEvent(event)

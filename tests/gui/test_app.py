@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialog
@@ -667,3 +669,41 @@ def test_tab_leaves_a_table(qtbot, open_window, make_archive, library):
     assert not tweets.table.tabKeyNavigation()
     qtbot.keyClick(tweets.table, Qt.Key.Key_Tab)
     assert not tweets.table.hasFocus()
+
+
+def test_the_sample_opens_in_a_throwaway_window(qtbot, open_window, library):
+    window = open_window()
+    window.show()
+    sample = window.import_sample()
+    try:
+        qtbot.waitUntil(
+            lambda: sample.worker is None and sample.ctx.scope is not None, timeout=60_000
+        )
+        assert sample.ctx.path.parent != library.parent and not sample.remember
+        assert "sample, not saved" in sample.windowTitle()
+        assert window.ctx.snapshots() == []  # the user's own library holds no stranger
+        folder = sample.scratch_folder
+        assert folder is not None and folder.exists()
+    finally:
+        sample.close()
+    assert not folder.exists()
+
+
+def test_sidebar_counts_follow_a_threshold_change(qtbot, open_window, make_archive, library):
+    from archivelens.analysis import duplicates
+
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    show(qtbot, window, "Overview")
+    before = window.sidebar.item(2).text()
+    show(qtbot, window, "Tweets")  # not on the Overview: its counts must follow anyway
+    settings = pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id)
+    worker = window.apply_settings(dataclasses.replace(settings, threshold=60.0))
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    settle(qtbot, window.views["Overview"])
+    clusters = duplicates.repetition(window.ctx.con, window.ctx.scope).clusters
+    assert window.sidebar.item(2).text() == f"Duplicates  ({clusters:,})" != before
