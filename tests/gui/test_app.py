@@ -24,7 +24,12 @@ def import_via_gui(qtbot, window, path):
 
 
 def show(qtbot, window, name):
-    """Switch to view *name* and wait until its workers have prepared it."""
+    """Switch to view *name* and wait until its workers have prepared it. On a real X server
+    the window is made the active one first, as a person's click would (keys and shortcuts go
+    to the active window only)."""
+    if window.isVisible() and not window.isActiveWindow():
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
     window.sidebar.setCurrentRow(list(window.views).index(name))
     view = window.views[name]
     settle(qtbot, view)
