@@ -1,10 +1,13 @@
 """Render every view of the demo (the bundled sample archive) to PNG files.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py [OUT_DIR]
+    xvfb-run -a -s "-screen 0 1366x768x24" env QT_QPA_PLATFORM=xcb \
+        python scripts/screenshots.py [OUT_DIR]
 
-Writes docs/screenshots/<view>.png at 1280×820: the welcome page, every view, the analysis
-settings dialog, the Changes view after a newer archive of the same account (made with the
-project's generator), and the Overview in a dark palette.
+On a real X display (Xvfb, Qt's xcb platform: the fonts and metrics a Linux desktop has), writes
+docs/screenshots/<view>.png at 1366×768 and <view>-1024x700.png at 1024×700 for every view (the
+sizes people's screens have), plus the welcome page, the analysis settings dialog, the Changes
+view after a newer archive of the same account (made with the project's generator) and the
+Overview in a dark palette. QT_QPA_PLATFORM=offscreen works too, with offscreen metrics.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from archivelens.gui.settings import Settings  # noqa: E402
 from archivelens.gui.workers import Loader  # noqa: E402
 from tests.archivegen import Options, build_story, write_archive  # noqa: E402
 from tests.archivegen.__main__ import SAMPLE  # noqa: E402
+
+SIZES = ((1366, 768), (1024, 700))  # a common laptop screen, and the smallest we design for
 
 
 def settle(app: QApplication, window: MainWindow) -> None:
@@ -85,23 +90,28 @@ def main() -> None:
         settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         library = Path(tmp) / "demo.duckdb"
         window = MainWindow(library, settings, QThreadPool())
-        window.resize(1280, 820)
+        window.resize(*SIZES[0])
         window.show()
         app.processEvents()
         save(window, out / "welcome.png")
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
         pipeline.import_archive(Path(str(sample)), library)
         window.ctx.reload_scope()
-        for row, name in enumerate(VIEWS):
-            window.sidebar.setCurrentRow(row)
-            settle(app, window)
-            if name == "Tweets":  # read the first promotional tweet in the preview
-                tweets = window.views[name]
-                rows = range(tweets.model.rowCount())
-                tweets.table.selectRow(
-                    next(r for r in rows if tweets.model.value(r, "promotional"))
-                )
-            save(window, out / f"{name.lower().replace('-', '_')}.png")
+        for width, height in SIZES:
+            window.resize(width, height)
+            suffix = "" if (width, height) == SIZES[0] else f"-{width}x{height}"
+            for row, name in enumerate(VIEWS):
+                window.sidebar.setCurrentRow(row)
+                settle(app, window)
+                if name == "Tweets":  # read the first promotional tweet in the preview
+                    tweets = window.views[name]
+                    rows = range(tweets.model.rowCount())
+                    tweets.table.selectRow(
+                        next(r for r in rows if tweets.model.value(r, "promotional"))
+                    )
+                settle(app, window)
+                save(window, out / f"{name.lower().replace('-', '_')}{suffix}.png")
+        window.resize(*SIZES[0])
         dialog = window.settings_dialog()
         dialog.show()
         app.processEvents()

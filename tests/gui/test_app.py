@@ -712,3 +712,20 @@ def test_sidebar_counts_follow_a_threshold_change(qtbot, open_window, make_archi
     settle(qtbot, window.views["Overview"])
     clusters = duplicates.repetition(window.ctx.con, window.ctx.scope).clusters
     assert window.sidebar.item(2).text() == f"Duplicates  ({clusters:,})" != before
+
+
+def test_follow_back_handles_are_never_cut_at_1024(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.resize(1024, 700)
+    window.show()
+    view = show(qtbot, window, "Follow-back")
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
+    header = view.table.horizontalHeader()
+    metrics = view.table.fontMetrics()
+    widest = max(
+        metrics.horizontalAdvance(view.model.data(view.model.index(r, 0)))
+        for r in range(min(view.model.rowCount(), 50))
+    )
+    assert header.sectionSize(0) >= widest

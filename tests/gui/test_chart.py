@@ -44,3 +44,10 @@ def test_labels_are_short_distinct_and_name_the_year_where_it_changes():
     assert len(set(labels)) == len(labels)  # a category axis merges equal names
     assert axis_labels(["2023-01", "2023-02"], "month") == ["Jan<br>’23", "Feb<!--2023-02-->"]
     assert axis_labels(["2016", "2017"], "year") == ["2016", "2017"]
+
+
+def test_each_unit_has_its_own_limit():
+    months = [month(m) for m in month_range("2016-01", "2023-06")]  # 90 months, 30 quarters
+    limits = {"month": 40, "quarter": 30, "year": 20}
+    assert bucketed(months, limits)[1] == "quarter"
+    assert bucketed(months, {**limits, "quarter": 29})[1] == "year"

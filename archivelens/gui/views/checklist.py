@@ -200,8 +200,10 @@ class ChecklistView(View):
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         header.resizeSection(5, min(max(header.sectionSize(5), 80), 180))  # notes: a glimpse
-        for column in (0, 1):  # handle and name give way (eliding) before the numbers do
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        # The handle is who this is: it keeps its width (handles are at most 15 characters);
+        # the display name gives way (eliding) before the numbers do.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._update_progress()
         if self.model.rowCount():
             self.table.selectRow(0)

@@ -13,7 +13,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -201,7 +201,7 @@ class OverviewView(View):
 
     def _fill_chart(self, months: list[dict]) -> None:
         self.months = months
-        buckets, unit = bucketed(months, max(6, self.chart_view.width() // 30))
+        buckets, unit = bucketed(months, self._bars_that_fit())
         self.chart.setTitle(f"Content mix by {unit}")
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
@@ -224,6 +224,18 @@ class OverviewView(View):
         self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
 
+    def _bars_that_fit(self) -> dict[str, int]:
+        """How many bars of each unit the plot can label without QtCharts eliding them to
+        "…": the widest line of a unit's labels, in the axis font, must fit a bar's slot."""
+        metrics = QFontMetrics(QBarCategoryAxis().labelsFont())
+        # the plot is narrower than the view: the value axis, its title and the margins
+        plot = max(200, self.chart_view.width() - 120)
+        widest = {"month": "Sep", "quarter": "’23", "year": "2023"}
+        return {
+            unit: max(3, plot // (metrics.horizontalAdvance(text) + 12))
+            for unit, text in widest.items()
+        }
+
 
 def month_range(first: str, last: str) -> list[str]:
     """Every month from *first* to *last* ("YYYY-MM"), so quiet months show as gaps."""
@@ -235,17 +247,20 @@ def month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def bucketed(months: list[dict], max_bars: int = 24) -> tuple[list[dict], str]:
-    """Months, quarters or years — the finest that gives at most *max_bars* bars, so every bar
-    keeps a readable label. Months without tweets are empty bars, never left out. Labels are
-    "YYYY-MM", "YYYY Q1" or "YYYY"."""
+def bucketed(months: list[dict], max_bars: int | dict[str, int] = 24) -> tuple[list[dict], str]:
+    """Months, quarters or years — the finest that gives at most *max_bars* bars (per unit, as
+    their labels differ in width), so every bar keeps a readable label. Months without tweets
+    are empty bars, never left out. Labels are "YYYY-MM", "YYYY Q1" or "YYYY"."""
     keys = ("replies_to_others", "sharing_tweets", "promotional_tweets")
+    limit = (
+        max_bars if isinstance(max_bars, dict) else dict.fromkeys(("month", "quarter"), max_bars)
+    )
     by_month = {m["month"]: m for m in months}
     every = month_range(min(by_month), max(by_month)) if by_month else []
     quarters = {f"{m[:4]} Q{(int(m[5:7]) - 1) // 3 + 1}" for m in every}
-    if len(every) <= max_bars:
+    if len(every) <= limit["month"]:
         unit, label = "month", lambda m: m
-    elif len(quarters) <= max_bars:
+    elif len(quarters) <= limit["quarter"]:
         unit, label = "quarter", lambda m: f"{m[:4]} Q{(int(m[5:7]) - 1) // 3 + 1}"
     else:
         unit, label = "year", lambda m: m[:4]
