@@ -153,6 +153,13 @@ def _save_settings(
     duplicates.set_threshold(con, settings.threshold)
 
 
+def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Take an imported archive out of the library (all or nothing); decisions stay."""
+    from archivelens.store import snapshots
+
+    snapshots.remove(con, snapshot_id)
+
+
 def resolve_scope(
     con: duckdb.DuckDBPyConnection,
     account: str | None = None,

@@ -237,3 +237,29 @@ def test_locked_library_is_one_sentence(make_archive, library, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_removing_a_snapshot_keeps_the_persons_reviews(two_snapshots, library):
+    from archivelens.analysis import network
+    from archivelens.store import snapshots
+
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        follower = con.execute(
+            "SELECT account_id FROM followers WHERE snapshot_id = ? LIMIT 1", [scope.snapshot_id]
+        ).fetchone()[0]
+        network.set_review_status(con, scope.account_id, follower, "not_for_me")
+        network.set_note(con, scope.account_id, follower, "met at a conference")
+        pipeline.remove_snapshot(con, scope.snapshot_id)
+        assert [s[0] for s in snapshots.listing(con)] != [scope.snapshot_id]
+        for table in snapshots._SNAPSHOT_TABLES:
+            left = con.execute(
+                f"SELECT count(*) FROM {table} WHERE snapshot_id = ?", [scope.snapshot_id]
+            ).fetchone()
+            assert left == (0,), table
+        older = pipeline.resolve_scope(con)
+        assert older.snapshot_id != scope.snapshot_id
+        review = con.execute(
+            "SELECT status, note FROM reviews WHERE target_id = ?", [follower]
+        ).fetchone()
+    assert review == ("not_for_me", "met at a conference")

@@ -219,6 +219,10 @@ class MainWindow(QMainWindow):
             lambda: self.export_view(self.views[VIEWS[self.sidebar.currentRow()]]),
         )
         file_menu.addSeparator()
+        self.remove_action = self._action(
+            file_menu, "&Remove This Archive…", None, self.remove_snapshot
+        )
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         tools_menu = self.menuBar().addMenu("&Tools")
         self.settings_action = self._action(
@@ -261,6 +265,7 @@ class MainWindow(QMainWindow):
             self.export_view_action,
             self.settings_action,
             self.find_action,
+            self.remove_action,
         ):
             action.setEnabled(has_data)
         if not has_data:
@@ -546,6 +551,41 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The new settings are applied.", 8000)
 
         return self.jobs.run(job, "Applying settings", done)
+
+    def remove_snapshot(self) -> Worker | None:
+        """Take the archive shown out of the library, after saying what goes and what stays."""
+        scope = self.ctx.scope
+        if scope is None or self._refuse_if_busy():
+            return None
+        handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            f"Remove the archive of {scope.generated_at:%d %b %Y} ({handle}) from this library?"
+            "\n\nIts tweets, followers, following and likes go. Your review statuses, notes and "
+            "promotional marks stay: they belong to the people and tweets, and show again with "
+            "any archive of this account. The archive file itself is not touched.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        connection = self.ctx.worker_connection()
+
+        def job(progress, cancel):
+            try:
+                progress.update("Removing the archive", None)
+                pipeline.remove_snapshot(connection, scope.snapshot_id)
+            finally:
+                self.ctx.release(connection)
+
+        def done(_result) -> None:
+            self.ctx.reload_scope()
+            self.statusBar().showMessage(
+                f"The archive of {scope.generated_at:%Y-%m-%d} is removed from the library.", 8000
+            )
+
+        return self.jobs.run(job, "Removing the archive", done)
 
     # -- desktop manners -------------------------------------------------------------------------
 

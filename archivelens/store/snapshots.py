@@ -174,3 +174,37 @@ def listing(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, str]]:
            FROM snapshots ORDER BY generated_at DESC, snapshot_id DESC"""
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+# Every table holding rows of one snapshot. The user's own decisions (reviews, notes,
+# promotional overrides, own domains) belong to the account and are kept.
+_SNAPSHOT_TABLES = (
+    "tweets",
+    "followers",
+    "following",
+    "blocks",
+    "mutes",
+    "likes",
+    "people",
+    "import_files",
+    "import_messages",
+    "promotion",
+    "promotion_state",
+    "dup_members",
+    "dup_state",
+    "snapshot_lists",
+    "snapshots",
+)
+
+
+def remove(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Remove a snapshot and everything imported with it, in one transaction; the account's
+    review statuses, notes and promotional marks stay (they come back with any archive of it)."""
+    con.begin()
+    try:
+        for table in _SNAPSHOT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

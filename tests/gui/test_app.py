@@ -729,3 +729,20 @@ def test_follow_back_handles_are_never_cut_at_1024(qtbot, open_window, make_arch
         for r in range(min(view.model.rowCount(), 50))
     )
     assert header.sectionSize(0) >= widest
+
+
+def test_removing_an_archive_says_what_goes_and_what_stays(
+    qtbot, open_window, two_snapshots, library, answers_yes
+):
+    window = open_window()
+    window.show()
+    newest = window.ctx.scope.snapshot_id
+    worker = window.remove_snapshot()
+    assert worker is not None
+    assert "notes" in answers_yes[0] and "stay" in answers_yes[0]
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert window.ctx.scope is not None and window.ctx.scope.snapshot_id != newest
+    assert len(window.ctx.snapshots()) == 1
+    window.remove_snapshot()
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert window.ctx.scope is None and window.stack.currentIndex() == 0  # the welcome page
