@@ -7,10 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
@@ -460,13 +461,21 @@ class MainWindow(QMainWindow):
             finally:
                 self.ctx.release(connection)
 
-        return self.jobs.run(
-            job,
-            "Exporting",
-            lambda r: self.statusBar().showMessage(
-                f"Wrote {len(r.files)} CSV files to {r.folder}.", 8000
-            ),
-        )
+        def done(result) -> None:
+            text = f"Wrote {len(result.files)} CSV files to {result.folder}."
+            self.statusBar().showMessage(text, 8000)
+            self._offer_folder(text, result.folder)
+
+        return self.jobs.run(job, "Exporting", done)
+
+    def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
+        """A finished export says so, with a button that shows the folder (not modal)."""
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=self)
+        show = box.addButton("Show Folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        box.open()
+        return box
 
     def export_view(self, view: View) -> None:
         query = view.export_query()

@@ -71,7 +71,7 @@ class WelcomePage(QWidget):
     def set_recent(self, libraries: list[Path]) -> None:
         links = " · ".join(
             f"<a href='{escape(str(p), quote=True)}'>{escape(p.name)}</a> "
-            f"<small>({escape(str(p.parent))})</small>"
+            f"<small>(in&nbsp;{escape(p.parent.name or str(p.parent))})</small>"
             for p in libraries[:4]
         )
         self.recent.setText(f"<p>Or open a recent library: {links}</p>" if links else "")

@@ -746,3 +746,43 @@ def test_removing_an_archive_says_what_goes_and_what_stays(
     window.remove_snapshot()
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     assert window.ctx.scope is None and window.stack.currentIndex() == 0  # the welcome page
+
+
+def test_export_offers_the_folder_and_marks_show_whose_they_are(
+    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    opened = []
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    worker = window.export_to(tmp_path / "out")
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    box = next(b for b in window.findChildren(QMessageBox) if "CSV files" in b.text())
+    show_folder = next(b for b in box.buttons() if b.text() == "Show Folder")
+    show_folder.click()
+    assert opened == [str(tmp_path / "out")]
+    tweets = show(qtbot, window, "Tweets")
+    tweets.table.selectRow(0)
+    tweets.table.setFocus()
+    qtbot.keyClick(tweets.table, Qt.Key.Key_P)
+    column = [c.key for c in tweets.model.columns].index("override")
+    assert tweets.model.data(tweets.model.index(0, column)) == "promotional"
+
+
+def test_changes_with_one_archive_shows_no_empty_table(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    changes = show(qtbot, window, "Changes")
+    assert changes.empty.isVisibleTo(changes)
+    assert not changes.table.isVisibleTo(changes) and not changes.bar.isVisibleTo(changes)

@@ -39,7 +39,9 @@ class ChangesView(View):
         self._table: pa.Table | None = None
         self.loader = self.new_loader()
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        self.bar = QWidget()
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(0, 0, 0, 0)
         self.old = QComboBox()
         self.new = QComboBox()
         for combo in (self.old, self.new):
@@ -53,7 +55,7 @@ class ChangesView(View):
         self.summary = QLabel()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.make_export_button())
-        layout.addLayout(bar)
+        layout.addWidget(self.bar)
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -72,6 +74,8 @@ class ChangesView(View):
             else changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
         )
         self.empty.setVisible(len(refs) < 2)
+        for widget in (self.bar, self.table):  # one archive: nothing to compare, nothing shown
+            widget.setVisible(len(refs) >= 2)
         for combo in (self.old, self.new):
             combo.blockSignals(True)
             combo.clear()

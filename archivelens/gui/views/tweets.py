@@ -39,11 +39,14 @@ KIND_LABELS = {
     "mention": "mention",
     "original": "original",
 }
+YOUR_MARK = {True: "promotional", False: "not promotional"}
 COLUMNS = [
     Column("created_at", "Date", lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""),
     Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v)),
     Column("text", "Text", lambda v: (v or "").replace("\n", " ")),
     Column("promotional", "Promo", lambda v: "promotional" if v else ""),
+    # The user's own word, apart from the automatic verdict it overrules.
+    Column("override", "Your mark", lambda v: YOUR_MARK.get(v, ""), sortable=False),
     Column("matched_terms", "Why"),
     Column("cluster_id", "Cluster", lambda v: "" if v is None else str(v), align_right=True),
     Column("favorite_count", "Likes", align_right=True),
@@ -241,6 +244,7 @@ class TweetsView(View):
         verdicts = promotion.verdicts(self.ctx.con, scope, ids)
         for row, tweet_id in zip(rows, ids, strict=True):
             self.model.set_value(row, "promotional", verdicts.get(tweet_id, False))
+            self.model.set_value(row, "override", value)
         self.shown_version = self.ctx.edited()
         self._show_preview()
         if value and any(self.model.value(row, "kind") == "retweet" for row in rows):
