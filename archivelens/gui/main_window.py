@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
         for row, name in enumerate(VIEWS):
             n = counts.get(name)
             self.sidebar.item(row).setText(f"{name}  ({n:,})" if isinstance(n, int) else name)
+        # As wide as its longest entry ("Follow-back  (12,345)"): never clipped, never scrolled.
+        needed = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 24
+        self.sidebar.setMinimumWidth(max(150, needed))
         sizes = [
             f"{n:,} {what}"
             for what in ("tweets", "followers", "following")

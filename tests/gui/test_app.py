@@ -786,3 +786,51 @@ def test_changes_with_one_archive_shows_no_empty_table(qtbot, open_window, make_
     changes = show(qtbot, window, "Changes")
     assert changes.empty.isVisibleTo(changes)
     assert not changes.table.isVisibleTo(changes) and not changes.bar.isVisibleTo(changes)
+
+
+def test_dropping_a_folder_on_the_welcome_page(qtbot, open_window, make_archive, errors):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    folder, story, _ = make_archive("current", as_zip=False)
+    window = open_window()
+    window.show()
+    assert window.stack.currentWidget() is window.welcome
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(folder))])
+    point = window.welcome.drop_zone.mapTo(window, QPoint(20, 20))
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted() and window.welcome.drop_zone.property("hover") is True
+    drop = QDropEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert window.welcome.drop_zone.property("hover") is False
+    qtbot.waitUntil(lambda: window.worker is None and window.ctx.scope is not None, timeout=60_000)
+    assert errors == [] and window.stack.currentIndex() == 1
+    assert show(qtbot, window, "Overview").report.value("tweets") == len(story.tweets)
+
+
+def test_the_sidebar_never_clips_its_counts(qtbot, open_window, make_archive, library):
+    spec = era_spec("current", followers=1500, following=60, mutuals=20)
+    path, _, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.resize(1024, 700)
+    window.show()
+    show(qtbot, window, "Overview")
+    item = window.sidebar.item(1)
+    assert item.text() == "Follow-back  (1,480)"
+    text_width = window.sidebar.fontMetrics().horizontalAdvance(item.text())
+    assert window.sidebar.viewport().width() >= text_width
