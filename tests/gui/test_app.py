@@ -729,6 +729,8 @@ def test_follow_back_handles_are_never_cut_at_1024(qtbot, open_window, make_arch
         for r in range(min(view.model.rowCount(), 50))
     )
     assert header.sectionSize(0) >= widest
+    status = [c.key for c in view.model.columns].index("review_status")
+    assert header.sectionSize(status) >= metrics.horizontalAdvance("followed back")
 
 
 def test_removing_an_archive_says_what_goes_and_what_stays(

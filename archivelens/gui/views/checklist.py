@@ -203,6 +203,15 @@ class ChecklistView(View):
         # The handle is who this is: it keeps its width (handles are at most 15 characters);
         # the display name gives way (eliding) before the numbers do.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Every status fits, not just the ones on the first page ("followed back" ≠ "follow …").
+        widest = max(network.STATUS_LABELS.values(), key=self.table.fontMetrics().horizontalAdvance)
+        status = [c.key for c in COLUMNS].index("review_status")
+        header.resizeSection(
+            status,
+            max(
+                header.sectionSize(status), self.table.fontMetrics().horizontalAdvance(widest) + 16
+            ),
+        )
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._update_progress()
         if self.model.rowCount():
