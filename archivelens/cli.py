@@ -292,6 +292,11 @@ def print_report(rep: Report, out: TextIO) -> None:
         mark = {True: "within", False: "outside", None: "–"}[band.within]
         out.write(f"  {band.name:<15} {band.position:<58} {mark}\n")
         out.write(f"  {'':<15} {band.explanation}\n")
+    out.write("\nWhat to change:\n")
+    if not rep.recommendations:
+        out.write("  Nothing stands out: keep talking with people and sharing useful things.\n")
+    for n, r in enumerate(rep.recommendations, start=1):
+        out.write(f"  {n}. {r.action}\n     {r.figure}. {r.why}\n     Rows: {r.rows}\n")
     out.write("\nWhat an archive cannot tell:\n")
     for line in rep.cannot_measure:
         out.write(f"  - {line}\n")

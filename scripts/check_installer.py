@@ -120,7 +120,7 @@ def check_cli(app: Path, work: Path) -> None:
     exported = run([cli, "export", "--db", str(frozen_db), "--out", str(work / "csv")])
     assert exported.returncode == 0, exported.stderr
     files = sorted(p.name for p in (work / "csv").iterdir())
-    assert len(files) == 8 and "summary.csv" in files, files
+    assert len(files) == 9 and "recommendations.csv" in files, files
     tweets = frozen["metrics"]["tweets"]
     print(
         f"3. frozen import of the sample in {took:.1f} s; report identical to the source's "

@@ -211,7 +211,7 @@ def test_cancel_stops_detection(make_archive, library):
 
     class CancelOnScoring:
         def update(self, stage, fraction=None):
-            if stage.startswith("Scoring"):
+            if stage.startswith("Comparing"):
                 token.cancel()
 
     with pipeline.open_library(library) as con:

@@ -88,6 +88,7 @@ REQUIRED = {
         "you_follow",
     ],
     "follower_changes.csv": ["account_id", "change", "screen_name", "from_snapshot", "to_snapshot"],
+    "recommendations.csv": ["rank", "rule", "action", "figure", "why", "rows"],
 }
 SUMMARY_METRICS = [
     "tweets",

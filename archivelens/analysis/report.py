@@ -6,15 +6,16 @@ the same thing everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from archivelens.analysis import bands as bands_mod
-from archivelens.analysis import duplicates
+from archivelens.analysis import duplicates, recommendations
 from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, summarize
+from archivelens.analysis.recommendations import Recommendation
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots
 
@@ -33,6 +34,7 @@ class Report:
     summary: Summary
     metrics: list[Metric]
     bands: list[bands_mod.Band]
+    recommendations: list[Recommendation] = field(default_factory=list)
     cannot_measure: tuple[str, ...] = CANNOT_MEASURE
 
     def value(self, name: str) -> Any:
@@ -45,7 +47,8 @@ class Report:
 def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     s = summarize(con, scope)
     rep = duplicates.repetition(con, scope)
-    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s))
+    advice = recommendations.build(con, scope, s)
+    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s), advice)
 
 
 _BOTH = ("follower", "following")
@@ -256,6 +259,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             }
             for b in report.bands
         ],
+        "recommendations": [asdict(r) for r in report.recommendations],
         "own_domains": report.summary.own_domains,
         "own_domains_suggested": report.summary.own_domains_suggested,
         "cannot_measure": list(report.cannot_measure),

@@ -39,6 +39,7 @@ FILES = (
     "not_following_you.csv",
     "conversation_partners.csv",
     "follower_changes.csv",
+    "recommendations.csv",
 )
 
 _GUARD_MACRO = r"""
@@ -109,6 +110,7 @@ def export(
         ("not_following_you.csv", lists(both, _not_following_you)),
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
+        ("recommendations.csv", lambda: _recommendations(con, scope)),
     ]
     # The set is written into a scratch folder and moved into place only when all of it is
     # there: a failure, a full disk or a cancel leaves the folder as it was.
@@ -240,6 +242,19 @@ def _format(value: Any, kind: str) -> str:
     if kind == "number":
         return f"{value:.2f}"
     return str(value)
+
+
+def _recommendations(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """``recommendations.csv``: what to change, most important first, with the rows behind it."""
+    advice = report.build(con, scope).recommendations
+    columns = ("rank", "rule", "action", "figure", "why", "rows")
+    table = pa.table(
+        {
+            "rank": pa.array([str(n) for n in range(1, len(advice) + 1)], pa.string()),
+            **{c: pa.array([getattr(r, c) for r in advice], pa.string()) for c in columns[1:]},
+        }
+    )
+    return f"SELECT * FROM {_from_arrow(con, 'export_recommendations', table)}", {}
 
 
 def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         cards["repetition"].clicked.connect(lambda: self.sidebar.setCurrentRow(2))
         overview.reported.connect(self._show_counts)
         overview.own_domains_answered.connect(self.answer_own_domains)
+        overview.advice_opened.connect(self.open_advice)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
 
     def find(self) -> None:
@@ -536,6 +537,13 @@ class MainWindow(QMainWindow):
             duplicates.DEFAULT_THRESHOLD,
             self,
         )
+
+    def open_advice(self, advice) -> None:
+        """A recommendation's rows: its view, filtered as the recommendation says."""
+        if advice.view == "Tweets":
+            self.show_tweets(**advice.filters)
+        elif advice.view in VIEWS:
+            self.sidebar.setCurrentRow(VIEWS.index(advice.view))
 
     def answer_own_domains(self, domains: list[str]) -> None:
         """The user confirmed the suggested own websites, or said none of them is theirs."""

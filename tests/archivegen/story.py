@@ -50,6 +50,8 @@ class Spec:
     repeat_mentions: int = 0  # mentions whose user_mentions name one account twice
     short_replies: int = 0  # replies that are one short word ("xD", "Hi", "ありがとう" …)
     everyday: int = 0  # originals using words a naive sales lexicon trips on (EVERYDAY)
+    scheduled: float = 0.0  # share of ordinary tweets sent from a scheduling tool
+    quiet_last_year: bool = False  # no replies to others in the last 12 months before `end`
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
     generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
@@ -193,6 +195,7 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     _add_own_links(rng, spec, out)
     _add_repeat_mentions(rng, spec, out)
     _add_everyday_words(rng, spec, out)
+    _add_habits(rng, spec, out)
     out.sort(key=lambda t: t.tweet_id)
     for tweet in out:
         tweet.tco = [tco(rng) for _ in tweet.urls]
@@ -369,6 +372,24 @@ def _add_photos(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
             tweet.text, tweet.hashtags = tweet.photo_tco, []
         else:
             tweet.text += " " + tweet.photo_tco
+
+
+def _add_habits(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """A scheduling tool for a share of tweets; a last year without conversation."""
+    if spec.scheduled:
+        for tweet in tweets:
+            if tweet.cluster is None and rng.random() < spec.scheduled:
+                tweet.source = rng.choice(SCHEDULERS)
+    if spec.quiet_last_year:
+        year_before_end = spec.end - timedelta(days=365)
+        for tweet in tweets:
+            if (
+                tweet.kind == "reply_to_others"
+                and tweet.cluster is None
+                and tweet.created_at >= year_before_end
+            ):
+                tweet.kind, tweet.reply_to, tweet.reply_status_id = "original", None, None
+                tweet.mentions, tweet.text, tweet.unknown_reply_id = [], neutral_text(rng), False
 
 
 def _add_everyday_words(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:

@@ -836,3 +836,18 @@ def test_the_sidebar_never_clips_its_counts(qtbot, open_window, make_archive, li
     assert item.text() == "Follow-back  (1,480)"
     text_width = window.sidebar.fontMetrics().horizontalAdvance(item.text())
     assert window.sidebar.viewport().width() >= text_width
+
+
+def test_what_to_change_on_the_overview_leads_to_its_rows(
+    qtbot, open_window, make_archive, library
+):
+    path, _, _ = make_archive("current", spec=era_spec("current", blast_clusters=4))
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    overview = show(qtbot, window, "Overview")
+    advice = overview.report.recommendations
+    assert advice and advice[0].rule == "retire_sales_blasts"
+    assert "What to change" in overview.advice.text() and "Show the rows" in overview.advice.text()
+    overview.advice.linkActivated.emit("0")
+    assert window.views_stack.currentWidget() is window.views["Duplicates"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from html import escape
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -44,6 +45,7 @@ def pct(value: float | None) -> str:
 class OverviewView(View):
     reported = Signal(object)  # the Report, each time one is shown
     own_domains_answered = Signal(list)  # the suggested own websites confirmed, or [] if not
+    advice_opened = Signal(object)  # a Recommendation whose rows the user asked to see
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -68,6 +70,12 @@ class OverviewView(View):
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 3, i % 3)
         layout.addLayout(grid)
+        # What to change, from the numbers above: each with the rows behind it one click away.
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setTextFormat(Qt.TextFormat.RichText)
+        self.advice.linkActivated.connect(self._open_advice)
+        layout.addWidget(self.advice)
         # A suggested own website is a guess: the user confirms it or says it is not theirs.
         self.suggestion = QLabel()
         self.suggestion.setWordWrap(True)
@@ -155,6 +163,7 @@ class OverviewView(View):
             self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
             self.cards["reciprocity"].set("–", rep.explanation("follow_back_share"))
+        self._show_advice(rep)
         self._show_suggestion(rep.summary.own_domains if rep.summary.own_domains_suggested else [])
         self._fill_chart(months)
         rows = "".join(
@@ -170,6 +179,24 @@ class OverviewView(View):
         )
         self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
         self.reported.emit(rep)
+
+    def _show_advice(self, rep: report.Report) -> None:
+        if not rep.recommendations:
+            self.advice.setText(
+                "<h3>What to change</h3><p>Nothing stands out in this period: keep talking with "
+                "people and sharing useful things.</p>"
+            )
+            return
+        items = "".join(
+            f"<li><b>{escape(r.action)}</b><br><small>{escape(r.figure)}. {escape(r.why)} "
+            f"<a href='{n}'>Show the rows</a></small></li>"
+            for n, r in enumerate(rep.recommendations)
+        )
+        self.advice.setText(f"<h3>What to change</h3><ol>{items}</ol>")
+
+    def _open_advice(self, link: str) -> None:
+        if self.report is not None and link.isdigit():
+            self.advice_opened.emit(self.report.recommendations[int(link)])
 
     def _show_suggestion(self, domains: list[str]) -> None:
         self.suggested = domains
