@@ -88,7 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     _scope_options(rep)
     rep.add_argument("--json", action="store_true", help="print JSON instead of text")
     exp = sub.add_parser("export", help="write the consultant CSV set")
-    exp.add_argument("--out", required=True, metavar="DIR", help="folder for the CSV files")
+    exp.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    exp.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        default="csv",
+        help="csv: the CSV set (default); xlsx: one Excel workbook with charts",
+    )
     _scope_options(exp)
     exp.add_argument(
         "--no-bom",
@@ -271,9 +277,18 @@ def _export(args: argparse.Namespace) -> int:
             scope = pipeline.resolve_scope(
                 con, args.account, args.snapshot, args.date_from, args.date_to
             )
-            result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
+            if args.format == "xlsx":
+                book = pipeline.export_xlsx(con, scope, args.out, bar, cancel)
+            else:
+                result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
     finally:
         bar.finish()
+    if args.format == "xlsx":
+        print(f"Wrote {book.path} ({scope.label}):")
+        for sheet, rows in book.sheets.items():
+            cut = "  (stopped at Excel's row limit; the CSV set holds every row)"
+            print(f"  {sheet:<27} {rows:>10,} rows{cut if sheet in book.cut else ''}")
+        return 0
     print(f"Wrote {len(result.files)} files to {result.folder} ({scope.label}):")
     for name, rows in result.files.items():
         print(f"  {name:<27} {rows:>10,} rows")

@@ -22,6 +22,7 @@ from archivelens.store.library import connect, resolve_library_path
 if TYPE_CHECKING:
     from archivelens.analysis.report import Report
     from archivelens.export.csvset import ExportResult
+    from archivelens.export.workbook import WorkbookResult
 
 PathLike = str | os.PathLike[str]
 
@@ -190,3 +191,18 @@ def export_csv(
     from archivelens.export import csvset
 
     return csvset.export(con, scope, Path(out), bom, progress, cancel)
+
+
+def export_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    folder: PathLike,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> WorkbookResult:
+    """Write the consultant's Excel workbook into *folder*."""
+    from archivelens.analysis import duplicates
+    from archivelens.export.workbook import export_xlsx as write
+
+    duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
+    return write(con, scope, Path(folder), progress, cancel)

@@ -90,28 +90,7 @@ def export(
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
-    snapshot = snapshots.get(con, scope.snapshot_id)
-    assert snapshot is not None
-
-    def lists(needs: tuple[str, ...], make: Callable[[], tuple[str, dict[str, Any]]]):
-        """*make*'s rows, or one line saying the archive lacks a list *needs* (never 0 rows)."""
-        if snapshot.holds(*needs):
-            return make
-        sentence = snapshots.missing_list_sentence(snapshot, *needs)
-        return lambda: _not_in_archive(con, make, scope, sentence.capitalize() + ".")
-
-    both = ("follower", "following")
-    writers: list[tuple[str, Callable[[], tuple[str, dict[str, Any]]]]] = [
-        ("summary.csv", lambda: _summary(con, scope)),
-        ("monthly.csv", lambda: _monthly(con, scope)),
-        ("tweets.csv", lambda: _tweets(scope)),
-        ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
-        ("not_followed_back.csv", lists(both, _not_followed_back)),
-        ("not_following_you.csv", lists(both, _not_following_you)),
-        ("conversation_partners.csv", lambda: _partners()),
-        ("follower_changes.csv", lambda: _follower_changes(con, scope)),
-        ("recommendations.csv", lambda: _recommendations(con, scope)),
-    ]
+    writers = sources(con, scope)
     # The set is written into a scratch folder and moved into place only when all of it is
     # there: a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
@@ -129,6 +108,36 @@ def export(
         shutil.rmtree(scratch_dir, ignore_errors=True)
     progress.update("Done", 1.0)
     return ExportResult(folder, written)
+
+
+Source = Callable[[], tuple[str, dict[str, Any]]]  # the SQL of one file, and its parameters
+
+
+def sources(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, Source]]:
+    """Each file of the set with the SQL that gives its rows (the workbook reads them too).
+
+    A file from a list the archive lacks gets one line saying so, never zero rows."""
+    snapshot = snapshots.get(con, scope.snapshot_id)
+    assert snapshot is not None
+
+    def lists(needs: tuple[str, ...], make: Source) -> Source:
+        if snapshot.holds(*needs):
+            return make
+        sentence = snapshots.missing_list_sentence(snapshot, *needs)
+        return lambda: _not_in_archive(con, make, scope, sentence.capitalize() + ".")
+
+    both = ("follower", "following")
+    return [
+        ("summary.csv", lambda: _summary(con, scope)),
+        ("monthly.csv", lambda: _monthly(con, scope)),
+        ("tweets.csv", lambda: _tweets(scope)),
+        ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
+        ("not_followed_back.csv", lists(both, _not_followed_back)),
+        ("not_following_you.csv", lists(both, _not_following_you)),
+        ("conversation_partners.csv", lambda: _partners()),
+        ("follower_changes.csv", lambda: _follower_changes(con, scope)),
+        ("recommendations.csv", lambda: _recommendations(con, scope)),
+    ]
 
 
 def write_csv(

@@ -217,6 +217,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
         )
+        self.workbook_action = self._action(
+            file_menu, "Export Excel &Workbook…", "Ctrl+Alt+E", self.export_workbook
+        )
         self.export_view_action = self._action(
             file_menu,
             "Export &This View…",
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(1 if has_data else 0)
         for action in (
             self.export_action,
+            self.workbook_action,
             self.export_view_action,
             self.settings_action,
             self.find_action,
@@ -471,6 +475,36 @@ class MainWindow(QMainWindow):
             self._offer_folder(text, result.folder)
 
         return self.jobs.run(job, "Exporting", done)
+
+    def export_workbook(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self,
+            "Save the Excel workbook in folder",
+            self.settings.last_export_folder() or str(Path.home()),
+        )
+        if folder:
+            self.export_workbook_to(Path(folder))
+
+    def export_workbook_to(self, folder: Path) -> Worker | None:
+        """The consultant's Excel workbook (summary, recommendations, chart, every list)."""
+        if self._refuse_if_busy():
+            return None
+        scope = self.ctx.scope
+        connection = self.ctx.worker_connection()
+        self.settings.set_last_export_folder(str(folder))
+
+        def job(progress, cancel):
+            try:
+                return pipeline.export_xlsx(connection, scope, folder, progress, cancel)
+            finally:
+                self.ctx.release(connection)
+
+        def done(result) -> None:
+            text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
+            self.statusBar().showMessage(text, 8000)
+            self._offer_folder(text, result.path.parent)
+
+        return self.jobs.run(job, "Writing the workbook", done)
 
     def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
         """A finished export says so, with a button that shows the folder (not modal)."""

@@ -851,3 +851,17 @@ def test_what_to_change_on_the_overview_leads_to_its_rows(
     assert "What to change" in overview.advice.text() and "Show the rows" in overview.advice.text()
     overview.advice.linkActivated.emit("0")
     assert window.views_stack.currentWidget() is window.views["Duplicates"]
+
+
+def test_export_an_excel_workbook_from_the_app(qtbot, open_window, make_archive, library, tmp_path):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    assert window.workbook_action.isEnabled()
+    worker = window.export_workbook_to(tmp_path / "book")
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    assert [p.suffix for p in (tmp_path / "book").iterdir()] == [".xlsx"]
+    assert "workbook" in window.statusBar().currentMessage()

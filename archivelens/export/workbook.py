@@ -1,0 +1,304 @@
+"""The consultant's Excel workbook: one .xlsx with the summary, the recommendations, a chart of the
+monthly content mix, and every list of the CSV set as a formatted sheet.
+
+Built for Excel's habits: ids are text (Excel would turn a 19-digit id into 1.23457E+18 and lose
+it on save), dates are Excel dates, each sheet has a frozen header row, an autofilter and set
+column widths. XlsxWriter in constant-memory mode streams row by row, so a library of millions
+of tweets never sits in memory; a sheet stops at Excel's 1,048,576 rows with a line saying so
+(the CSV set keeps everything). The file appears under its name only once complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import xlsxwriter
+
+from archivelens.analysis import metrics, report
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError, from_environment, sentence_for_os_error
+from archivelens.export import csvset
+from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.store.library import bind
+
+EXCEL_ROWS = 1_048_576
+_BATCH = 20_000
+_HYPERLINKS = 65_000  # Excel keeps at most 65,530 links on a sheet; the rest stay plain text
+
+# Sheets filled from the CSV set's own queries: sheet title → CSV file.
+LIST_SHEETS = {
+    "Sales blasts and templates": "duplicate_blasts.csv",
+    "Follow-back checklist": "not_followed_back.csv",
+    "Not following you": "not_following_you.csv",
+    "Conversation partners": "conversation_partners.csv",
+    "Follower changes": "follower_changes.csv",
+    "Tweets": "tweets.csv",
+}
+_IDS = {"tweet_id", "account_id"}  # text, always: Excel keeps 15 digits of a number
+_DATES = {
+    "created_at",
+    "first_interaction",
+    "last_interaction",
+    "reviewed_at",
+    "from_snapshot",
+    "to_snapshot",
+}
+_LINKS = {"profile_url", "tweet_url"}
+_WIDTHS = {"text": 80, "note": 40, "action": 70, "explanation": 80, "why": 60, "rows": 45}
+
+
+@dataclass
+class WorkbookResult:
+    path: Path
+    sheets: dict[str, int]  # sheet → data rows written
+    cut: list[str]  # sheets stopped at Excel's row limit
+
+
+def export_xlsx(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    folder: Path,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> WorkbookResult:
+    """Write ``archivelens-<account>-<archive date>.xlsx`` into *folder*."""
+    progress = progress or NullProgress()
+    cancel = cancel or CancelToken()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"creating {folder}")) from None
+    name = f"archivelens-{scope.screen_name or scope.account_id}-{scope.generated_at:%Y-%m-%d}"
+    target = folder / f"{name}.xlsx"
+    handle, scratch = tempfile.mkstemp(prefix=".archivelens-", suffix=".xlsx", dir=folder)
+    os.close(handle)
+    try:
+        result = _write(con, scope, Path(scratch), progress, cancel)
+        os.replace(scratch, target)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+    except duckdb.Error as err:
+        machine = from_environment(err, f"writing {target.name}")
+        if machine is None:
+            raise
+        raise machine from None
+    finally:
+        Path(scratch).unlink(missing_ok=True)
+    progress.update("Done", 1.0)
+    return WorkbookResult(target, result[0], result[1])
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    path: Path,
+    progress: Progress,
+    cancel: CancelToken,
+) -> tuple[dict[str, int], list[str]]:
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_formulas": False, "tmpdir": str(path.parent)},
+    )
+    formats = _Formats(book)
+    rows: dict[str, int] = {}
+    cut: list[str] = []
+    progress.update("Writing the summary", 0.02)
+    rep = report.build(con, scope)
+    rows["Summary"] = _summary(book.add_worksheet("Summary"), rep, formats)
+    rows["Monthly"] = _monthly(book, book.add_worksheet("Monthly"), con, scope, formats)
+    sources = dict(csvset.sources(con, scope))
+    for n, (title, file) in enumerate(LIST_SHEETS.items()):
+        cancel.check()
+        progress.update(f"Writing the sheet “{title}”", 0.1 + 0.85 * n / len(LIST_SHEETS))
+        sql, params = sources[file]()
+        sheet = book.add_worksheet(title)
+        rows[title], stopped = _table(
+            sheet, con, sql, {**scope.params(), **params}, formats, cancel
+        )
+        if stopped:
+            cut.append(title)
+    progress.update("Saving the workbook", 0.97)
+    book.close()
+    return rows, cut
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.share = book.add_format({"num_format": "0.0%"})
+        self.number = book.add_format({"num_format": "0.00"})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.bold = book.add_format({"bold": True})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.note = book.add_format({"italic": True, "font_color": "#9C0006"})
+
+
+def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
+    scope = rep.scope
+    who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 16)
+    sheet.set_column(2, 2, 90)
+    row = 0
+    sheet.write_string(row, 0, f"{who} · archive of {scope.generated_at:%Y-%m-%d}", f.title)
+    sheet.write_string(row + 1, 0, f"Period: {scope.label}")
+    row = 3
+    sheet.write_string(row, 0, "What to change", f.bold)
+    row += 1
+    if not rep.recommendations:
+        sheet.write_string(row, 0, "Nothing stands out in this period.")
+        row += 1
+    for n, r in enumerate(rep.recommendations, start=1):
+        sheet.write_string(row, 0, f"{n}. {r.figure}", f.wrap)
+        sheet.write_string(row, 1, r.rule)
+        sheet.write_string(row, 2, f"{r.action} {r.why} (Rows: {r.rows}.)", f.wrap)
+        row += 1
+    row += 1
+    for col, title in enumerate(("metric", "value", "explanation")):
+        sheet.write_string(row, col, title, f.header)
+    first = row
+    row += 1
+    for m in rep.metrics:
+        sheet.write_string(row, 0, m.name)
+        _cell(sheet, row, 1, m.value, f, m.kind)
+        sheet.write_string(row, 2, m.explanation)
+        row += 1
+    sheet.autofilter(first, 0, row - 1, 2)
+    row += 1
+    sheet.write_string(row, 0, "Content mix against the common rules", f.bold)
+    row += 1
+    for band in rep.bands:
+        sheet.write_string(row, 0, band.name)
+        sheet.write_string(row, 1, band.position)
+        sheet.write_string(row, 2, band.explanation)
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, "What an archive cannot tell", f.bold)
+    for line in rep.cannot_measure:
+        row += 1
+        sheet.write_string(row, 0, line)
+    return len(rep.metrics)
+
+
+_MONTHLY = (
+    ("month", "Month"),
+    ("tweets", "Tweets"),
+    ("replies_to_others", "Conversation"),
+    ("sharing_tweets", "Sharing others"),
+    ("amplifying", "Amplifying"),
+    ("promotional_tweets", "Promoting"),
+    ("conversation_share", "Conversation share"),
+    ("promotion_share", "Promotion share"),
+    ("distinct_accounts_engaged", "Accounts engaged"),
+)
+
+
+def _monthly(
+    book: xlsxwriter.Workbook,
+    sheet: Any,
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    f: _Formats,
+) -> int:
+    months = metrics.monthly(con, scope)
+    sheet.set_column(0, len(_MONTHLY) - 1, 16)
+    sheet.freeze_panes(1, 0)
+    for col, (_, title) in enumerate(_MONTHLY):
+        sheet.write_string(0, col, title, f.header)
+    for row, m in enumerate(months, start=1):
+        values = {**m, "amplifying": m["retweets"] + m["quotes"]}
+        for col, (key, _) in enumerate(_MONTHLY):
+            _cell(sheet, row, col, values[key], f, "share" if key.endswith("_share") else "")
+    if months:
+        sheet.autofilter(0, 0, len(months), len(_MONTHLY) - 1)
+        chart = book.add_chart({"type": "column", "subtype": "stacked"})
+        colors = ("#2E86AB", "#59A14F", "#F1A340", "#D1495B")
+        for col, color in zip(range(2, 6), colors, strict=True):
+            chart.add_series(
+                {
+                    "name": ["Monthly", 0, col],
+                    "categories": ["Monthly", 1, 0, len(months), 0],
+                    "values": ["Monthly", 1, col, len(months), col],
+                    "fill": {"color": color},
+                    "gap": 20,
+                }
+            )
+        chart.set_title({"name": "Content mix by month"})
+        chart.set_y_axis({"name": "tweets"})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 960, "height": 400})
+        sheet.insert_chart(1, len(_MONTHLY) + 1, chart)
+    return len(months)
+
+
+def _table(
+    sheet: Any,
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict[str, Any],
+    f: _Formats,
+    cancel: CancelToken,
+) -> tuple[int, bool]:
+    """One query's rows as a sheet; (rows written, whether Excel's limit stopped it)."""
+    cursor = con.execute(f"SELECT * FROM ({sql})", bind(sql, params))
+    columns = [d[0] for d in cursor.description]
+    for col, name in enumerate(columns):
+        width = _WIDTHS.get(name, 22 if name in _IDS or name in _DATES else 16)
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, name, f.header)
+    sheet.freeze_panes(1, 0)
+    row = 0
+    stopped = False
+    links = 0
+    for values in _rows(cursor, cancel):
+        if row == EXCEL_ROWS - 2:  # the last row says why the sheet ends here
+            sheet.write_string(
+                row + 1,
+                0,
+                f"Excel holds at most {EXCEL_ROWS:,} rows: the sheet stops here. The CSV set "
+                "(archivelens export) holds every row.",
+                f.note,
+            )
+            stopped = True
+            break
+        row += 1
+        for col, (name, value) in enumerate(zip(columns, values, strict=True)):
+            if name in _LINKS and isinstance(value, str) and links < _HYPERLINKS:
+                sheet.write_url(row, col, value, string=value)
+                links += 1
+            elif name in _IDS and value is not None:
+                sheet.write_string(row, col, str(value))
+            elif name in _DATES and isinstance(value, str) and value:
+                sheet.write_datetime(row, col, datetime.fromisoformat(value.rstrip("Z")), f.date)
+            else:
+                _cell(sheet, row, col, value, f, "")
+    sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+    return row, stopped
+
+
+def _rows(cursor: duckdb.DuckDBPyConnection, cancel: CancelToken) -> Iterator[tuple]:
+    while batch := cursor.fetchmany(_BATCH):
+        cancel.check()
+        yield from batch
+
+
+def _cell(sheet: Any, row: int, col: int, value: Any, f: _Formats, kind: str) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value)
+    elif isinstance(value, datetime):
+        sheet.write_datetime(row, col, value, f.date)
+    elif isinstance(value, int | float):
+        fmt = f.share if kind == "share" else f.number if kind == "number" else None
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value))
