@@ -145,8 +145,10 @@ def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
     scope = rep.scope
     who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
     sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 16)
+    sheet.set_column(1, 1, 30)
     sheet.set_column(2, 2, 90)
+    sheet.set_landscape()  # printed or saved as PDF: one page wide
+    sheet.fit_to_pages(1, 0)
     row = 0
     sheet.write_string(row, 0, f"{who} · archive of {scope.generated_at:%Y-%m-%d}", f.title)
     sheet.write_string(row + 1, 0, f"Period: {scope.label}")
@@ -157,9 +159,10 @@ def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
         sheet.write_string(row, 0, "Nothing stands out in this period.")
         row += 1
     for n, r in enumerate(rep.recommendations, start=1):
-        sheet.write_string(row, 0, f"{n}. {r.figure}", f.wrap)
-        sheet.write_string(row, 1, r.rule)
-        sheet.write_string(row, 2, f"{r.action} {r.why} (Rows: {r.rows}.)", f.wrap)
+        sheet.set_row(row, 60)  # four lines: Excel does not grow a row for wrapped text
+        sheet.merge_range(
+            row, 0, row, 2, f"{n}. {r.action}\n{r.figure}. {r.why}\nRows: {r.rows}.", f.wrap
+        )
         row += 1
     row += 1
     for col, title in enumerate(("metric", "value", "explanation")):
