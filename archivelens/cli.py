@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from archivelens import __version__, pipeline
@@ -87,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="print the headline metrics and content-mix bands")
     _scope_options(rep)
     rep.add_argument("--json", action="store_true", help="print JSON instead of text")
+    rep.add_argument(
+        "--html", metavar="FILE", help="also write the one-page report (self-contained HTML)"
+    )
     exp = sub.add_parser("export", help="write the consultant CSV set")
     exp.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     exp.add_argument(
@@ -259,6 +263,10 @@ def _report(args: argparse.Namespace) -> int:
             con, args.account, args.snapshot, args.date_from, args.date_to
         )
         rep = pipeline.build_report(con, scope)
+        if args.html:
+            from archivelens.export import html_report
+
+            html_report.write(con, scope, Path(args.html))
     if args.json:
         from archivelens.analysis.report import as_dict
 

@@ -139,7 +139,7 @@ def exported(make_archive, library, tmp_path):
 
 def test_every_file_with_required_columns_first(exported):
     _, result, _ = exported
-    assert sorted(p.name for p in result.folder.iterdir()) == sorted(REQUIRED)
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted([*REQUIRED, "report.html"])
     for name, columns in REQUIRED.items():
         header = (
             read_csv(result.folder / name)[0].keys()

@@ -25,7 +25,8 @@ def book(make_archive, library, tmp_path):
 def test_every_sheet_with_its_rows(book):
     story, result = book
     assert result.path.name == "archivelens-ZimblerMiller-2023-07-02.xlsx"
-    assert [p.name for p in result.path.parent.iterdir()] == [result.path.name]  # no scratch left
+    # the workbook and the one-page report, no scratch file left
+    assert sorted(p.name for p in result.path.parent.iterdir()) == [result.path.name, "report.html"]
     wb = openpyxl.load_workbook(result.path, read_only=True)
     assert wb.sheetnames == ["Summary", "Monthly", *workbook.LIST_SHEETS]
     assert result.sheets["Tweets"] == len(story.tweets)

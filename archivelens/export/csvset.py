@@ -25,6 +25,7 @@ from archivelens.analysis import browse, changes, duplicates, metrics, network, 
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
+from archivelens.export import html_report
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import snapshots
 from archivelens.store.library import bind, register_arrow
@@ -102,7 +103,9 @@ def export(
             sql, params = make()
             written[name] = _write(con, sql, {**scope.params(), **params}, scratch_dir / name, bom)
         cancel.check()
-        for name in written:
+        progress.update("Writing report.html", 0.95)
+        html_report.write(con, scope, scratch_dir / html_report.FILE_NAME)
+        for name in [*written, html_report.FILE_NAME]:
             _move(scratch_dir / name, folder / name)
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)

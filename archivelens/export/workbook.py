@@ -24,7 +24,7 @@ import xlsxwriter
 from archivelens.analysis import metrics, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
-from archivelens.export import csvset
+from archivelens.export import csvset, html_report
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store.library import bind
 
@@ -82,6 +82,7 @@ def export_xlsx(
     try:
         result = _write(con, scope, Path(scratch), progress, cancel)
         os.replace(scratch, target)
+        html_report.write(con, scope, folder / html_report.FILE_NAME)
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
     except duckdb.Error as err:

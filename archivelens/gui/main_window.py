@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from archivelens import __version__, pipeline
 from archivelens.errors import UserError
-from archivelens.export import csvset
+from archivelens.export import csvset, html_report
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
@@ -507,8 +507,13 @@ class MainWindow(QMainWindow):
         return self.jobs.run(job, "Writing the workbook", done)
 
     def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
-        """A finished export says so, with a button that shows the folder (not modal)."""
+        """A finished export says so, with buttons that open its report and show the folder
+        (not modal)."""
         box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=self)
+        report = folder / html_report.FILE_NAME
+        if report.exists():  # the one-page report, in the browser (a local file: no network)
+            view = box.addButton("Open Report", QMessageBox.ButtonRole.ActionRole)
+            view.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(report))))
         show = box.addButton("Show Folder", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from archivelens.gui.views.overview import axis_labels, bucketed, month_range
+from archivelens.analysis.buckets import bucketed, month_range
+from archivelens.gui.views.overview import axis_labels
 
 
 def month(m: str, replies: int = 1) -> dict:
