@@ -9,7 +9,8 @@ exception), ``silent loss`` (fewer records than the archive holds and no warning
 file), ``hang`` (no answer within the time limit), ``temp files left``, or ``memory`` (over the
 peak allowed for a small input). ``tests/test_fuzz.py`` runs the corpus in the suite.
 
-Each case runs in a forked worker process, so a hang can be stopped and a peak measured alone.
+Each case runs in a process of its own (forked from a clean server process), so a hang can be
+stopped and a peak measured alone.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import resource
 import shutil
 import struct
 import tempfile
+import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tests.archivegen import Options, Spec, build_story, write_archive
@@ -106,7 +108,8 @@ def base_members(
 
 def zip_bytes(members: tuple[tuple[str, bytes], ...] | list[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are a case on purpose
         for name, data in members:
             info = zipfile.ZipInfo(name, (2023, 7, 2, 7, 32, 42))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -478,11 +481,23 @@ def _central_offsets(data: bytes, name: str) -> list[int]:
 # -- running a case --
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Children forked from a fresh server process, not from the caller: forking a process that
+    runs threads (a test session's DuckDB and thread pools) can leave a lock held in the child,
+    which then waits forever. The server imports the importer once; each case forks from it."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["archivelens.pipeline"])
+    return ctx
+
+
 def run_case(case: Case, truth: dict[str, int], workdir: Path) -> Result:
-    """Run one case in a forked process with a time limit; classify what it ended as."""
-    ctx = multiprocessing.get_context("fork")
+    """Run one case in a process of its own with a time limit; classify what it ended as."""
+    archive = workdir / "archive.zip"  # written here: the child gets a path, not the bytes
+    archive.write_bytes(case.raw_zip if case.raw_zip is not None else zip_bytes(case.members))
+    light = replace(case, members=(), raw_zip=None)
+    ctx = _context()
     queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(case, truth, workdir, queue))
+    proc = ctx.Process(target=_child, args=(light, truth, workdir, queue))
     proc.start()
     proc.join(TIME_LIMIT)
     if proc.is_alive():
@@ -514,7 +529,6 @@ def _classify(case: Case, truth: dict[str, int], workdir: Path) -> tuple[str, st
     os.environ["TMPDIR"] = str(tmp)
     tempfile.tempdir = None
     archive = workdir / "archive.zip"
-    archive.write_bytes(case.raw_zip if case.raw_zip is not None else zip_bytes(case.members))
     library = workdir / "library" / "library.duckdb"
     try:
         result = pipeline.import_archive(archive, library, analysis=True)
