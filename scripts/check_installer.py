@@ -120,11 +120,18 @@ def check_cli(app: Path, work: Path) -> None:
     exported = run([cli, "export", "--db", str(frozen_db), "--out", str(work / "csv")])
     assert exported.returncode == 0, exported.stderr
     files = sorted(p.name for p in (work / "csv").iterdir())
-    assert len(files) == 9 and "recommendations.csv" in files, files
+    csvs = [f for f in files if f.endswith(".csv")]
+    assert len(csvs) == 9 and "recommendations.csv" in csvs and "report.html" in files, files
+    book = run(
+        [cli, "export", "--format", "xlsx", "--db", str(frozen_db), "--out", str(work / "xlsx")]
+    )
+    assert book.returncode == 0, book.stderr
+    assert any(p.suffix == ".xlsx" for p in (work / "xlsx").iterdir()), book.stdout
     tweets = frozen["metrics"]["tweets"]
     print(
         f"3. frozen import of the sample in {took:.1f} s; report identical to the source's "
-        f"({len(frozen['metrics'])} metrics, {tweets:,} tweets); exported {len(files)} CSV files"
+        f"({len(frozen['metrics'])} metrics, {tweets:,} tweets); exported {len(csvs)} CSV files, "
+        "report.html and the Excel workbook"
     )
 
 
