@@ -448,45 +448,44 @@ class MainWindow(QMainWindow):
             )
 
     def export_csv(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self,
-            "Export the CSV set to folder",
-            self.settings.last_export_folder() or str(Path.home()),
-        )
-        if folder:
-            self.export_to(Path(folder))
+        if folder := self._export_folder("Export the CSV set to folder"):
+            self.export_to(folder)
 
     def export_to(self, folder: Path) -> Worker | None:
-        if self._refuse_if_busy():
-            return None
-        scope = self.ctx.scope
-        connection = self.ctx.worker_connection()
-        self.settings.set_last_export_folder(str(folder))
-
-        def job(progress, cancel):
-            try:
-                return pipeline.export_csv(connection, scope, folder, True, progress, cancel)
-            finally:
-                self.ctx.release(connection)
-
-        def done(result) -> None:
-            text = f"Wrote {len(result.files)} CSV files to {result.folder}."
-            self.statusBar().showMessage(text, 8000)
-            self._offer_folder(text, result.folder)
-
-        return self.jobs.run(job, "Exporting", done)
+        """The consultant's CSV set (and report.html) into *folder*, on a worker."""
+        return self._export(
+            folder,
+            "Exporting",
+            lambda con, scope, progress, cancel: pipeline.export_csv(
+                con, scope, folder, True, progress, cancel
+            ),
+            lambda result: f"Wrote {len(result.files)} CSV files to {result.folder}.",
+        )
 
     def export_workbook(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self,
-            "Save the Excel workbook in folder",
-            self.settings.last_export_folder() or str(Path.home()),
-        )
-        if folder:
-            self.export_workbook_to(Path(folder))
+        if folder := self._export_folder("Save the Excel workbook in folder"):
+            self.export_workbook_to(folder)
 
     def export_workbook_to(self, folder: Path) -> Worker | None:
         """The consultant's Excel workbook (summary, recommendations, chart, every list)."""
+        return self._export(
+            folder,
+            "Writing the workbook",
+            lambda con, scope, progress, cancel: pipeline.export_xlsx(
+                con, scope, folder, progress, cancel
+            ),
+            lambda result: f"Wrote the workbook {result.path.name} to {result.path.parent}.",
+        )
+
+    def _export_folder(self, title: str) -> Path | None:
+        folder = QFileDialog.getExistingDirectory(
+            self, title, self.settings.last_export_folder() or str(Path.home())
+        )
+        return Path(folder) if folder else None
+
+    def _export(self, folder: Path, title: str, write, describe) -> Worker | None:
+        """Run *write* (connection, scope, progress, cancel) on a worker with its own
+        connection; when done, say *describe*(result) and offer the report and the folder."""
         if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
@@ -495,16 +494,16 @@ class MainWindow(QMainWindow):
 
         def job(progress, cancel):
             try:
-                return pipeline.export_xlsx(connection, scope, folder, progress, cancel)
+                return write(connection, scope, progress, cancel)
             finally:
                 self.ctx.release(connection)
 
         def done(result) -> None:
-            text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
+            text = describe(result)
             self.statusBar().showMessage(text, 8000)
-            self._offer_folder(text, result.path.parent)
+            self._offer_folder(text, folder)
 
-        return self.jobs.run(job, "Writing the workbook", done)
+        return self.jobs.run(job, title, done)
 
     def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
         """A finished export says so, with buttons that open its report and show the folder
