@@ -84,10 +84,7 @@ def export(
     """Write the whole CSV set for *scope* into *folder* (created if needed)."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"creating {folder}")) from None
+    create_folder(folder)
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
@@ -141,6 +138,14 @@ def sources(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, Sou
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
         ("recommendations.csv", lambda: _recommendations(con, scope)),
     ]
+
+
+def create_folder(folder: Path) -> None:
+    """The export's folder (and its parents), or one sentence saying why it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"creating {folder}")) from None
 
 
 def write_csv(

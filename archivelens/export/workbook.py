@@ -71,10 +71,7 @@ def export_xlsx(
     """Write ``archivelens-<account>-<archive date>.xlsx`` into *folder*."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"creating {folder}")) from None
+    csvset.create_folder(folder)
     name = f"archivelens-{scope.screen_name or scope.account_id}-{scope.generated_at:%Y-%m-%d}"
     target = folder / f"{name}.xlsx"
     handle, scratch = tempfile.mkstemp(prefix=".archivelens-", suffix=".xlsx", dir=folder)
