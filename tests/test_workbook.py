@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from datetime import datetime
 
 import openpyxl
@@ -44,8 +46,10 @@ def test_ids_are_text_dates_are_dates_and_headers_stay(book):
     assert isinstance(first["created_at"].value, datetime)
     assert tweets.freeze_panes == "A2" and tweets.auto_filter.ref.startswith("A1:")
     checklist = wb["Follow-back checklist"]
-    link = checklist.cell(2, [c.value for c in checklist[1]].index("profile_url") + 1)
-    assert link.hyperlink is not None and link.hyperlink.target.startswith("https://twitter.com/")
+    column = [c.value for c in checklist[1]].index("profile_url") + 1
+    for row in (2, checklist.max_row):  # every row's profile is one click away
+        link = checklist.cell(row, column).value
+        assert re.fullmatch(r'=HYPERLINK\("https://twitter\.com/[^"]+"\)', link), link
     summary = wb["Summary"]
     texts = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
     assert "What to change" in texts and "repetition_share" in texts
@@ -67,3 +71,13 @@ def test_a_sheet_stops_at_excels_row_limit(book, make_archive, library, tmp_path
     wb = openpyxl.load_workbook(result.path, read_only=True)
     last = list(wb["Tweets"].iter_rows(values_only=True))[-1]
     assert "at most 100 rows" in last[0] and "CSV set" in last[0]
+
+
+def test_sheets_are_deflated_at_zlibs_fastest_level(book):
+    """The speed of a million-row sheet rests on it (XlsxWriter's own default is level 6)."""
+    _, result = book
+    with zipfile.ZipFile(result.path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet8.xml")  # Tweets
+        data = zf.read(info)
+    fastest = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, -15)
+    assert info.compress_size == len(fastest.compress(data) + fastest.flush())

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from archivelens.analysis import duplicates, network
-from archivelens.analysis.metrics import Summary, monthly, share
+from archivelens.analysis.metrics import Summary, share
 from archivelens.analysis.scope import Scope
 
 MAX_ITEMS = 7
@@ -40,15 +40,18 @@ class Recommendation:
     filters: dict[str, Any] = field(default_factory=dict)  # the Tweets view's filter, if any
 
 
-def build(con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary) -> list[Recommendation]:
-    """The recommendations for *scope*, most important first (at most ``MAX_ITEMS``)."""
+def build(
+    con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary, months: list[dict[str, Any]]
+) -> list[Recommendation]:
+    """The recommendations for *scope*, most important first (at most ``MAX_ITEMS``); *months*
+    are its ``metrics.monthly`` rows."""
     v = s.values
     if (v["tweets"] or 0) < MIN_TWEETS:
         return []
     found = [
         _sales_blasts(con, scope),
         _promotion(v),
-        *_trends(monthly(con, scope)),
+        *_trends(months),
         _low_conversation(v),
         _follow_back(con, scope, s),
         _scheduler(v),

@@ -14,7 +14,7 @@ import duckdb
 
 from archivelens.analysis import bands as bands_mod
 from archivelens.analysis import duplicates, recommendations
-from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, summarize
+from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, monthly, summarize
 from archivelens.analysis.recommendations import Recommendation
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots
@@ -35,6 +35,7 @@ class Report:
     metrics: list[Metric]
     bands: list[bands_mod.Band]
     recommendations: list[Recommendation] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)  # metrics.monthly, computed once
     cannot_measure: tuple[str, ...] = CANNOT_MEASURE
 
     def value(self, name: str) -> Any:
@@ -47,8 +48,9 @@ class Report:
 def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     s = summarize(con, scope)
     rep = duplicates.repetition(con, scope)
-    advice = recommendations.build(con, scope, s)
-    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s), advice)
+    months = monthly(con, scope)
+    advice = recommendations.build(con, scope, s, months)
+    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s), advice, months)
 
 
 _BOTH = ("follower", "following")

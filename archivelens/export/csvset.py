@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from archivelens import errors, scratch
-from archivelens.analysis import browse, changes, duplicates, metrics, network, report
+from archivelens.analysis import browse, changes, duplicates, network, report
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
@@ -88,7 +88,9 @@ def export(
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
-    writers = sources(con, scope)
+    progress.update("Measuring", 0.02)
+    rep = report.build(con, scope)
+    writers = sources(con, scope, rep)
     # The set is written into a scratch folder and moved into place only when all of it is
     # there: a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
@@ -101,7 +103,7 @@ def export(
             written[name] = _write(con, sql, {**scope.params(), **params}, scratch_dir / name, bom)
         cancel.check()
         progress.update("Writing report.html", 0.95)
-        html_report.write(con, scope, scratch_dir / html_report.FILE_NAME)
+        html_report.write(con, scope, scratch_dir / html_report.FILE_NAME, rep)
         for name in [*written, html_report.FILE_NAME]:
             _move(scratch_dir / name, folder / name)
     finally:
@@ -113,8 +115,11 @@ def export(
 Source = Callable[[], tuple[str, dict[str, Any]]]  # the SQL of one file, and its parameters
 
 
-def sources(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, Source]]:
-    """Each file of the set with the SQL that gives its rows (the workbook reads them too).
+def sources(
+    con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report
+) -> list[tuple[str, Source]]:
+    """Each file of the set with the SQL that gives its rows (the workbook reads them too);
+    *rep* is the scope's report.
 
     A file from a list the archive lacks gets one line saying so, never zero rows."""
     snapshot = snapshots.get(con, scope.snapshot_id)
@@ -128,15 +133,15 @@ def sources(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, Sou
 
     both = ("follower", "following")
     return [
-        ("summary.csv", lambda: _summary(con, scope)),
-        ("monthly.csv", lambda: _monthly(con, scope)),
+        ("summary.csv", lambda: _summary(con, rep)),
+        ("monthly.csv", lambda: _monthly(con, rep)),
         ("tweets.csv", lambda: _tweets(scope)),
         ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
         ("not_followed_back.csv", lists(both, _not_followed_back)),
         ("not_following_you.csv", lists(both, _not_following_you)),
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
-        ("recommendations.csv", lambda: _recommendations(con, scope)),
+        ("recommendations.csv", lambda: _recommendations(con, rep)),
     ]
 
 
@@ -227,8 +232,7 @@ def _from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> s
     return name
 
 
-def _summary(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
-    rep = report.build(con, scope)
+def _summary(con: duckdb.DuckDBPyConnection, rep: report.Report) -> tuple[str, dict[str, Any]]:
     rows = [(m.name, _format(m.value, m.kind), m.explanation) for m in rep.metrics]
     rows += [
         (
@@ -261,9 +265,11 @@ def _format(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _recommendations(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+def _recommendations(
+    con: duckdb.DuckDBPyConnection, rep: report.Report
+) -> tuple[str, dict[str, Any]]:
     """``recommendations.csv``: what to change, most important first, with the rows behind it."""
-    advice = report.build(con, scope).recommendations
+    advice = rep.recommendations
     columns = ("rank", "rule", "action", "figure", "why", "rows")
     table = pa.table(
         {
@@ -274,8 +280,8 @@ def _recommendations(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str,
     return f"SELECT * FROM {_from_arrow(con, 'export_recommendations', table)}", {}
 
 
-def _monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
-    rows = metrics.monthly(con, scope)
+def _monthly(con: duckdb.DuckDBPyConnection, rep: report.Report) -> tuple[str, dict[str, Any]]:
+    rows = rep.months
     columns = (
         "month",
         "tweets",

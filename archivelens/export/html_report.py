@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from archivelens.analysis import duplicates, metrics, network, report
+from archivelens.analysis import duplicates, network, report
 from archivelens.analysis.buckets import bucketed
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
@@ -49,9 +49,12 @@ svg { width: 100%; height: auto; }
 """
 
 
-def write(con: duckdb.DuckDBPyConnection, scope: Scope, path: Path) -> Path:
-    """Write the report for *scope* to *path* (complete, or not at all)."""
-    html = render(con, scope)
+def write(
+    con: duckdb.DuckDBPyConnection, scope: Scope, path: Path, rep: report.Report | None = None
+) -> Path:
+    """Write the report for *scope* to *path* (complete, or not at all); *rep*, if the caller
+    has built it already."""
+    html = render(con, scope, rep)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         scratch.write_text(html, encoding="utf-8")
@@ -62,9 +65,9 @@ def write(con: duckdb.DuckDBPyConnection, scope: Scope, path: Path) -> Path:
     return path
 
 
-def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    rep = report.build(con, scope)
-    months = metrics.monthly(con, scope)
+def render(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> str:
+    rep = rep or report.build(con, scope)
+    months = rep.months
     blasts = [
         c for c in duplicates.clusters(con, scope).to_pylist() if c["cluster_kind"] == "sales_blast"
     ][:3]

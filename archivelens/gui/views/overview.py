@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archivelens.analysis import metrics, report
+from archivelens.analysis import report
 from archivelens.analysis.buckets import bucketed
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.widgets import Card, View
@@ -118,16 +118,14 @@ class OverviewView(View):
         if scope is None:
             return
         self._set_status("<i>Calculating…</i>")
-        self.loader.request(
-            lambda con: (report.build(con, scope), metrics.monthly(con, scope)), self._show
-        )
+        self.loader.request(lambda con: report.build(con, scope), self._show)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
-    def _show(self, result: tuple[report.Report, list[dict]]) -> None:
-        rep, months = result
+    def _show(self, rep: report.Report) -> None:
+        months = rep.months
         self.report = rep
         self._set_status("")
         v = rep.summary.values

@@ -1,0 +1,159 @@
+"""Rows rendered by DuckDB are the rows XlsxWriter itself would write, byte for byte."""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from datetime import datetime
+
+import duckdb
+import openpyxl
+import pytest
+import xlsxwriter
+
+from archivelens.export import xlsx_rows
+
+AWKWARD_TEXT = [
+    "plain words",
+    "fish & chips <b>bold</b> \"quoted\" 'single'",
+    " leading space",
+    "trailing space ",
+    "\u00a0no-break space first",
+    "ideographic space last\u3000",
+    "two\nlines\tand a tab",
+    "control \x01 and \x1f and \x0b and \r",
+    "a literal _x0041_ and _xABCD_ stay literal",
+    "emoji 🎉👍🏽 and 中文 and العربية",
+    "\ufffe and \uffff",
+    "",
+    None,
+    "x" * 20_000,
+    "y" * 40_000,  # over Excel's 32,767: cut there
+    "=SUM(A1:A2) is text, not a formula",
+]
+NUMBERS = [0, -5, 2**53, 13, 0.1, 1 / 3, 1e-7, 1e20, float("nan"), float("inf"), None]
+DATES = [
+    "2016-01-01T00:00:27Z",
+    "2023-06-04T15:05:53.123456Z",
+    "2020-02-29",
+    "1900-02-28T12:00:00",
+    "not a date",
+    "",
+    None,
+]
+LINKS = [
+    "https://twitter.com/intent/user?user_id=2249053994",
+    'https://example.com/a"b?c=1&d=<2>',
+    "https://example.com/" + "z" * 300,  # longer than a formula's text: stays text
+    "",
+    None,
+]
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    rows = max(len(AWKWARD_TEXT), len(NUMBERS), len(DATES), len(LINKS))
+    con.execute(
+        "CREATE TABLE t (id BIGINT, text VARCHAR, number DOUBLE, count BIGINT, flag BOOLEAN, "
+        "created VARCHAR, url VARCHAR)"
+    )
+    for n in range(rows):
+        con.execute(
+            "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                1234567890123456789 + n,
+                AWKWARD_TEXT[n % len(AWKWARD_TEXT)],
+                NUMBERS[n % len(NUMBERS)],
+                n * 7 if n % 4 else None,
+                [True, False, None][n % 3],
+                DATES[n % len(DATES)],
+                LINKS[n % len(LINKS)],
+            ],
+        )
+    return con
+
+
+SQL = "SELECT * FROM t ORDER BY id"
+
+
+def test_rendered_rows_are_what_xlsxwriter_writes_itself(con, tmp_path):
+    path = tmp_path / "both.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    header = book.add_format({"bold": True})
+    date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    link = book.add_format({"font_color": "#0563C1", "underline": 1})
+    cols = xlsx_rows.describe(con, SQL, {}, text={"id"}, links={"url"}, dates={"created"})
+    assert [c.kind for c in cols] == ["text", "text", "number", "number", "bool", "date", "link"]
+
+    fast = book.add_worksheet("fast")
+    for col, c in enumerate(cols):
+        fast.write_string(0, col, c.name, header)
+    stream = xlsx_rows.RowStream(fast, cols, date, link)
+    for batch in con.sql(stream.sql(SQL)).to_arrow_reader(3):  # several batches
+        stream.append(batch, 10**6)
+    stream.finish(len(cols))
+
+    slow = book.add_worksheet("slow")
+    for col, c in enumerate(cols):
+        slow.write_string(0, col, c.name, header)
+    for row, values in enumerate(con.execute(SQL).fetchall(), start=1):
+        for col, (c, value) in enumerate(zip(cols, values, strict=True)):
+            _reference_cell(slow, row, col, c.kind, value, date, link)
+    book.close()
+
+    with zipfile.ZipFile(path) as zf:
+        fast_xml, slow_xml = (zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2))
+    assert stream.row == len(con.execute(SQL).fetchall())
+    assert _data(fast_xml) == _data(slow_xml)
+
+
+def _reference_cell(sheet, row, col, kind, value, date, link) -> None:
+    """What the app means each value to become, in XlsxWriter's public cell methods."""
+    if value is None or value == "":
+        return  # a blank cell, not an empty text
+    if kind == "number":
+        if math.isfinite(value):
+            sheet.write_number(row, col, value)
+    elif kind == "bool":
+        sheet.write_boolean(row, col, value)
+    elif kind == "date" and _iso(value):
+        sheet.write_datetime(row, col, _iso(value), date)
+    elif kind == "link" and value and len(value) <= xlsx_rows.LITERAL_MAX:
+        literal = value.replace('"', '""')
+        sheet.write_formula(row, col, f'=HYPERLINK("{literal}")', link, value)
+    else:
+        sheet.write_string(row, col, str(value))
+
+
+def _iso(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.rstrip("Z"))
+    except ValueError:
+        return None
+
+
+def _data(xml: str) -> list[str]:
+    """The dimension and each row's XML (a list: pytest shows which row differs)."""
+    rows = re.search(r"<sheetData>(.*)</sheetData>", xml, re.S)[1]
+    return [re.search(r"<dimension.*?/>", xml)[0], *re.findall(r"<row .*?</row>", rows, re.S)]
+
+
+def test_text_past_excels_limit_is_cut_to_it_whatever_its_characters(tmp_path):
+    con = duckdb.connect()
+    emoji = "🎉" * 20_000  # 40,000 UTF-16 units
+    con.execute("CREATE TABLE t AS SELECT ? AS text, ? AS other", [emoji, "ok"])
+    path = tmp_path / "cut.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    sql = "SELECT * FROM t"
+    cols = xlsx_rows.describe(con, sql, {}, text=set(), links=set(), dates=set())
+    sheet.write_string(0, 0, "text")
+    stream = xlsx_rows.RowStream(sheet, cols, book.add_format(), book.add_format())
+    for batch in con.sql(stream.sql(sql)).to_arrow_reader(10):
+        stream.append(batch, 10)
+    stream.finish(len(cols))
+    book.close()
+    cell = openpyxl.load_workbook(path).active.cell(2, 1).value
+    assert emoji.startswith(cell) and 0 < len(cell.encode("utf-16-le")) // 2 <= 32_767
