@@ -12,6 +12,7 @@ import pytest
 
 from archivelens import pipeline
 from archivelens.export import workbook
+from archivelens.progress import Cancelled, CancelToken
 from tests.conftest import era_spec
 
 
@@ -81,3 +82,19 @@ def test_sheets_are_deflated_at_zlibs_fastest_level(book):
         data = zf.read(info)
     fastest = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, -15)
     assert info.compress_size == len(fastest.compress(data) + fastest.flush())
+
+
+def test_a_cancel_mid_sheet_leaves_no_file_and_the_library_usable(book, library, tmp_path):
+    cancel = CancelToken()
+
+    class CancelAtTweets:
+        def update(self, stage, fraction=None):
+            if "Tweets" in stage:
+                cancel.cancel()
+
+    out = tmp_path / "cancelled"
+    with pipeline.open_library(library) as con:
+        with pytest.raises(Cancelled):
+            pipeline.export_xlsx(con, pipeline.resolve_scope(con), out, CancelAtTweets(), cancel)
+        assert con.execute("SELECT count(*) FROM tweets").fetchone()[0] > 0  # no reader left open
+    assert list(out.iterdir()) == []

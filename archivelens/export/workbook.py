@@ -13,7 +13,7 @@ set keeps everything). The file appears under its name only once complete.
 from __future__ import annotations
 
 import os
-import tempfile
+import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -25,6 +25,7 @@ import duckdb
 import xlsxwriter
 import xlsxwriter.workbook
 
+from archivelens import scratch
 from archivelens.analysis import report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
@@ -77,13 +78,17 @@ def export_xlsx(
     csvset.create_folder(folder)
     name = f"archivelens-{scope.screen_name or scope.account_id}-{scope.generated_at:%Y-%m-%d}"
     target = folder / f"{name}.xlsx"
-    handle, scratch = tempfile.mkstemp(prefix=".archivelens-", suffix=".xlsx", dir=folder)
-    os.close(handle)
+    try:
+        # XlsxWriter's temporary files and the growing workbook live in a scratch folder beside
+        # the target (the same disk: the move is instant), gone after a failure or a cancel.
+        work = scratch.make(".archivelens-workbook-", folder)
+    except OSError as err:
+        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
     try:
         progress.update("Measuring", 0.02)
         rep = report.build(con, scope)
-        result = _write(con, rep, Path(scratch), progress, cancel)
-        os.replace(scratch, target)
+        result = _write(con, rep, work / target.name, progress, cancel)
+        os.replace(work / target.name, target)
         html_report.write(con, scope, folder / html_report.FILE_NAME, rep)
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
@@ -93,7 +98,7 @@ def export_xlsx(
             raise
         raise machine from None
     finally:
-        Path(scratch).unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
     progress.update("Done", 1.0)
     return WorkbookResult(target, result[0], result[1])
 
@@ -109,6 +114,23 @@ def _write(
         str(path),
         {"constant_memory": True, "strings_to_formulas": False, "tmpdir": str(path.parent)},
     )
+    try:
+        rows, cut = _sheets(book, con, rep, progress, cancel)
+        progress.update("Saving the workbook", 0.97)
+        book.close()
+    except BaseException:
+        book.discard()
+        raise
+    return rows, cut
+
+
+def _sheets(
+    book: xlsxwriter.Workbook,
+    con: duckdb.DuckDBPyConnection,
+    rep: report.Report,
+    progress: Progress,
+    cancel: CancelToken,
+) -> tuple[dict[str, int], list[str]]:
     formats = _Formats(book)
     rows: dict[str, int] = {}
     cut: list[str] = []
@@ -127,8 +149,6 @@ def _write(
         )
         if stopped:
             cut.append(title)
-    progress.update("Saving the workbook", 0.97)
-    book.close()
     return rows, cut
 
 
@@ -154,6 +174,12 @@ class _Workbook(xlsxwriter.Workbook):
             super()._store_workbook()
         finally:
             xlsxwriter.workbook.ZipFile = saved
+
+    def discard(self) -> None:
+        """Close the sheets' temporary files of a workbook that will not be saved (XlsxWriter's
+        own clean-up after a failed save), so that its folder can be removed, on Windows too."""
+        for sheet in self.worksheets():
+            sheet._opt_close()
 
 
 class _Formats:
