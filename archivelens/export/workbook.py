@@ -55,7 +55,16 @@ _DATES = {
     "to_snapshot",
 }
 _LINKS = {"profile_url", "tweet_url"}
-_WIDTHS = {"text": 80, "note": 40, "action": 70, "explanation": 80, "why": 60, "rows": 45}
+_WIDTHS = {
+    "text": 80,
+    "note": 40,
+    "action": 70,
+    "explanation": 80,
+    "why": 60,
+    "rows": 45,
+    "profile_url": 50,  # the whole link shows
+    "tweet_url": 62,
+}
 
 
 @dataclass
