@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 import zipfile
 from datetime import datetime
@@ -157,3 +158,38 @@ def test_text_past_excels_limit_is_cut_to_it_whatever_its_characters(tmp_path):
     book.close()
     cell = openpyxl.load_workbook(path).active.cell(2, 1).value
     assert emoji.startswith(cell) and 0 < len(cell.encode("utf-16-le")) // 2 <= 32_767
+
+
+def test_random_awkward_text_renders_as_xlsxwriter_writes_it(tmp_path):
+    """Texts drawn from the characters that need care, in every order, match too."""
+    rng = random.Random(7)
+    alphabet = [
+        *"aZ09 &<>\"'_x",
+        *map(chr, range(0x00, 0x20)),
+        "\u00a0", "\u2003", "\u3000", "\u0085", "\u200b", "\u0301", "\ufffe", "\uffff",
+        "🎉", "👍🏽", "中", "ع", "_x0041_", "_X00ff_", "_x12G4_", "&amp;", "]]>",
+    ]  # fmt: skip
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(400)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (n INTEGER, text VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    sql = "SELECT * FROM t ORDER BY n"
+    path = tmp_path / "random.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    cols = xlsx_rows.describe(con, sql, {}, text=set(), links=set(), dates=set())
+    fast, slow = book.add_worksheet("fast"), book.add_worksheet("slow")
+    fast.write_string(0, 0, "n")
+    stream = xlsx_rows.RowStream(fast, cols, book.add_format(), book.add_format())
+    for batch in con.sql(stream.sql(sql)).to_arrow_reader(64):
+        stream.append(batch, 10**6)
+    stream.finish(len(cols))
+    slow.write_string(0, 0, "n")
+    for row, (n, text) in enumerate(con.execute(sql).fetchall(), start=1):
+        slow.write_number(row, 0, n)
+        slow.write_string(row, 1, text)
+    book.close()
+    with zipfile.ZipFile(path) as zf:
+        fast_xml, slow_xml = (zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2))
+    assert _data(fast_xml) == _data(slow_xml)
+    rows = list(openpyxl.load_workbook(path, read_only=True)["fast"].iter_rows(values_only=True))
+    assert len(rows) == 1 + len(texts)  # and it parses: well-formed XML 1.0
