@@ -44,6 +44,7 @@ class TextProgress:
         self.width = width
         self.enabled = stream.isatty()
         self._last = 0.0
+        self._fraction = 0.0  # kept through a stage of unknown length
 
     def update(self, stage: str, fraction: float | None = None) -> None:
         if not self.enabled:
@@ -52,7 +53,9 @@ class TextProgress:
         if fraction is not None and fraction < 1.0 and now - self._last < 0.05:
             return
         self._last = now
-        frac = 0.0 if fraction is None else min(max(fraction, 0.0), 1.0)
+        if fraction is not None:
+            self._fraction = min(max(fraction, 0.0), 1.0)
+        frac = self._fraction
         filled = int(frac * self.width)
         bar = "█" * filled + "░" * (self.width - filled)
         self.stream.write(f"\r{bar} {frac:4.0%}  {stage[:40]:<40}")

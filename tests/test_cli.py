@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
 from archivelens import __version__
-from archivelens.cli import main
+from archivelens.cli import TextProgress, main
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -71,3 +72,16 @@ def test_commands_still_parse_with_db_first(make_archive, library, capsys):
     capsys.readouterr()
     assert main(["report", "--db", str(library), "--json"]) == 0
     assert '"tweets"' in capsys.readouterr().out
+
+
+def test_the_progress_bar_holds_its_place_through_a_stage_of_unknown_length():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    bar = TextProgress(term, width=10)
+    bar.update("Writing the sheet “Tweets”", 0.5)
+    bar.update("Compressing the workbook", None)
+    last = term.getvalue().split("\r")[-1]
+    assert last.startswith("█████░░░░░  50%") and "Compressing the workbook" in last

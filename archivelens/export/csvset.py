@@ -88,7 +88,7 @@ def export(
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
-    progress.update("Measuring", 0.02)
+    progress.update("Calculating the figures", 0.02)
     rep = report.build(con, scope)
     writers = sources(con, scope, rep)
     # The set is written into a scratch folder and moved into place only when all of it is

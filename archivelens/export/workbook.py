@@ -94,7 +94,7 @@ def export_xlsx(
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
     try:
-        progress.update("Measuring", 0.02)
+        progress.update("Calculating the figures", 0.02)
         rep = report.build(con, scope)
         result = _write(con, rep, work / target.name, progress, cancel)
         os.replace(work / target.name, target)
@@ -125,7 +125,7 @@ def _write(
     )
     try:
         rows, cut = _sheets(book, con, rep, progress, cancel)
-        progress.update("Saving the workbook", 0.97)
+        progress.update("Compressing the workbook", None)  # one long XlsxWriter step: busy
         book.close()
     except BaseException:
         book.discard()
