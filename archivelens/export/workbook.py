@@ -16,6 +16,7 @@ import os
 import shutil
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -148,13 +149,21 @@ def _sheets(
     rows["Summary"] = _summary(book.add_worksheet("Summary"), rep, formats)
     rows["Monthly"] = _monthly(book, book.add_worksheet("Monthly"), rep.months, formats)
     sources = dict(csvset.sources(con, scope, rep))
+    span = 0.85 / len(LIST_SHEETS)
     for n, (title, file) in enumerate(LIST_SHEETS.items()):
         cancel.check()
-        progress.update(f"Writing the sheet “{title}”", 0.1 + 0.85 * n / len(LIST_SHEETS))
+        start = 0.1 + span * n
+
+        def written(count: int, title: str = title, start: float = start) -> None:
+            """Rows so far, the bar moving towards a full sheet (the count is not known ahead)."""
+            stage = f"Writing the sheet “{title}”" + (f": {count:,} rows" if count else "")
+            progress.update(stage, start + span * min(count / EXCEL_ROWS, 1.0))
+
+        written(0)
         sql, params = sources[file]()
         sheet = book.add_worksheet(title)
         rows[title], stopped = _table(
-            sheet, con, sql, {**scope.params(), **params}, formats, cancel
+            sheet, con, sql, {**scope.params(), **params}, formats, cancel, written
         )
         if stopped:
             cut.append(title)
@@ -307,8 +316,10 @@ def _table(
     params: dict[str, Any],
     f: _Formats,
     cancel: CancelToken,
+    written: Callable[[int], None],
 ) -> tuple[int, bool]:
-    """One query's rows as a sheet; (rows written, whether Excel's limit stopped it)."""
+    """One query's rows as a sheet, *written* told the count after each batch; (rows written,
+    whether Excel's limit stopped it)."""
     params = bind(sql, params)
     cols = xlsx_rows.describe(con, sql, params, text=_IDS, links=_LINKS, dates=_DATES)
     for col, c in enumerate(cols):
@@ -324,10 +335,11 @@ def _table(
     with con.sql(stream.sql(sql), params=params).to_arrow_reader(_BATCH) as reader:
         for batch in reader:
             cancel.check()
-            written = stream.append(batch, room)
-            room -= written
+            appended = stream.append(batch, room)
+            written(stream.row)
+            room -= appended
             if room == 0:
-                stopped = written < batch.num_rows or any(b.num_rows for b in reader)
+                stopped = appended < batch.num_rows or any(b.num_rows for b in reader)
                 break
     stream.finish(len(cols))
     if stopped:
