@@ -6,6 +6,7 @@ import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool, QUrl
 from PySide6.QtGui import (
@@ -46,6 +47,9 @@ from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
+
+if TYPE_CHECKING:  # the workbook module (and XlsxWriter) load on the first export
+    from archivelens.export.workbook import WorkbookResult
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -474,7 +478,7 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_xlsx(
                 con, scope, folder, progress, cancel
             ),
-            lambda result: f"Wrote the workbook {result.path.name} to {result.path.parent}.",
+            _workbook_written,
         )
 
     def _export_folder(self, title: str) -> Path | None:
@@ -721,3 +725,19 @@ class MainWindow(QMainWindow):
         if self.scratch_folder is not None:
             shutil.rmtree(self.scratch_folder, ignore_errors=True)
         super().closeEvent(event)
+
+
+def _workbook_written(result: WorkbookResult) -> str:
+    """What the finished workbook holds, and where a sheet had to stop."""
+    from archivelens.export.workbook import EXCEL_ROWS
+
+    text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
+    if result.cut:
+        names = [f"“{title}”" for title in result.cut]
+        sheets = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        verb = "stop" if len(names) > 1 else "stops"
+        text += (
+            f" {sheets} {verb} at Excel's {EXCEL_ROWS:,} rows; the CSV set "
+            "(File ▸ Export for Consultant) holds every row."
+        )
+    return text

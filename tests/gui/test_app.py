@@ -865,3 +865,24 @@ def test_export_an_excel_workbook_from_the_app(qtbot, open_window, make_archive,
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
     assert sorted(p.suffix for p in (tmp_path / "book").iterdir()) == [".html", ".xlsx"]
     assert "workbook" in window.statusBar().currentMessage()
+
+
+def test_the_app_says_which_sheets_stopped_at_excels_limit(
+    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
+):
+    from archivelens.export import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 50)
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    worker = window.export_workbook_to(tmp_path / "book")
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    message = window.statusBar().currentMessage()
+    assert message.endswith(
+        ". “Follow-back checklist”, “Conversation partners” and "
+        "“Tweets” stop at Excel's 50 rows; the CSV set (File ▸ Export for Consultant) holds "
+        "every row."
+    ), message
