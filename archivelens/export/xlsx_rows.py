@@ -5,7 +5,7 @@ XlsxWriter writes a cell in ~5 µs of Python; the consultant's workbook of a big
 each row's ``<row>`` element in SQL, in parallel C++, exactly as XlsxWriter's constant-memory mode
 writes it (in-line strings, the same escapes, the same number format), and the rows are appended
 to the worksheet's own row stream. XlsxWriter still makes everything else: the workbook, styles,
-column widths, frozen panes, autofilter, hyperlinks, charts, the zip.
+column widths, frozen panes, autofilter, charts, the zip.
 
 A link is a ``HYPERLINK`` formula: every row of a million-row sheet gets one, where Excel keeps at
 most 65,530 hyperlink records on a sheet (and each costs XlsxWriter ~40 µs more).
