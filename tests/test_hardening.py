@@ -183,6 +183,15 @@ def test_a_full_disk_during_export_leaves_no_partial_set(small_disk, make_archiv
     assert list(out.iterdir()) == []
 
 
+def test_a_full_disk_while_writing_the_workbook_leaves_nothing(small_disk, make_archive, library):
+    path, _, _ = make_archive("current", spec=era_spec("current", tweets=3000))
+    pipeline.import_archive(path, library)
+    out = small_disk("256k") / "export"
+    with pipeline.open_library(library) as con, pytest.raises(UserError, match="disk is full"):
+        pipeline.export_xlsx(con, pipeline.resolve_scope(con), out)
+    assert list(out.iterdir()) == []  # no partial workbook, no XlsxWriter temporary file
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_fifo_in_an_extracted_folder_is_refused_not_waited_on(make_archive, library):
     folder, _, _ = make_archive("current", as_zip=False)
