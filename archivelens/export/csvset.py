@@ -94,7 +94,7 @@ def export(
     # The set is written into a scratch folder and moved into place only when all of it is
     # there: a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
-    scratch_dir = _scratch(folder)
+    scratch_dir = scratch_folder(folder)
     try:
         for n, (name, make) in enumerate(writers):
             cancel.check()
@@ -162,7 +162,7 @@ def write_csv(
 ) -> int:
     """Write the rows of *select_sql* to *target* with the contract's formats; return rows.
     The file appears under its name only once complete."""
-    scratch_dir = _scratch(target.parent)
+    scratch_dir = scratch_folder(target.parent)
     try:
         rows = _write(con, select_sql, params, scratch_dir / target.name, bom)
         _move(scratch_dir / target.name, target)
@@ -171,7 +171,9 @@ def write_csv(
         shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
-def _scratch(folder: Path) -> Path:
+def scratch_folder(folder: Path) -> Path:
+    """A private scratch folder inside *folder* (same disk: moving a finished file out of it is
+    instant), or one sentence saying why it cannot be made."""
     try:
         return scratch.make(".archivelens-export-", folder)
     except OSError as err:

@@ -26,7 +26,6 @@ import duckdb
 import xlsxwriter
 import xlsxwriter.workbook
 
-from archivelens import scratch
 from archivelens.analysis import report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
@@ -88,12 +87,9 @@ def export_xlsx(
     csvset.create_folder(folder)
     name = f"archivelens-{scope.screen_name or scope.account_id}-{scope.generated_at:%Y-%m-%d}"
     target = folder / f"{name}.xlsx"
-    try:
-        # XlsxWriter's temporary files and the growing workbook live in a scratch folder beside
-        # the target (the same disk: the move is instant), gone after a failure or a cancel.
-        work = scratch.make(".archivelens-workbook-", folder)
-    except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+    # XlsxWriter's temporary files and the growing workbook live in a scratch folder, gone
+    # after a failure or a cancel.
+    work = csvset.scratch_folder(folder)
     try:
         progress.update("Calculating the figures", 0.02)
         rep = report.build(con, scope)

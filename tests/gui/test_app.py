@@ -853,16 +853,22 @@ def test_what_to_change_on_the_overview_leads_to_its_rows(
     assert window.views_stack.currentWidget() is window.views["Duplicates"]
 
 
-def test_export_an_excel_workbook_from_the_app(qtbot, open_window, make_archive, library, tmp_path):
+def _workbook_exported(qtbot, open_window, make_archive, library, folder):
+    """The window after exporting a generated archive's workbook into *folder*."""
     path, _, _ = make_archive("current")
     pipeline.import_archive(path, library)
     window = open_window()
     window.show()
     assert window.workbook_action.isEnabled()
-    worker = window.export_workbook_to(tmp_path / "book")
+    worker = window.export_workbook_to(folder)
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    return window
+
+
+def test_export_an_excel_workbook_from_the_app(qtbot, open_window, make_archive, library, tmp_path):
+    window = _workbook_exported(qtbot, open_window, make_archive, library, tmp_path / "book")
     assert sorted(p.suffix for p in (tmp_path / "book").iterdir()) == [".html", ".xlsx"]
     assert "workbook" in window.statusBar().currentMessage()
 
@@ -873,13 +879,7 @@ def test_the_app_says_which_sheets_stopped_at_excels_limit(
     from archivelens.export import workbook
 
     monkeypatch.setattr(workbook, "EXCEL_ROWS", 50)
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
-    worker = window.export_workbook_to(tmp_path / "book")
-    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
-        pass
-    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    window = _workbook_exported(qtbot, open_window, make_archive, library, tmp_path / "book")
     message = window.statusBar().currentMessage()
     assert message.endswith(
         ". “Follow-back checklist”, “Conversation partners” and "
