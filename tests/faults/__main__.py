@@ -1,0 +1,3 @@
+from tests.faults import main
+
+main()
