@@ -219,7 +219,7 @@ def test_locked_library_is_one_sentence(make_archive, library, tmp_path):
     import subprocess
     import sys
 
-    holder = subprocess.Popen(
+    with subprocess.Popen(
         [
             sys.executable,
             "-c",
@@ -229,14 +229,13 @@ def test_locked_library_is_one_sentence(make_archive, library, tmp_path):
         ],
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
-        with pytest.raises(UserError, match="in use by another program"):
-            pipeline.import_archive(path, library)
-    finally:
-        holder.kill()
-        holder.wait()
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "ok"
+            with pytest.raises(UserError, match="in use by another program"):
+                pipeline.import_archive(path, library)
+        finally:
+            holder.kill()
 
 
 def test_removing_a_snapshot_keeps_the_persons_reviews(two_snapshots, library):

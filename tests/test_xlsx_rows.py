@@ -191,5 +191,7 @@ def test_random_awkward_text_renders_as_xlsxwriter_writes_it(tmp_path):
     with zipfile.ZipFile(path) as zf:
         fast_xml, slow_xml = (zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2))
     assert _data(fast_xml) == _data(slow_xml)
-    rows = list(openpyxl.load_workbook(path, read_only=True)["fast"].iter_rows(values_only=True))
+    read = openpyxl.load_workbook(path, read_only=True)  # holds the file open until closed
+    rows = list(read["fast"].iter_rows(values_only=True))
+    read.close()
     assert len(rows) == 1 + len(texts)  # and it parses: well-formed XML 1.0

@@ -12,6 +12,7 @@ set keeps everything). The file appears under its name only once complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import zipfile
@@ -193,7 +194,10 @@ class _Workbook(xlsxwriter.Workbook):
         """Close the sheets' temporary files of a workbook that will not be saved (XlsxWriter's
         own clean-up after a failed save), so that its folder can be removed, on Windows too."""
         for sheet in self.worksheets():
-            sheet._opt_close()
+            # On a full disk closing flushes and fails again: every sheet's file is closed
+            # all the same (Python closes the file before re-raising), so go on to the next.
+            with contextlib.suppress(OSError):
+                sheet._opt_close()
 
 
 class _Formats:
