@@ -52,6 +52,7 @@ class Spec:
     everyday: int = 0  # originals using words a naive sales lexicon trips on (EVERYDAY)
     scheduled: float = 0.0  # share of ordinary tweets sent from a scheduling tool
     quiet_last_year: bool = False  # no replies to others in the last 12 months before `end`
+    engagement: bool = False  # realistic like/retweet counts per kind (ENGAGEMENT)
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
     generated_at: datetime = datetime(2023, 7, 2, 7, 32, 42)
@@ -203,6 +204,8 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     _add_photos(rng, spec, out)
     _add_edits(rng, spec, out)
     _add_notes(rng, spec, out)
+    if spec.engagement:
+        _add_engagement(random.Random(spec.seed * 7919 + 1), out)
     return out
 
 
@@ -418,3 +421,27 @@ def _add_own_links(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
     for n, tweet in enumerate(rng.sample(candidates, min(spec.own_links, len(candidates)))):
         tweet.urls = [f"https://{OWN_DOMAIN}/journal/{n}"]
         tweet.promotional = True
+
+
+# Likes and retweets each kind earns when the generator draws them (``Spec.engagement``): the
+# shape consultants see — conversation earns, sales messages don't. (low, high) per count.
+ENGAGEMENT = {
+    "reply_to_others": ((0, 8), (0, 2)),
+    "self_reply": ((0, 4), (0, 1)),
+    "mention": ((0, 6), (0, 2)),
+    "original": ((0, 40), (0, 10)),
+    "quote": ((0, 20), (0, 6)),
+    "promotional": ((0, 1), (0, 1)),
+}
+
+
+def _add_engagement(rng: random.Random, tweets: list[Tweet]) -> None:
+    """Counts from a generator of their own, so archives without them stay byte-identical."""
+    for tweet in tweets:
+        if tweet.kind == "retweet":
+            continue
+        (like_lo, like_hi), (rt_lo, rt_hi) = ENGAGEMENT[
+            "promotional" if tweet.promotional else tweet.kind
+        ]
+        tweet.favorite_count = rng.randint(like_lo, like_hi)
+        tweet.retweet_count = rng.randint(rt_lo, rt_hi)

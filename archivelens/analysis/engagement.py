@@ -1,0 +1,184 @@
+"""Engagement by kind: what each kind of own tweet earned (``metrics.md``, "Engagement by kind").
+
+The archive keeps each own tweet's like and retweet counts as they were when the archive was
+made: a snapshot, never a history. Retweets of others are left out (their counts belong to
+someone else). Archives without counts (classic ``tweets.csv``) store them as NULL: every figure
+here is then unknown (None), never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from archivelens.analysis.duplicates import MEMBERS_SQL
+from archivelens.analysis.duplicates import ensure as ensure_clusters
+from archivelens.analysis.promotion import ensure_classified
+from archivelens.analysis.scope import Scope
+from archivelens.store.library import query_arrow
+
+# tweets.csv's kind values (never 'retweet'), then the three groups that cut across them.
+KINDS = (
+    "reply_to_others",
+    "self_reply",
+    "mention",
+    "original",
+    "quote",
+    "promotional",
+    "sales_blast",
+    "template",
+)
+LABELS = {
+    "reply_to_others": "replies to others",
+    "self_reply": "self-replies (threads)",
+    "mention": "mentions",
+    "original": "own posts",
+    "quote": "quotes",
+    "promotional": "promotional tweets",
+    "sales_blast": "tweets in sales blasts",
+    "template": "template messages",
+}
+SNAPSHOT_NOTE = "Likes and retweets as they were when the archive was made."
+NO_COUNTS = "This archive holds no like or retweet counts (older archives never did)."
+# Fewer tweets of a kind than this and its mean says more about one tweet than about the kind:
+# the headline sentence compares only kinds with at least this many tweets.
+MIN_TWEETS = 10
+
+_OWN = f"""{MEMBERS_SQL},
+own AS (
+    SELECT t.tweet_id, t.kind, t.promotional, t.favorite_count AS likes,
+           t.retweet_count AS retweets, t.created_at, t.text,
+           c.cluster_kind
+    FROM t LEFT JOIN (SELECT tweet_id, cluster_kind FROM m WHERE size >= 2) c USING (tweet_id)
+    WHERE t.kind <> 'retweet'
+)"""
+
+_BY_KIND = f"""{_OWN},
+tagged AS (
+    SELECT kind AS tag, likes, retweets FROM own
+    UNION ALL SELECT 'promotional', likes, retweets FROM own WHERE promotional
+    UNION ALL SELECT cluster_kind, likes, retweets FROM own WHERE cluster_kind IS NOT NULL
+)
+SELECT tag, count(*) AS tweets, count(likes) AS counted,
+       avg(likes) AS likes_per_tweet, avg(retweets) AS retweets_per_tweet,
+       median(likes) AS median_likes, median(retweets) AS median_retweets
+FROM tagged GROUP BY tag
+"""
+
+
+@dataclass(frozen=True)
+class KindEngagement:
+    """One kind's tweets and what they earned (None: unknown, the archive has no counts)."""
+
+    kind: str
+    tweets: int
+    likes_per_tweet: float | None
+    retweets_per_tweet: float | None
+    median_likes: float | None
+    median_retweets: float | None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class Engagement:
+    rows: tuple[KindEngagement, ...]  # one per KINDS entry, in that order
+    known: bool  # the archive holds counts for the tweets in scope
+    reason: str  # what the figures are (a snapshot), or why they are unknown
+
+    def of(self, kind: str) -> KindEngagement:
+        return next(r for r in self.rows if r.kind == kind)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """The promotional verdicts and clusters this module reads."""
+    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    ensure_clusters(con, scope.snapshot_id)
+
+
+def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
+    """Tweets, likes and retweets per tweet (mean and median) for each kind in *scope*."""
+    prepare(con, scope)
+    found = {
+        r[0]: r[1:] for r in con.execute(_BY_KIND, scope.params()).fetchall() if r[0] is not None
+    }
+    counted = sum(int(found[k][1]) for k in found if k in KINDS[:5])
+    known = counted > 0
+    rows = []
+    for kind in KINDS:
+        tweets, n, likes, retweets, med_likes, med_retweets = found.get(kind, (0, 0) + (None,) * 4)
+        has = known and n > 0
+        rows.append(
+            KindEngagement(
+                kind,
+                int(tweets),
+                _num(likes) if has else None,
+                _num(retweets) if has else None,
+                _num(med_likes) if has else None,
+                _num(med_retweets) if has else None,
+            )
+        )
+    own = sum(r.tweets for r in rows[:5])
+    return Engagement(tuple(rows), known, SNAPSHOT_NOTE if known or not own else NO_COUNTS)
+
+
+def _num(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 10) -> pa.Table:
+    """The own tweets with the most likes + retweets (none when the archive has no counts)."""
+    prepare(con, scope)
+    return query_arrow(
+        con,
+        f"""{_OWN}
+            SELECT tweet_id, created_at, kind, promotional AS is_promotional,
+                   likes AS favorite_count, retweets AS retweet_count, text
+            FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
+            ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
+            LIMIT $limit""",
+        {**scope.params(), "limit": limit},
+    )
+
+
+def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int]]:
+    """Own tweets per weekday (0 Monday … 6 Sunday) × hour (0–23), in UTC.
+
+    The archive stores times in UTC; the account's own time zone (``account-timezone.js``, a
+    Rails zone name) is not read yet, so callers say "UTC"."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = con.execute(
+        """SELECT isodow(created_at) - 1, hour(created_at), count(*) FROM tweets
+           WHERE snapshot_id = $snapshot AND kind <> 'retweet'
+             AND created_at >= $start AND created_at < $end GROUP BY ALL""",
+        {k: v for k, v in scope.params().items() if k != "account"},
+    ).fetchall()
+    for day, hour, n in rows:
+        grid[int(day)][int(hour)] = int(n)
+    return grid
+
+
+def headline(eng: Engagement) -> str | None:
+    """The sentence a consultant quotes — promotional tweets against conversation — or None when
+    either side has too few tweets or the archive has no counts. A comparison, never a cause."""
+    if not eng.known:
+        return None
+    promo, replies = eng.of("promotional"), eng.of("reply_to_others")
+    if min(promo.tweets, replies.tweets) < MIN_TWEETS:
+        return None
+    if promo.likes_per_tweet is None or replies.likes_per_tweet is None:
+        return None
+    return (
+        f"Your promotional tweets earned {_each(promo.likes_per_tweet)} each, "
+        f"your replies to others {_each(replies.likes_per_tweet)} "
+        f"({promo.tweets:,} and {replies.tweets:,} tweets; counts as at the archive's date)."
+    )
+
+
+def _each(likes: float) -> str:
+    shown = f"{likes:.1f}" if likes < 10 else f"{likes:,.0f}"
+    return f"{shown} like" + ("" if shown == "1.0" else "s")
