@@ -53,6 +53,12 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     return Report(scope, s, _metrics(s, rep), bands_mod.bands(s), advice, months)
 
 
+def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Metric]:
+    """The headline figures of *scope* alone: the report without its months and advice (what a
+    comparison of two periods needs, at a third of the cost)."""
+    return _metrics(summarize(con, scope), duplicates.repetition(con, scope))
+
+
 _BOTH = ("follower", "following")
 
 

@@ -1,0 +1,155 @@
+"""Before and after: two periods of one account, figure by figure (``metrics.md``).
+
+By default the last 12 months of the archive against the 12 before them; or before and after a
+date a consultant sets (``baseline``: when their work with the client began), or any two periods.
+Shares change in percentage points, counts and numbers by their difference. A period with fewer
+than :data:`MIN_TWEETS` tweets shows its figures but no verdict. With two or more snapshots of the
+account, the followers gained and lost between the snapshots nearest each period's end belong to
+the comparison too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import duckdb
+
+from archivelens.analysis import changes, report
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
+
+MIN_TWEETS = 30
+
+# (summary.csv name, which way is better: +1 higher, -1 lower, 0 neither)
+COMPARED: tuple[tuple[str, int], ...] = (
+    ("tweets", 0),
+    ("conversation_share", +1),
+    ("conversation_breadth", +1),
+    ("recurring_partners", +1),
+    ("amplification_share", +1),
+    ("link_share", 0),
+    ("curation_share", +1),
+    ("promotion_share", -1),
+    ("repetition_share", -1),
+    ("scheduler_share", -1),
+    ("likes_per_original", +1),
+    ("retweets_per_original", +1),
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}/{self.end}"
+
+
+@dataclass(frozen=True)
+class Row:
+    metric: str
+    before: Any
+    after: Any
+    change: float | None  # after − before (shares in percentage points), None when unknown
+    kind: str  # count | share | number
+    verdict: str | None  # "better" | "worse" | "same" | None (no verdict)
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: Period
+    after: Period
+    rows: tuple[Row, ...]
+    before_tweets: int
+    after_tweets: int
+    note: str  # why there is no verdict, or what the periods are
+
+    @property
+    def judged(self) -> bool:
+        return min(self.before_tweets, self.after_tweets) >= MIN_TWEETS
+
+
+def default_periods(scope: Scope, baseline: date | None = None) -> tuple[Period, Period]:
+    """The last 12 months of the archive and the 12 before; or the 12 months before *baseline*
+    and the time from it to the archive's date (at most 12 months)."""
+    end = scope.date_to or scope.generated_at.date()
+    if baseline is None:
+        after = Period(_months_back(end, 12) + timedelta(days=1), end)
+        before = Period(_months_back(after.start, 12), after.start - timedelta(days=1))
+        return before, after
+    if baseline > end:
+        raise UserError(f"The baseline {baseline} is after the archive's last day {end}.")
+    after_end = min(end, _months_back(baseline, -12) - timedelta(days=1))
+    return Period(_months_back(baseline, 12), baseline - timedelta(days=1)), Period(
+        baseline, after_end
+    )
+
+
+def _months_back(day: date, months: int) -> date:
+    """*day* moved *months* calendar months back (forward when negative), clamped to the month."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(d, day.day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection, scope: Scope, before: Period, after: Period
+) -> Comparison:
+    """Every compared figure of *scope*'s account in *before* and in *after*."""
+    if before.start > before.end or after.start > after.end:
+        raise UserError("A comparison period ends before it starts.")
+    first = {m.name: m for m in report.figures(con, scope.with_dates(before.start, before.end))}
+    second = {m.name: m for m in report.figures(con, scope.with_dates(after.start, after.end))}
+    n_before, n_after = int(first["tweets"].value or 0), int(second["tweets"].value or 0)
+    judged = min(n_before, n_after) >= MIN_TWEETS
+    rows = tuple(_row(name, better, first[name], second[name], judged) for name, better in COMPARED)
+    note = (
+        f"{before.start} to {before.end} against {after.start} to {after.end}."
+        if judged
+        else f"No verdict: a period has fewer than {MIN_TWEETS} tweets "
+        f"({n_before:,} before, {n_after:,} after)."
+    )
+    return Comparison(before, after, rows, n_before, n_after, note)
+
+
+def _row(name: str, better: int, a: report.Metric, b: report.Metric, judged: bool) -> Row:
+    change = None
+    if isinstance(a.value, int | float) and isinstance(b.value, int | float):
+        change = (b.value - a.value) * (100 if a.kind == "share" else 1)
+    verdict = None
+    if judged and change is not None and better:
+        same = abs(change) < (1.0 if a.kind == "share" else 1e-9)
+        verdict = "same" if same else ("better" if change * better > 0 else "worse")
+    return Row(name, a.value, b.value, change, a.kind, verdict, a.explanation)
+
+
+def follower_changes(
+    con: duckdb.DuckDBPyConnection, scope: Scope, before: Period, after: Period
+) -> tuple[dict[str, int], list[str]] | None:
+    """Followers gained and lost (and follows made and dropped) between the account's snapshots
+    nearest the end of each period, with a sentence for each list that could not be compared;
+    None when one snapshot is nearest both."""
+    refs = changes.snapshots_of(con, scope.account_id)
+    if len(refs) < 2:
+        return None
+
+    def nearest(day: date) -> changes.SnapshotRef:
+        return min(refs, key=lambda r: (abs((r.generated_at.date() - day).days), r.snapshot_id))
+
+    old, new = nearest(before.end), nearest(after.end)
+    if old.snapshot_id == new.snapshot_id:
+        return None
+    if old.generated_at > new.generated_at:
+        old, new = new, old
+    return changes.summary_counts(changes.diff(con, old, new)), changes.not_compared(old, new)
