@@ -1,4 +1,6 @@
-"""``archivelens`` with no arguments (or ``--demo``) opens the app; anything else is the CLI."""
+"""``archivelens`` with no arguments (or ``--demo``, or an archive) opens the app; a command
+(``import``, ``report``, ``export`` …) runs the CLI. The choice is made here, so the CLI never
+imports the GUI and the GUI never imports the CLI (the import contract in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,16 @@ def main(argv: list[str] | None = None) -> int:
     from archivelens import cli
 
     keep_files_private()
-    return cli.main(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if cli.wants_a_command(argv):
+        return cli.main(argv)
+    args = cli.build_app_parser().parse_args(argv)
+    try:
+        from archivelens.gui.app import run
+    except ImportError as err:
+        cli.error(f"the desktop app cannot start: {err}.")
+        return 1
+    return int(run(demo=args.demo, library=args.db, archive=args.archive))
 
 
 def keep_files_private() -> None:

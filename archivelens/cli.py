@@ -148,7 +148,7 @@ def build_app_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _wants_a_command(argv: list[str]) -> bool:
+def wants_a_command(argv: list[str]) -> bool:
     """Whether *argv* names a command (else it opens the app, perhaps on an archive)."""
     words = iter(argv)
     for word in words:
@@ -162,51 +162,42 @@ def _wants_a_command(argv: list[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    parser = build_parser() if _wants_a_command(argv) else build_app_parser()
-    args = parser.parse_args(argv)
+    """Run the command *argv* names (``archivelens.__main__`` sends everything else to the app)."""
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "import":
             return _import(args)
         if args.command == "report":
             return _report(args)
-        if args.command == "export":
-            return _export(args)
-        return _open_app(args)
+        return _export(args)
     except UserError as err:
-        _error(str(err))
+        error(str(err))
         return err.exit_code
     except Cancelled:
-        _error("cancelled; the library is unchanged.")
+        error("cancelled; the library is unchanged.")
         return 1
     except BrokenPipeError:  # output piped into `head` and closed: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
         return 0
     except KeyboardInterrupt:
-        _error("interrupted; the library is unchanged.")
+        error("interrupted; the library is unchanged.")
         return 1
     except Exception as err:  # a full disk reported by any layer, else a bug: one line
-        machine = from_environment(err, f"running {args.command or 'the app'}")
+        machine = from_environment(err, f"running {args.command}")
         if machine is not None and not args.debug:
-            _error(str(machine))
+            error(str(machine))
             return machine.exit_code
         if args.debug:
             raise
-        _error(
+        error(
             f"unexpected failure ({type(err).__name__}: {err}); run again with --debug for details."
         )
         return 1
 
 
-def _error(message: str) -> None:
+def error(message: str) -> None:
+    """One line on stderr, the way every failure is said."""
     print(f"archivelens: error: {message}", file=sys.stderr)
-
-
-def _open_app(args: argparse.Namespace) -> int:
-    try:
-        from archivelens.gui.app import run
-    except ImportError as err:
-        raise UserError(f"the desktop app cannot start: {err}.") from None
-    return int(run(demo=args.demo, library=args.db, archive=args.archive))
 
 
 @contextmanager

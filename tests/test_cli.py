@@ -52,13 +52,14 @@ def test_missing_path_is_exit_2(tmp_path, library):
 def test_app_options_open_the_app_on_a_library_and_an_archive(monkeypatch, tmp_path):
     """`archivelens --db FILE [ARCHIVE]` opens the app (what "Open With ArchiveLens" runs)."""
     import archivelens.gui.app as app
+    from archivelens.__main__ import main as entry
 
     calls = []
     monkeypatch.setattr(app, "run", lambda **kw: calls.append(kw) or 0)
     zip_path = str(tmp_path / "twitter-2023.zip")
-    assert main(["--db", str(tmp_path / "lib.duckdb")]) == 0
-    assert main([zip_path]) == 0
-    assert main(["--db", "x.duckdb", "--demo"]) == 0
+    assert entry(["--db", str(tmp_path / "lib.duckdb")]) == 0
+    assert entry([zip_path]) == 0
+    assert entry(["--db", "x.duckdb", "--demo"]) == 0
     assert calls == [
         {"demo": False, "library": str(tmp_path / "lib.duckdb"), "archive": None},
         {"demo": False, "library": None, "archive": zip_path},
