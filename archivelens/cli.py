@@ -108,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="omit the UTF-8 byte-order mark (Excel wants it; some tools don't)",
     )
+    port = sub.add_parser(
+        "portfolio",
+        help="every account of one or more libraries side by side (read-only)",
+        description="Every account of the given libraries side by side: headline figures, "
+        "actions advised, the checklist reviewed so far and the archive's date. Libraries are "
+        "only read: nothing in them changes.",
+    )
+    port.add_argument(
+        "--db",
+        metavar="FILE",
+        action="append",
+        help="a library file; repeat for several (default: your library)",
+    )
+    port.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    port.add_argument("--out", metavar="DIR", help="also write portfolio.csv into DIR")
+    port.add_argument("--no-bom", action="store_true", help="portfolio.csv without the BOM")
     return parser
 
 
@@ -127,7 +143,7 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-COMMANDS = ("import", "report", "export")
+COMMANDS = ("import", "report", "export", "portfolio")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -169,6 +185,8 @@ def main(argv: list[str]) -> int:
             return _import(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "portfolio":
+            return _portfolio(args)
         return _export(args)
     except UserError as err:
         error(str(err))
@@ -295,6 +313,60 @@ def _export(args: argparse.Namespace) -> int:
     for name, rows in result.files.items():
         print(f"  {name:<27} {rows:>10,} rows")
     return 0
+
+
+def _portfolio(args: argparse.Namespace) -> int:
+    from archivelens.analysis import portfolio
+    from archivelens.store.library import resolve_library_path
+
+    libraries = [resolve_library_path(db) for db in args.db or [None]]
+    entries = portfolio.read(libraries)
+    if args.out:
+        from archivelens.export import portfolio_csv
+
+        written = portfolio_csv.write(entries, Path(args.out), not args.no_bom)
+    if args.json:
+        rows = [{c: _plain(getattr(e, c)) for c in portfolio.COLUMNS} for e in entries]
+        json.dump(rows, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_portfolio(entries, sys.stdout)
+    if args.out:
+        print(f"Wrote {written}", file=sys.stderr)
+    return 0
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[union-attr]
+    return round(value, 4) if isinstance(value, float) else value
+
+
+def print_portfolio(entries: list, out: TextIO) -> None:
+    """One line per account; a library that could not be read says why on its line."""
+    head = ("account", "archive", "tweets", "convers.", "promo", "repet.", "actions", "reviewed")
+    out.write(f"{head[0]:<22} {head[1]:<10} " + " ".join(f"{h:>9}" for h in head[2:]) + "\n")
+    for e in entries:
+        name = (
+            f"@{e.account}" if e.account else (f"account {e.account_id}" if e.account_id else "–")
+        )
+        if e.status:
+            out.write(f"{name:<22} {_show(e.archive_date, 'date'):<10} {e.status}  ({e.library})\n")
+            continue
+        reviewed = "–" if e.checklist is None else f"{e.reviewed:,}/{e.checklist:,}"
+        cells = [
+            _show(e.tweets, "count"),
+            _show(e.conversation_share, "share"),
+            _show(e.promotion_share, "share"),
+            _show(e.repetition_share, "share"),
+            _show(e.actions, "count"),
+            reviewed,
+        ]
+        out.write(
+            f"{name:<22} {_show(e.archive_date, 'date'):<10} "
+            + " ".join(f"{c:>9}" for c in cells)
+            + "\n"
+        )
 
 
 def print_report(rep: Report, out: TextIO) -> None:

@@ -96,6 +96,8 @@ def analyze(
     progress.update("Classifying promotional tweets", 0.0)
     ensure_classified(con, snapshot_id, account_id)
     duplicates.ensure(con, snapshot_id, _Scaled(progress, 0.2, 0.8), cancel)
+    progress.update("Summing up", 1.0)
+    build_report(con, scopes.resolve_snapshot(con, snapshot_id))
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,12 @@ def resolve_scope(
 
 
 def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
-    from archivelens.analysis import report
+    """The report of *scope*; a whole-history one is also kept for the portfolio."""
+    from archivelens.analysis import portfolio, report
 
-    return report.build(con, scope)
+    rep = report.build(con, scope)
+    portfolio.remember(con, rep)
+    return rep
 
 
 def export_csv(

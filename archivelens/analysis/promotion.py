@@ -202,14 +202,31 @@ def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_
 _CLASSIFY = threading.Lock()
 
 
-def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
+def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> bool:
+    """Whether the stored classification follows today's lexicon and own domains."""
+    return _stored_mark(con, snapshot_id) == _inputs(con, account_id)[2]
+
+
+def _inputs(
+    con: duckdb.DuckDBPyConnection, account_id: int
+) -> tuple[Lexicon, list[str] | None, str]:
+    """The lexicon, the user's own domains (None: suggest them) and their fingerprint."""
     lexicon = load_lexicon(con)
     user = user_domains(con, account_id)
     mark = fingerprint(lexicon, user if user is not None else ["(suggested)", *public_domains()])
+    return lexicon, user, mark
+
+
+def _stored_mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str | None:
     row = con.execute(
         "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    if row and row[0] == mark:
+    return row[0] if row else None
+
+
+def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
+    lexicon, user, mark = _inputs(con, account_id)
+    if _stored_mark(con, snapshot_id) == mark:
         return
     con.begin()
     try:

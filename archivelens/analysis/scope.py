@@ -66,6 +66,19 @@ def parse_date(text: str | None, what: str) -> date | None:
         raise UserError(f"{what} must be a date like 2023-01-31, not {text!r}.") from None
 
 
+def resolve_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Scope:
+    """The whole history of snapshot *snapshot_id*."""
+    row = con.execute(
+        """SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name),
+                  s.generated_at
+           FROM snapshots s LEFT JOIN accounts a USING (account_id) WHERE s.snapshot_id = ?""",
+        [snapshot_id],
+    ).fetchone()
+    if row is None:
+        raise UserError(f"No snapshot {snapshot_id} in this library.")
+    return Scope(*row)
+
+
 def resolve(
     con: duckdb.DuckDBPyConnection,
     account: str | None = None,

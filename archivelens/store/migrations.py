@@ -155,7 +155,17 @@ SELECT DISTINCT snapshot_id, kind FROM import_files
 WHERE kind IN ('follower', 'following', 'block', 'mute', 'like');
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
+# The headline figures of each snapshot's whole history as last computed, with the fingerprint
+# of everything they were computed from: the portfolio reads hundreds of libraries from these.
+_V5 = """
+CREATE TABLE headline_cache (
+    snapshot_id INTEGER PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL,
+    figures     VARCHAR NOT NULL  -- JSON
+);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from archivelens import pipeline
 from archivelens.analysis import report
 from archivelens.analysis.buckets import bucketed
 from archivelens.gui.context import LibraryContext
@@ -118,7 +119,7 @@ class OverviewView(View):
         if scope is None:
             return
         self._set_status("<i>Calculating…</i>")
-        self.loader.request(lambda con: report.build(con, scope), self._show)
+        self.loader.request(lambda con: pipeline.build_report(con, scope), self._show)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)

@@ -1,0 +1,227 @@
+"""A consultant's clients side by side (``metrics.md``, "Portfolio").
+
+One row per account of each library given: the newest snapshot's headline figures, the actions
+advised, the follow-back checklist reviewed so far (N of M) and the archive's date. Libraries are
+opened read-only — nothing is copied, no library is changed, not even upgraded — so a client's
+own library can be read while it sits in a shared folder. A library that cannot be read (in use
+by a running ArchiveLens, made by another version, not analysed yet) still gets its row, saying
+why its figures are missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from archivelens.analysis import duplicates, promotion, report
+from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
+from archivelens.store import migrations
+from archivelens.store.library import attached, reader
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One account of one library (``portfolio.csv``'s row; None: unknown, ``status`` says why)."""
+
+    library: str
+    account: str | None
+    account_id: int | None
+    archive_date: date | None
+    tweets: int | None = None
+    conversation_share: float | None = None
+    amplification_share: float | None = None
+    promotion_share: float | None = None
+    repetition_share: float | None = None
+    followers: int | None = None
+    checklist: int | None = None  # followers not followed back: the checklist's M
+    reviewed: int | None = None  # of them, reviewed so far: its N
+    actions: int | None = None  # recommendations advised
+    status: str = ""  # empty, or why figures are missing
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+COLUMNS = tuple(f.name for f in fields(Entry) if f.name != "extra")
+
+_REVIEWED = """
+SELECT count(*) FROM reviews
+WHERE account_id = $account AND status <> 'to_review'
+  AND target_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot
+                    EXCEPT SELECT account_id FROM following WHERE snapshot_id = $snapshot)
+"""
+
+_ACCOUNTS = """
+SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name), s.generated_at
+FROM snapshots s LEFT JOIN accounts a USING (account_id)
+QUALIFY row_number() OVER (PARTITION BY s.account_id
+                           ORDER BY s.generated_at DESC, s.snapshot_id DESC) = 1
+ORDER BY lower(coalesce(a.screen_name, s.screen_name)), s.account_id
+"""
+
+
+def read(
+    libraries: Sequence[Path], workers: int = 2, on_done: Callable[[int], None] | None = None
+) -> list[Entry]:
+    """Every account of *libraries*, in the order given (accounts by handle within one).
+
+    Each library is attached read-only to one in-memory database, *workers* at a time (DuckDB
+    releases the interpreter while it works; each thread has its own cursor)."""
+    base = reader()
+    lanes = threading.local()
+
+    def one(item: tuple[int, Path]) -> list[Entry]:
+        if not hasattr(lanes, "cursor"):
+            lanes.cursor = base.cursor()
+        return read_library(lanes.cursor, item[1], f"library_{item[0]}")
+
+    try:
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            done: list[list[Entry]] = []
+            for n, entries in enumerate(pool.map(one, enumerate(libraries)), start=1):
+                done.append(entries)
+                if on_done:
+                    on_done(n)
+    finally:
+        base.close()
+    return [e for entries in done for e in entries]
+
+
+def read_library(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> list[Entry]:
+    """The rows of one library file, or one row saying why it cannot be read."""
+    name = str(path)
+    try:
+        with attached(con, path, alias):
+            problem = _version_problem(con)
+            if problem:
+                return [Entry(name, None, None, None, status=problem)]
+            return [
+                _entry(con, name, Scope(sid, aid, handle, generated))
+                for sid, aid, handle, generated in con.execute(_ACCOUNTS).fetchall()
+            ] or [Entry(name, None, None, None, status="No archive imported yet.")]
+    except UserError as err:
+        return [Entry(name, None, None, None, status=str(err))]
+    except duckdb.Error as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        return [Entry(name, None, None, None, status=f"Cannot read this library ({first}).")]
+
+
+def _version_problem(con: duckdb.DuckDBPyConnection) -> str | None:
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    if "schema_version" not in tables or "snapshots" not in tables:
+        return "Not an archivelens library."
+    (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone() or (0,)
+    if (version or 0) < migrations.LATEST:
+        return "Made by an older archivelens: open it once in ArchiveLens to bring it up to date."
+    if version > migrations.LATEST:
+        return "Made by a newer archivelens: update archivelens to read it."
+    return None
+
+
+def _entry(con: duckdb.DuckDBPyConnection, library: str, scope: Scope) -> Entry:
+    base = Entry(library, scope.screen_name, scope.account_id, scope.generated_at.date())
+    figures = cached(con, scope)
+    if figures is None:
+        if not _prepared(con, scope):
+            return _replace(
+                base,
+                status="Not analysed yet: open it in ArchiveLens (or run archivelens report) once.",
+            )
+        figures = headline(report.build(con, scope))
+    (reviewed,) = con.execute(
+        _REVIEWED, {"account": scope.account_id, "snapshot": scope.snapshot_id}
+    ).fetchone() or (0,)
+    checklist = figures["checklist"]
+    return _replace(base, **figures, reviewed=int(reviewed) if checklist is not None else None)
+
+
+# -- the headline cache: what a portfolio of hundreds of libraries reads ----------------------
+
+# Bump when the figures or the rules behind "actions" change meaning: every cache is then stale.
+FIGURES_VERSION = 1
+_FIGURES = (
+    "tweets",
+    "conversation_share",
+    "amplification_share",
+    "promotion_share",
+    "repetition_share",
+    "followers",
+)
+
+# Everything the figures depend on besides the tweets themselves: the analysis' own fingerprints
+# (lexicon, own domains, similarity threshold), the person's reviews and promotional marks.
+_INPUTS = """
+SELECT (SELECT fingerprint FROM promotion_state WHERE snapshot_id = $snapshot),
+       (SELECT fingerprint FROM dup_state WHERE snapshot_id = $snapshot),
+       (SELECT count(*) || ':' || coalesce(sum(hash(target_id, status)), 0)
+        FROM reviews WHERE account_id = $account),
+       (SELECT count(*) || ':' || coalesce(sum(hash(tweet_id, is_promotional)), 0)
+        FROM promo_overrides WHERE account_id = $account)
+"""
+
+
+def headline(rep: report.Report) -> dict[str, Any]:
+    """The portfolio's figures of a whole-history report."""
+    return {
+        **{name: rep.value(name) for name in _FIGURES},
+        "checklist": rep.value("not_followed_back"),
+        "actions": len(rep.recommendations),
+    }
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    row = con.execute(
+        _INPUTS, {"snapshot": scope.snapshot_id, "account": scope.account_id}
+    ).fetchone()
+    text = json.dumps([FIGURES_VERSION, migrations.LATEST, *(row or ())])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def remember(con: duckdb.DuckDBPyConnection, rep: report.Report) -> None:
+    """Keep *rep*'s headline figures for the portfolio (whole-history reports only)."""
+    scope = rep.scope
+    if scope.date_from or scope.date_to:
+        return
+    con.execute(
+        "INSERT OR REPLACE INTO headline_cache VALUES (?, ?, ?)",
+        [scope.snapshot_id, fingerprint(con, scope), json.dumps(headline(rep))],
+    )
+
+
+def cached(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any] | None:
+    """The snapshot's kept figures, if nothing they depend on has changed since."""
+    row = con.execute(
+        "SELECT fingerprint, figures FROM headline_cache WHERE snapshot_id = ?",
+        [scope.snapshot_id],
+    ).fetchone()
+    if not row or row[0] != fingerprint(con, scope):
+        return None
+    figures: dict[str, Any] = json.loads(row[1])
+    return figures
+
+
+def _prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
+    """Whether the derived tables the report reads are current (a read-only library cannot
+    compute them)."""
+    return promotion.is_current(con, scope.snapshot_id, scope.account_id) and (
+        duplicates.is_current(con, scope.snapshot_id)
+    )
+
+
+def _replace(entry: Entry, **changes: Any) -> Entry:
+    from dataclasses import replace
+
+    return replace(entry, **changes)
