@@ -15,7 +15,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,19 +52,38 @@ class Entry:
 
 COLUMNS = tuple(f.name for f in fields(Entry) if f.name != "extra")
 
-_REVIEWED = """
-SELECT count(*) FROM reviews
-WHERE account_id = $account AND status <> 'to_review'
-  AND target_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot
-                    EXCEPT SELECT account_id FROM following WHERE snapshot_id = $snapshot)
+# Everything the kept figures depend on besides the tweets themselves: the analysis' own
+# fingerprints (lexicon, own domains, similarity threshold), the person's reviews and marks.
+_INPUTS = """
+    (SELECT fingerprint FROM promotion_state p WHERE p.snapshot_id = {snapshot}),
+    (SELECT fingerprint FROM dup_state d WHERE d.snapshot_id = {snapshot}),
+    (SELECT count(*) || ':' || coalesce(sum(hash(target_id, status)), 0)
+     FROM reviews r WHERE r.account_id = {account}),
+    (SELECT count(*) || ':' || coalesce(sum(hash(tweet_id, is_promotional)), 0)
+     FROM promo_overrides o WHERE o.account_id = {account})"""
+
+# Each account's newest snapshot, with its kept figures.
+_ACCOUNTS = """
+WITH newest AS (
+    SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name) AS handle,
+           s.generated_at
+    FROM snapshots s LEFT JOIN accounts a USING (account_id)
+    QUALIFY row_number() OVER (PARTITION BY s.account_id
+                               ORDER BY s.generated_at DESC, s.snapshot_id DESC) = 1
+)
+SELECT n.snapshot_id, n.account_id, n.handle, n.generated_at, c.fingerprint, c.figures
+FROM newest n LEFT JOIN headline_cache c USING (snapshot_id)
+ORDER BY lower(n.handle), n.account_id
 """
 
-_ACCOUNTS = """
-SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name), s.generated_at
-FROM snapshots s LEFT JOIN accounts a USING (account_id)
-QUALIFY row_number() OVER (PARTITION BY s.account_id
-                           ORDER BY s.generated_at DESC, s.snapshot_id DESC) = 1
-ORDER BY lower(coalesce(a.screen_name, s.screen_name)), s.account_id
+# How many followers not followed back have been reviewed, then what the kept figures depend on.
+# (Parameters, not correlated subqueries: DuckDB answers these in a few milliseconds.)
+_NOW = f"""
+SELECT (SELECT count(*) FROM reviews
+        WHERE account_id = $account AND status <> 'to_review'
+          AND target_id IN (SELECT account_id FROM followers WHERE snapshot_id = $snapshot
+                            EXCEPT SELECT account_id FROM following WHERE snapshot_id = $snapshot)),
+       {_INPUTS.format(snapshot="$snapshot", account="$account")}
 """
 
 
@@ -103,10 +122,9 @@ def read_library(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> list
             problem = _version_problem(con)
             if problem:
                 return [Entry(name, None, None, None, status=problem)]
-            return [
-                _entry(con, name, Scope(sid, aid, handle, generated))
-                for sid, aid, handle, generated in con.execute(_ACCOUNTS).fetchall()
-            ] or [Entry(name, None, None, None, status="No archive imported yet.")]
+            return [_entry(con, name, row) for row in con.execute(_ACCOUNTS).fetchall()] or [
+                Entry(name, None, None, None, status="No archive imported yet.")
+            ]
     except UserError as err:
         return [Entry(name, None, None, None, status=str(err))]
     except duckdb.Error as err:
@@ -115,15 +133,10 @@ def read_library(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> list
 
 
 def _version_problem(con: duckdb.DuckDBPyConnection) -> str | None:
-    tables = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-        ).fetchall()
-    }
-    if "schema_version" not in tables or "snapshots" not in tables:
+    try:
+        (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone() or (0,)
+    except duckdb.CatalogException:
         return "Not an archivelens library."
-    (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone() or (0,)
     if (version or 0) < migrations.LATEST:
         return "Made by an older archivelens: open it once in ArchiveLens to bring it up to date."
     if version > migrations.LATEST:
@@ -131,21 +144,22 @@ def _version_problem(con: duckdb.DuckDBPyConnection) -> str | None:
     return None
 
 
-def _entry(con: duckdb.DuckDBPyConnection, library: str, scope: Scope) -> Entry:
-    base = Entry(library, scope.screen_name, scope.account_id, scope.generated_at.date())
-    figures = cached(con, scope)
+def _entry(con: duckdb.DuckDBPyConnection, library: str, row: tuple[Any, ...]) -> Entry:
+    snapshot_id, account_id, handle, generated, kept_mark, kept = row
+    scope = Scope(snapshot_id, account_id, handle, generated)
+    now = con.execute(_NOW, {"snapshot": snapshot_id, "account": account_id}).fetchone()
+    reviewed, *inputs = now or (0,)
+    base = Entry(library, handle, account_id, generated.date())
+    figures = json.loads(kept) if kept and kept_mark == _mark(inputs) else None
     if figures is None:
         if not _prepared(con, scope):
-            return _replace(
+            return replace(
                 base,
                 status="Not analysed yet: open it in ArchiveLens (or run archivelens report) once.",
             )
         figures = headline(report.build(con, scope))
-    (reviewed,) = con.execute(
-        _REVIEWED, {"account": scope.account_id, "snapshot": scope.snapshot_id}
-    ).fetchone() or (0,)
     checklist = figures["checklist"]
-    return _replace(base, **figures, reviewed=int(reviewed) if checklist is not None else None)
+    return replace(base, **figures, reviewed=int(reviewed) if checklist is not None else None)
 
 
 # -- the headline cache: what a portfolio of hundreds of libraries reads ----------------------
@@ -161,17 +175,6 @@ _FIGURES = (
     "followers",
 )
 
-# Everything the figures depend on besides the tweets themselves: the analysis' own fingerprints
-# (lexicon, own domains, similarity threshold), the person's reviews and promotional marks.
-_INPUTS = """
-SELECT (SELECT fingerprint FROM promotion_state WHERE snapshot_id = $snapshot),
-       (SELECT fingerprint FROM dup_state WHERE snapshot_id = $snapshot),
-       (SELECT count(*) || ':' || coalesce(sum(hash(target_id, status)), 0)
-        FROM reviews WHERE account_id = $account),
-       (SELECT count(*) || ':' || coalesce(sum(hash(tweet_id, is_promotional)), 0)
-        FROM promo_overrides WHERE account_id = $account)
-"""
-
 
 def headline(rep: report.Report) -> dict[str, Any]:
     """The portfolio's figures of a whole-history report."""
@@ -183,10 +186,14 @@ def headline(rep: report.Report) -> dict[str, Any]:
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    row = con.execute(
-        _INPUTS, {"snapshot": scope.snapshot_id, "account": scope.account_id}
-    ).fetchone()
-    text = json.dumps([FIGURES_VERSION, migrations.LATEST, *(row or ())])
+    """What the kept figures of *scope*'s snapshot depend on, in 16 hex digits."""
+    sql = "SELECT " + _INPUTS.format(snapshot="$snapshot", account="$account")
+    row = con.execute(sql, {"snapshot": scope.snapshot_id, "account": scope.account_id})
+    return _mark(list(row.fetchone() or ()))
+
+
+def _mark(inputs: list[Any]) -> str:
+    text = json.dumps([FIGURES_VERSION, migrations.LATEST, *inputs])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -219,9 +226,3 @@ def _prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
     return promotion.is_current(con, scope.snapshot_id, scope.account_id) and (
         duplicates.is_current(con, scope.snapshot_id)
     )
-
-
-def _replace(entry: Entry, **changes: Any) -> Entry:
-    from dataclasses import replace
-
-    return replace(entry, **changes)
