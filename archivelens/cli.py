@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -337,8 +338,8 @@ def _portfolio(args: argparse.Namespace) -> int:
 
 
 def _plain(value: object) -> object:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+    if isinstance(value, date):
+        return value.isoformat()
     return round(value, 4) if isinstance(value, float) else value
 
 

@@ -45,7 +45,8 @@ class TweetFilter:
     cluster_id: int | None = None
 
     def where(self) -> tuple[str, dict[str, Any]]:
-        clauses, params = ["true"], {}
+        clauses: list[str] = ["true"]
+        params: dict[str, Any] = {}
         if self.search.strip():
             clauses.append("contains(lower(t.text), $q)")
             params["q"] = self.search.strip().lower()

@@ -201,7 +201,7 @@ def _candidates(
                 continue
             # every group of this size at once: rows of members, then their pairs
             members = order[starts[sizes == size][:, None] + np.arange(size)]
-            i, j = np.triu_indices(size, k=1)
+            i, j = np.triu_indices(int(size), k=1)
             pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
         for k in np.flatnonzero((sizes > MATRIX_FROM) & (sizes <= MAX_BUCKET)):
             group = np.sort(order[bounds[k] : bounds[k + 1]])

@@ -59,7 +59,7 @@ def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
     row = con.execute(
         "SELECT fingerprint FROM dup_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    return bool(row) and row[0] == _fingerprint(threshold(con))
+    return row is not None and row[0] == _fingerprint(threshold(con))
 
 
 def ensure(
