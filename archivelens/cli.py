@@ -152,7 +152,8 @@ def build_app_parser() -> argparse.ArgumentParser:
     an archive (what a file manager's "Open With ArchiveLens" runs)."""
     parser = argparse.ArgumentParser(
         prog="archivelens",
-        description="Opens the desktop app. Commands: archivelens {import,report,export,rebuild} --help.",
+        description="Opens the desktop app. "
+        "Commands: archivelens {import,report,export,rebuild} --help.",
     )
     parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")

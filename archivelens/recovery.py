@@ -105,7 +105,10 @@ def rebuild(
     work = scratch.make(_SCRATCH, library.parent)
     try:
         fresh = work / library.name
-        result = _build(fresh, sources, entries, wanted, skip_missing, progress, cancel)
+        try:
+            result = _build(fresh, sources, entries, wanted, skip_missing, progress, cancel)
+        except UserError as err:
+            raise _about(err, fresh, library) from None
         result.unreadable_lines = unreadable
         result.damaged_copy = _swap(library, fresh)
         result.library = library
@@ -115,6 +118,16 @@ def rebuild(
     _journal_new_places(library, moved)
     progress.update("Rebuilt", 1.0)
     return result
+
+
+def _about(err: UserError, fresh: Path, library: Path) -> UserError:
+    """A failure while building the new library, said of the library being rebuilt."""
+    if str(err).startswith("The disk is full"):
+        return UserError(
+            f"The disk is full: archivelens stopped while rebuilding the library {library}; "
+            "nothing was changed. Free some space and try again."
+        )
+    return UserError(str(err).replace(str(fresh), f"the rebuilt {library.name}"))
 
 
 def _journal(library: Path) -> tuple[list[dict], int]:

@@ -234,6 +234,8 @@ def _check_header(path: Path) -> None:
     except OSError as err:
         raise UserError(errors.sentence_for_os_error(err, f"reading the library {path}")) from None
     if len(head) < 12 or head[8:12] != b"DUCK":
+        if journal.path_for(path).exists():  # it was a library: the journal beside it says so
+            raise LibraryDamaged(path, damaged_sentence(path, "its header is unreadable"))
         raise UserError(f"{path} is not an archivelens library (not a database file).")
     headers = [struct.unpack_from("<qqqqqq", head, off) for off in (_HEADER, 2 * _HEADER)]
     _, iteration, _, _, blocks, block_size = max(
@@ -249,7 +251,7 @@ def _check_header(path: Path) -> None:
 
 def _open_error(path: Path, err: duckdb.Error) -> UserError:
     text = str(err)
-    if "lock" in text.lower():
+    if re.search(r"\block\b", text, re.IGNORECASE):  # "Could not set lock on file", not "block"
         return UserError(
             f"The library {path} is in use by another program (is archivelens already open?); "
             "close it and try again."
