@@ -43,6 +43,14 @@ class ArchiveRecord:
         return f"the archive of {self.generated_at[:10]} of account {self.account} ({where})"
 
 
+class MissingArchives(UserError):
+    """Archives the library came from are not where they were (the app asks for them)."""
+
+    def __init__(self, missing: list[ArchiveRecord]) -> None:
+        super().__init__(_missing_sentence(missing))
+        self.missing = missing
+
+
 @dataclass
 class RebuildResult:
     library: Path
@@ -100,13 +108,15 @@ def rebuild(
     found = {r: locate(r) for r in wanted}
     missing = [r for r, p in found.items() if p is None]
     if missing and not extra and not skip_missing:
-        raise UserError(_missing_sentence(missing))
+        raise MissingArchives(missing)
     sources = [p for p in found.values() if p is not None] + [Path(p) for p in extra or []]
     work = scratch.make(_SCRATCH, library.parent)
     try:
         fresh = work / library.name
         try:
             result = _build(fresh, sources, entries, wanted, skip_missing, progress, cancel)
+        except MissingArchives:
+            raise
         except UserError as err:
             raise _about(err, fresh, library) from None
         result.unreadable_lines = unreadable
@@ -185,7 +195,7 @@ def _build(
             }
             result.skipped = [r for r in wanted if (r.account, r.generated_at) not in present]
             if result.skipped and not skip_missing:
-                raise UserError(_missing_sentence(result.skipped))
+                raise MissingArchives(result.skipped)
             progress.update("Replaying your reviews and notes", 0.8)
             result.decisions = replay(con, entries)
             _analyze(con, progress, cancel)

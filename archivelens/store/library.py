@@ -46,7 +46,7 @@ from archivelens.store.migrations import LATEST, current_version, migrate
 from archivelens.store.writes import (
     LibraryDamaged,
     damage_reason,
-    damaged_sentence,
+    damaged,
     explain,
     is_damage,
     private_files,
@@ -218,7 +218,7 @@ def _recognise(path: Path) -> None:
     finally:
         probe.close()
     if len(tables & _OWN_TABLES) >= 3:
-        raise LibraryDamaged(path, damaged_sentence(path, "its schema_version table is missing"))
+        raise damaged(path, "its schema_version table is missing")
     raise UserError(
         f"{path} is a DuckDB database of another program, not an archivelens library; it was "
         "left untouched. Choose another library file (--db)."
@@ -235,7 +235,7 @@ def _check_header(path: Path) -> None:
         raise UserError(errors.sentence_for_os_error(err, f"reading the library {path}")) from None
     if len(head) < 12 or head[8:12] != b"DUCK":
         if journal.path_for(path).exists():  # it was a library: the journal beside it says so
-            raise LibraryDamaged(path, damaged_sentence(path, "its header is unreadable"))
+            raise damaged(path, "its header is unreadable")
         raise UserError(f"{path} is not an archivelens library (not a database file).")
     headers = [struct.unpack_from("<qqqqqq", head, off) for off in (_HEADER, 2 * _HEADER)]
     _, iteration, _, _, blocks, block_size = max(
@@ -244,9 +244,7 @@ def _check_header(path: Path) -> None:
     plausible = 0 < blocks < 1 << 40 and block_size in {1 << n for n in range(12, 25)}
     if iteration and plausible and size < 3 * _HEADER + blocks * block_size:
         expected = 3 * _HEADER + blocks * block_size
-        raise LibraryDamaged(
-            path, damaged_sentence(path, f"it is cut short: {size:,} of {expected:,} bytes")
-        )
+        raise damaged(path, f"it is cut short: {size:,} of {expected:,} bytes")
 
 
 def _open_error(path: Path, err: duckdb.Error) -> UserError:
@@ -259,14 +257,9 @@ def _open_error(path: Path, err: duckdb.Error) -> UserError:
     wal = Path(f"{path}.wal")
     if "WAL" in text and wal.exists():
         reason = damage_reason(text)
-        return LibraryDamaged(
-            path,
-            f"The library's write-ahead log {wal} is damaged ({reason}); run `archivelens "
-            f"rebuild --db {path}` to rebuild the library from its archives and your saved "
-            "reviews (the damaged files are kept).",
-        )
+        return LibraryDamaged(path, f"The library's write-ahead log {wal} is damaged ({reason})")
     if is_damage(text):
-        return LibraryDamaged(path, damaged_sentence(path, damage_reason(text)))
+        return damaged(path, damage_reason(text))
     if "not a valid DuckDB database" in text or "Not a valid" in text:
         return UserError(f"{path} is not an archivelens library.")
     machine = errors.from_environment(err, f"opening the library {path}")

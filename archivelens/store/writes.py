@@ -26,11 +26,21 @@ from archivelens.store import journal
 
 
 class LibraryDamaged(UserError):
-    """The library file (or its .wal) is damaged: the front ends offer to rebuild it."""
+    """The library file (or its .wal) is damaged. *problem* says what ("The library X is
+    damaged (it is cut short)"); the sentence adds what to do, which the app words its own way
+    (it offers to rebuild)."""
 
-    def __init__(self, path: Path, sentence: str) -> None:
-        super().__init__(sentence)
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(
+            f"{problem}; run `archivelens rebuild --db {path}` to rebuild it from its archives "
+            "and your saved reviews (the damaged files are kept)."
+        )
         self.path = path
+        self.problem = problem
+
+
+def damaged(path: Path, reason: str) -> LibraryDamaged:
+    return LibraryDamaged(path, f"The library {path} is damaged ({reason})")
 
 
 _DAMAGE = re.compile(
@@ -57,13 +67,6 @@ def damage_reason(text: str) -> str:
     return re.sub(r"^[A-Za-z ]*(Error|Exception):\s*", "", line)[:160]
 
 
-def damaged_sentence(path: Path, reason: str) -> str:
-    return (
-        f"The library {path} is damaged ({reason}); run `archivelens rebuild --db {path}` to "
-        "rebuild it from its archives and your saved reviews (the damaged file is kept)."
-    )
-
-
 def explain(err: BaseException, path: Path) -> UserError | None:
     """The sentence for damage DuckDB meets while reading *path* (a block that fails its
     checksum shows only when read), or None for anything else."""
@@ -71,7 +74,7 @@ def explain(err: BaseException, path: Path) -> UserError | None:
         return None  # e.g. an archive's malformed JSON: the importer names that file
     text = str(err)
     if "checksum" in text or "Corrupt" in text or (is_damage(text) and str(path) in text):
-        return LibraryDamaged(path, damaged_sentence(path, damage_reason(text)))
+        return damaged(path, damage_reason(text))
     return None
 
 
