@@ -156,13 +156,15 @@ def _save_settings(
     con: duckdb.DuckDBPyConnection, account_id: int, settings: AnalysisSettings
 ) -> None:
     from archivelens.analysis import duplicates, promotion
+    from archivelens.store.writes import transaction
 
-    if settings.lexicon is None:
-        promotion.reset_lexicon(con)
-    else:
-        promotion.save_lexicon(con, settings.lexicon)
-    promotion.set_own_domains(con, account_id, settings.own_domains)
-    duplicates.set_threshold(con, settings.threshold)
+    with transaction(con, "saving the settings"):  # all three, or none
+        if settings.lexicon is None:
+            promotion.reset_lexicon(con)
+        else:
+            promotion.save_lexicon(con, settings.lexicon)
+        promotion.set_own_domains(con, account_id, settings.own_domains)
+        duplicates.set_threshold(con, settings.threshold)
 
 
 def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:

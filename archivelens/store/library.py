@@ -101,7 +101,9 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     if _is_new(path):
         _create(path, config)
     else:
-        _recognise(path)
+        _check_header(path)
+        if not journal.path_for(path).exists():  # no journal: look before writing anything
+            _recognise(path)
     read_only = unwritable(path) is not None
     if read_only:  # DuckDB would spill beside the library, where it cannot write
         config["temp_directory"] = str(Path(tempfile.gettempdir()) / "archivelens-spill")
@@ -112,6 +114,7 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
         raise _open_error(path, err) from None
     con.execute("SET TimeZone = 'UTC'")
     try:
+        _check_tables(con, path)
         _bring_up_to_date(con, path, read_only)
     except BaseException:
         con.close()
@@ -193,8 +196,9 @@ _HEADER = 4096  # DuckDB: a main header, then two database headers of this size 
 
 
 def _recognise(path: Path) -> None:
-    """Refuse, untouched, a file that is not a whole archivelens library."""
-    _check_header(path)
+    """Refuse, untouched, a file that is not a whole archivelens library: looked at through a
+    read-only connection first (opening another program's database for writing could replay
+    its .wal into it). A library with a journal beside it skips this look: it is ours."""
     try:
         probe = duckdb.connect(str(path), read_only=True, config=dict(_CONFIG))
     except duckdb.ConnectionException:
@@ -204,19 +208,26 @@ def _recognise(path: Path) -> None:
             return
         raise _open_error(path, err) from None
     try:
+        _check_tables(probe, path)
+    finally:
+        probe.close()
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """An archivelens library has ``schema_version``; a file holding several of its tables but
+    not that one is damaged; any other database belongs to another program."""
+    try:
         tables = {
             r[0]
-            for r in probe.execute(
+            for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
             ).fetchall()
         }
         if "schema_version" in tables:
-            probe.execute("SELECT max(version) FROM schema_version").fetchone()
+            con.execute("SELECT max(version) FROM schema_version").fetchone()
             return
     except duckdb.Error as err:
         raise _open_error(path, err) from None
-    finally:
-        probe.close()
     if len(tables & _OWN_TABLES) >= 3:
         raise damaged(path, "its schema_version table is missing")
     raise UserError(

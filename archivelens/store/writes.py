@@ -114,17 +114,15 @@ def unwritable_folder(folder: Path) -> str | None:
 
 def library_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The file *con* has open (None for an in-memory database)."""
+    return _database(con)[0]
+
+
+def _database(con: duckdb.DuckDBPyConnection) -> tuple[Path | None, bool]:
+    """The file *con* has open (None: in memory) and whether it is open read-only."""
     row = con.execute(
         "SELECT path, readonly FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
-    return Path(row[0]) if row and row[0] else None
-
-
-def _read_only(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    return bool(row and row[0])
+    return (Path(row[0]) if row and row[0] else None), bool(row and row[1])
 
 
 _UMASK_LOCK = threading.Lock()
@@ -170,8 +168,8 @@ def transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[journal.P
     if id(con) in _OPEN:
         yield _OPEN[id(con)]
         return
-    path = library_path(con)
-    if path is not None and _read_only(con):
+    path, read_only = _database(con)
+    if path is not None and read_only:
         raise UserError(f"Cannot save to the library {path} while {what}: {_why_read_only(path)}.")
     pending = journal.Pending(path)
     with private_files():
