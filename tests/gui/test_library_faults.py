@@ -139,3 +139,44 @@ def test_a_full_disk_while_reviewing_is_one_sentence(qtbot, monkeypatch, tiny_di
     window.close()
     with duckdb.connect(str(library), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM reviews").fetchone() == (0,)
+
+
+@pytest.fixture
+def read_only_folder():
+    """A folder made read-only by a read-only bind mount of itself (root, as CI runs)."""
+    mounted: list[Path] = []
+
+    def make(folder: Path) -> Path:
+        for args in (["--bind", folder, folder], ["-o", "remount,ro,bind", folder]):
+            if subprocess.run(["mount", *args], capture_output=True).returncode != 0:
+                pytest.skip("cannot bind-mount read-only here (not root?)")
+            if folder not in mounted:
+                mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", "-l", folder], check=False)
+
+
+def test_a_read_only_library_is_browsed_not_changed(
+    qtbot, monkeypatch, library, settings, pool, read_only_folder
+):
+    pipeline.import_archive(SAMPLE, library)
+    read_only_folder(library.parent)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "archivelens.gui.views.checklist.show_error",
+        lambda parent, sentence, details="": shown.append(sentence),
+    )
+    window = MainWindow(library, settings, pool)
+    qtbot.addWidget(window)
+    assert window.stack.currentIndex() == 1
+    show(qtbot, window, "Overview")
+    for name in ("Duplicates", "Tweets", "Follow-back"):
+        view = show(qtbot, window, name)
+        assert view.model.rowCount() > 0, name
+    view.table.selectRow(0)
+    view.set_status("follow_back")
+    assert len(shown) == 1 and "read-only" in shown[0] and str(library.parent) in shown[0]
+    window.close()
