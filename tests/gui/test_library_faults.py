@@ -180,3 +180,25 @@ def test_a_read_only_library_is_browsed_not_changed(
     view.set_status("follow_back")
     assert len(shown) == 1 and "read-only" in shown[0] and str(library.parent) in shown[0]
     window.close()
+
+
+def test_rebuild_library_from_the_file_menu(qtbot, monkeypatch, library, settings, pool):
+    typed = reviewed(library)
+    window = MainWindow(library, settings, pool)
+    qtbot.addWidget(window)
+    show(qtbot, window, "Follow-back")
+
+    def exec_(dialog):  # the person clicks Rebuild Library and waits
+        dialog.rebuild()
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=60_000)
+        return dialog.result()
+
+    monkeypatch.setattr(RebuildDialog, "exec", exec_)
+    rebuilt = window.rebuild_library()
+    assert rebuilt is not None and rebuilt is not window
+    qtbot.addWidget(rebuilt)
+    assert rebuilt.ctx.con.execute("SELECT * FROM reviews ORDER BY ALL").fetchall() == typed
+    assert any(".damaged-" in p.name for p in library.parent.iterdir())
+    view = show(qtbot, rebuilt, "Follow-back")
+    assert view.progress_label.text().startswith("Reviewed")
+    rebuilt.close()
