@@ -106,7 +106,8 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
             _recognise(path)
     read_only = unwritable(path) is not None
     if read_only:  # DuckDB would spill beside the library, where it cannot write
-        config["temp_directory"] = str(Path(tempfile.gettempdir()) / "archivelens-spill")
+        spill = Path(tempfile.gettempdir()) / f"archivelens-spill-{os.getpid()}"
+        config["temp_directory"] = str(spill)  # (DuckDB makes it only if it spills)
     try:
         with private_files():
             con = duckdb.connect(str(path), read_only=read_only, config=config)
