@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from archivelens import scratch
+from archivelens import errors, scratch
 from archivelens.errors import UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import journal
 from archivelens.store.library import connect
+from archivelens.store.writes import unwritable_folder
 
 _SCRATCH = ".archivelens-rebuild-"
 
@@ -103,6 +105,11 @@ def rebuild(
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     library = Path(os.path.abspath(library))
+    if reason := unwritable_folder(library.parent):
+        raise UserError(
+            f"Cannot rebuild the library {library}: {reason}; copy it and its journal "
+            f"({journal.path_for(library).name}) to a folder you can write and rebuild there."
+        )
     entries, unreadable = _journal(library)
     wanted = archives(entries)
     found = {r: locate(r) for r in wanted}
@@ -110,8 +117,9 @@ def rebuild(
     if missing and not extra and not skip_missing:
         raise MissingArchives(missing)
     sources = [p for p in found.values() if p is not None] + [Path(p) for p in extra or []]
-    work = scratch.make(_SCRATCH, library.parent)
+    work = None
     try:
+        work = scratch.make(_SCRATCH, library.parent)
         fresh = work / library.name
         try:
             result = _build(fresh, sources, entries, wanted, skip_missing, progress, cancel)
@@ -122,10 +130,17 @@ def rebuild(
         result.unreadable_lines = unreadable
         result.damaged_copy = _swap(library, fresh)
         result.library = library
+    except OSError as err:  # the scratch folder or the swap: a full disk, a read-only folder
+        what = f"rebuilding the library {library}"
+        raise errors.from_environment(err, what) or UserError(
+            errors.sentence_for_os_error(err, what)
+        ) from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     moved = [p for p in extra or [] if p in result.imported]
-    _journal_new_places(library, moved)
+    with suppress(OSError, UserError):  # done; at worst the next rebuild asks for them again
+        _journal_new_places(library, moved)
     progress.update("Rebuilt", 1.0)
     return result
 

@@ -17,6 +17,7 @@ from tests.faults.judge import (
     fingerprint,
     imported_library,
     ok,
+    read_only_folder,
     refused_cleanly,
     tiny_disk,
     unchanged,
@@ -166,4 +167,17 @@ def full_disk_rebuild(work: Path) -> str:
         said = refused_cleanly(cli("rebuild", "--db", library), "disk is full")
         (disk / ".filler").unlink()
         unchanged(before, library.parent)  # the damaged library and the journal as they were
+    return said
+
+
+@fault("journal", "a rebuild in a folder that cannot be written", needs_root=True)
+def read_only_rebuild(work: Path) -> str:
+    library = reviewed_library(work, reviews=10)
+    destroy(library)
+    before = fingerprint(library.parent)
+    with read_only_folder(library.parent):
+        said = refused_cleanly(
+            cli("rebuild", "--db", library), "Cannot rebuild", "read-only", str(library.parent)
+        )
+    unchanged(before, library.parent)
     return said
