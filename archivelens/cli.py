@@ -125,6 +125,23 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("--json", action="store_true", help="print JSON instead of a table")
     port.add_argument("--out", metavar="DIR", help="also write portfolio.csv into DIR")
     port.add_argument("--no-bom", action="store_true", help="portfolio.csv without the BOM")
+    reb = sub.add_parser(
+        "rebuild",
+        help="rebuild a damaged library from its archives and the review journal beside it",
+    )
+    reb.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    reb.add_argument(
+        "--archive",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an archive the library came from that has moved (repeat for several)",
+    )
+    reb.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="rebuild without the archives that cannot be found (your reviews are kept)",
+    )
     return parser
 
 
@@ -144,7 +161,7 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-COMMANDS = ("import", "report", "export", "portfolio")
+COMMANDS = ("import", "report", "export", "rebuild", "portfolio")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -152,7 +169,8 @@ def build_app_parser() -> argparse.ArgumentParser:
     an archive (what a file manager's "Open With ArchiveLens" runs)."""
     parser = argparse.ArgumentParser(
         prog="archivelens",
-        description="Opens the desktop app. Commands: archivelens {import,report,export} --help.",
+        description="Opens the desktop app. "
+        "Commands: archivelens {import,report,export,rebuild} --help.",
     )
     parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
@@ -188,6 +206,8 @@ def main(argv: list[str]) -> int:
             return _report(args)
         if args.command == "portfolio":
             return _portfolio(args)
+        if args.command == "rebuild":
+            return _rebuild(args)
         return _export(args)
     except UserError as err:
         error(str(err))
@@ -246,6 +266,27 @@ def _import(args: argparse.Namespace) -> int:
     finally:
         bar.finish()
     print_import(result, sys.stdout)
+    return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    bar = TextProgress()
+    cancel = CancelToken()
+    try:
+        with _stopped_by_signals(cancel):
+            result = pipeline.rebuild_library(args.db, args.archive, args.skip_missing, bar, cancel)
+    finally:
+        bar.finish()
+    print(f"Rebuilt {result.library} from {len(result.imported)} archive(s):")
+    for path in result.imported:
+        print(f"  {path}")
+    print(f"  {result.decisions:,} reviews, notes, marks and settings replayed from the journal")
+    for record in result.skipped:
+        print(f"Skipped (not found): {record.label}")
+    if result.unreadable_lines:
+        print(f"Warning: {result.unreadable_lines} unreadable journal line(s) were skipped.")
+    if result.damaged_copy:
+        print(f"The old library is kept as {result.damaged_copy}.")
     return 0
 
 

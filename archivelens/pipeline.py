@@ -17,12 +17,13 @@ from archivelens.errors import Cancelled
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import ingest
 from archivelens.store.ingest import ImportResult
-from archivelens.store.library import connect, resolve_library_path
+from archivelens.store.library import connect, explain, resolve_library_path
 
 if TYPE_CHECKING:
     from archivelens.analysis.report import Report
     from archivelens.export.csvset import ExportResult
     from archivelens.export.workbook import WorkbookResult
+    from archivelens.recovery import RebuildResult
 
 PathLike = str | os.PathLike[str]
 
@@ -32,12 +33,22 @@ PathLike = str | os.PathLike[str]
 
 @contextmanager
 def open_library(db: PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the library chosen by ``--db`` / ``$ARCHIVELENS_DB`` / the per-user default."""
-    con = connect(resolve_library_path(db))
+    """Open the library chosen by ``--db`` / ``$ARCHIVELENS_DB`` / the per-user default.
+
+    Damage met while using it (a block that fails its checksum shows only when read) becomes
+    the sentence naming the library and ``archivelens rebuild``."""
+    path = resolve_library_path(db)
+    con = connect(path)
     try:
         yield con
+    except Exception as err:
+        damaged = explain(err, path)
+        if damaged is None:
+            raise
+        raise damaged from None
     finally:
-        con.close()
+        with suppress(duckdb.Error):
+            con.close()
 
 
 class _Scaled:
@@ -147,13 +158,15 @@ def _save_settings(
     con: duckdb.DuckDBPyConnection, account_id: int, settings: AnalysisSettings
 ) -> None:
     from archivelens.analysis import duplicates, promotion
+    from archivelens.store.writes import transaction
 
-    if settings.lexicon is None:
-        promotion.reset_lexicon(con)
-    else:
-        promotion.save_lexicon(con, settings.lexicon)
-    promotion.set_own_domains(con, account_id, settings.own_domains)
-    duplicates.set_threshold(con, settings.threshold)
+    with transaction(con, "saving the settings"):  # all three, or none
+        if settings.lexicon is None:
+            promotion.reset_lexicon(con)
+        else:
+            promotion.save_lexicon(con, settings.lexicon)
+        promotion.set_own_domains(con, account_id, settings.own_domains)
+        duplicates.set_threshold(con, settings.threshold)
 
 
 def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
@@ -161,6 +174,21 @@ def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
     from archivelens.store import snapshots
 
     snapshots.remove(con, snapshot_id)
+
+
+def rebuild_library(
+    db: PathLike | None = None,
+    archives: list[PathLike] | None = None,
+    skip_missing: bool = False,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> RebuildResult:
+    """Rebuild the library from the archives it came from and the review journal beside it,
+    keeping the old file as ``<library>.damaged-<date>`` (see :mod:`archivelens.recovery`)."""
+    from archivelens import recovery
+
+    extra = [Path(p).expanduser() for p in archives or []]
+    return recovery.rebuild(resolve_library_path(db), extra, skip_missing, progress, cancel)
 
 
 def resolve_scope(

@@ -545,7 +545,11 @@ def _classify(case: Case, truth: dict[str, int], workdir: Path) -> tuple[str, st
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     left = (
         [p.name for p in tmp.iterdir()]
-        + [p.name for p in library.parent.iterdir() if p.name not in ("library.duckdb",)]
+        + [
+            p.name
+            for p in library.parent.iterdir()
+            if p.name not in ("library.duckdb", "library.duckdb.journal")  # the review journal
+        ]
         if library.parent.exists()
         else [p.name for p in tmp.iterdir()]
     )

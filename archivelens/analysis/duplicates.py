@@ -26,6 +26,7 @@ from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store.library import limited_memory, query_arrow, register_arrow
+from archivelens.store.writes import transaction
 
 THRESHOLD_KEY = "duplicate_threshold"
 ALGORITHM = "v2"  # bump when clustering changes, so stored clusters are recomputed
@@ -47,7 +48,9 @@ def threshold(con: duckdb.DuckDBPyConnection) -> float:
 def set_threshold(con: duckdb.DuckDBPyConnection, value: float) -> None:
     if not 50 <= value <= 100:
         raise UserError("The similarity threshold must be between 50 and 100.")
-    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [THRESHOLD_KEY, str(value)])
+    with transaction(con, "saving the settings") as tx:
+        con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [THRESHOLD_KEY, str(value)])
+        tx.record("setting", key=THRESHOLD_KEY, value=str(value))
 
 
 def _fingerprint(value: float) -> str:
@@ -146,8 +149,7 @@ def _cluster(
 def _store(
     con: duckdb.DuckDBPyConnection, snapshot_id: int, members: pa.Table, fingerprint: str
 ) -> None:
-    con.begin()
-    try:
+    with transaction(con, "saving the duplicate clusters"):
         con.execute("DELETE FROM dup_members WHERE snapshot_id = ?", [snapshot_id])
         register_arrow(con, "new_dup_members", members)
         con.execute(
@@ -160,10 +162,6 @@ def _store(
             "INSERT OR REPLACE INTO dup_state VALUES (?, ?, ?)",
             [snapshot_id, fingerprint, datetime.now().replace(microsecond=0)],
         )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 # -- queries over a scope ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from archivelens.analysis.promotion import ensure_classified
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 from archivelens.store.library import bind, query_arrow
+from archivelens.store.writes import transaction
 
 STATUSES = ("to_review", "follow_back", "followed_back", "not_for_me")
 STATUS_LABELS = {
@@ -197,29 +198,46 @@ class ChecklistBrowser:
 
 
 def set_review_status(
-    con: duckdb.DuckDBPyConnection, account_id: int, target_id: int, status: str
+    con: duckdb.DuckDBPyConnection,
+    account_id: int,
+    target_id: int,
+    status: str,
+    at: datetime | None = None,
 ) -> None:
+    """Save a review status, journaled and flushed to disk with it (*at*: the time a replayed
+    status was first set)."""
     if status not in STATUSES:
         raise UserError(f"Unknown review status {status!r}.")
-    con.execute(
-        """INSERT INTO reviews (account_id, target_id, status, reviewed_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (account_id, target_id) DO UPDATE SET
-             status = excluded.status, reviewed_at = excluded.reviewed_at""",
-        [account_id, target_id, status, _now()],
-    )
+    at = at or _now()
+    with transaction(con, "saving the review") as tx:
+        con.execute(
+            """INSERT INTO reviews (account_id, target_id, status, reviewed_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (account_id, target_id) DO UPDATE SET
+                 status = excluded.status, reviewed_at = excluded.reviewed_at""",
+            [account_id, target_id, status, at],
+        )
+        tx.record("review", account=account_id, target=target_id, status=status, at=at)
 
 
 def set_note(
-    con: duckdb.DuckDBPyConnection, account_id: int, target_id: int, note: str | None
+    con: duckdb.DuckDBPyConnection,
+    account_id: int,
+    target_id: int,
+    note: str | None,
+    at: datetime | None = None,
 ) -> None:
+    """Save a note (empty: none), journaled and flushed to disk with it."""
     note = (note or "").strip() or None
-    con.execute(
-        """INSERT INTO reviews (account_id, target_id, status, note, note_at)
-           VALUES (?, ?, 'to_review', ?, ?)
-           ON CONFLICT (account_id, target_id) DO UPDATE SET
-             note = excluded.note, note_at = excluded.note_at""",
-        [account_id, target_id, note, _now() if note else None],
-    )
+    at = (at or _now()) if note else None
+    with transaction(con, "saving the note") as tx:
+        con.execute(
+            """INSERT INTO reviews (account_id, target_id, status, note, note_at)
+               VALUES (?, ?, 'to_review', ?, ?)
+               ON CONFLICT (account_id, target_id) DO UPDATE SET
+                 note = excluded.note, note_at = excluded.note_at""",
+            [account_id, target_id, note, at],
+        )
+        tx.record("note", account=account_id, target=target_id, note=note, at=at)
 
 
 def _now() -> datetime:

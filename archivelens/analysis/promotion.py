@@ -20,6 +20,7 @@ import duckdb
 
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
+from archivelens.store.writes import transaction
 
 LEXICON_KEY = "sales_lexicon"
 # Links to these are Twitter's own, not "links" in the content-mix sense.
@@ -97,11 +98,15 @@ def save_lexicon(con: duckdb.DuckDBPyConnection, text: str) -> None:
             raise UserError(
                 f"The sales-word pattern “{entry}” is not valid ({reason}); fix or remove it."
             ) from None
-    con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [LEXICON_KEY, text])
+    with transaction(con, "saving the settings") as tx:
+        con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [LEXICON_KEY, text])
+        tx.record("setting", key=LEXICON_KEY, value=text)
 
 
 def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM settings WHERE key = ?", [LEXICON_KEY])
+    with transaction(con, "saving the settings") as tx:
+        con.execute("DELETE FROM settings WHERE key = ?", [LEXICON_KEY])
+        tx.record("setting", key=LEXICON_KEY, value=None)
 
 
 # -- own domains -----------------------------------------------------------------------------------
@@ -167,11 +172,13 @@ def set_own_domains(
 ) -> None:
     """Set the own domains (None goes back to the suggestion)."""
     cleaned = None if domains is None else sorted({_clean_domain(d) for d in domains if d.strip()})
-    con.execute(
-        """INSERT INTO account_prefs VALUES (?, ?)
-           ON CONFLICT (account_id) DO UPDATE SET own_domains = excluded.own_domains""",
-        [account_id, cleaned],
-    )
+    with transaction(con, "saving your websites") as tx:
+        con.execute(
+            """INSERT INTO account_prefs VALUES (?, ?)
+               ON CONFLICT (account_id) DO UPDATE SET own_domains = excluded.own_domains""",
+            [account_id, cleaned],
+        )
+        tx.record("own_domains", account=account_id, domains=cleaned)
 
 
 def _clean_domain(text: str) -> str:
@@ -228,8 +235,7 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
     lexicon, user, mark = _inputs(con, account_id)
     if _stored_mark(con, snapshot_id) == mark:
         return
-    con.begin()
-    try:
+    with transaction(con, "saving the promotional classification"):
         con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
         con.execute(
             """INSERT INTO promotion
@@ -250,10 +256,6 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
             {"own": domains, "snapshot": snapshot_id},
         )
         con.execute("INSERT OR REPLACE INTO promotion_state VALUES (?, ?)", [snapshot_id, mark])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def set_overrides(
@@ -261,22 +263,27 @@ def set_overrides(
     account_id: int,
     tweet_ids: list[int],
     is_promotional: bool | None,
+    at: datetime | None = None,
 ) -> None:
     """Mark tweets promotional / not promotional (None removes their overrides): the user's
-    word wins over the classification and survives re-imports."""
-    if is_promotional is None:
+    word wins over the classification and survives re-imports. Journaled (*at*: the time a
+    replayed mark was first set)."""
+    at = at or datetime.utcnow().replace(microsecond=0)
+    with transaction(con, "saving your mark") as tx:
+        tx.record("promo", account=account_id, tweets=list(tweet_ids), value=is_promotional, at=at)
+        if is_promotional is None:
+            con.execute(
+                "DELETE FROM promo_overrides WHERE account_id = ? AND list_contains(?, tweet_id)",
+                [account_id, tweet_ids],
+            )
+            return
         con.execute(
-            "DELETE FROM promo_overrides WHERE account_id = ? AND list_contains(?, tweet_id)",
-            [account_id, tweet_ids],
+            """INSERT INTO promo_overrides
+               SELECT ?, unnest(?::BIGINT[]), ?, ?
+               ON CONFLICT (account_id, tweet_id) DO UPDATE SET
+                 is_promotional = excluded.is_promotional, set_at = excluded.set_at""",
+            [account_id, tweet_ids, is_promotional, at],
         )
-        return
-    con.execute(
-        """INSERT INTO promo_overrides
-           SELECT ?, unnest(?::BIGINT[]), ?, ?
-           ON CONFLICT (account_id, tweet_id) DO UPDATE SET
-             is_promotional = excluded.is_promotional, set_at = excluded.set_at""",
-        [account_id, tweet_ids, is_promotional, datetime.utcnow()],
-    )
 
 
 PROMOTIONAL_SQL = """(t.kind <> 'retweet' AND coalesce(o.is_promotional,

@@ -7,6 +7,7 @@ import tempfile
 import traceback
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import QApplication
 from archivelens.errors import UserError
 from archivelens.gui.widgets import APP_NAME
 from archivelens.store.library import resolve_library_path
+
+if TYPE_CHECKING:
+    from archivelens.gui.main_window import MainWindow
 
 
 def app_icon() -> QIcon:
@@ -31,6 +35,9 @@ def report_unexpected(exc_type, exc, tb) -> None:
     stderr), and the app carries on — never a bare traceback, never a silent failure."""
     from archivelens.gui.widgets import show_error
 
+    if issubclass(exc_type, UserError):  # a full disk or a read-only folder met by a slot
+        show_error(QApplication.activeWindow(), str(exc))  # type: ignore[arg-type]
+        return
     details = "".join(traceback.format_exception(exc_type, exc, tb))
     sys.stderr.write(details)
     show_error(
@@ -40,8 +47,23 @@ def report_unexpected(exc_type, exc, tb) -> None:
     )
 
 
-def run(demo: bool = False, library: str | None = None, archive: str | None = None) -> int:
+def open_window(path: Path, **options) -> MainWindow | None:
+    """A window on the library at *path*; a damaged library first offers to be rebuilt (None:
+    the person closed that offer)."""
     from archivelens.gui.main_window import MainWindow
+    from archivelens.gui.rebuild import RebuildDialog
+    from archivelens.store.library import LibraryDamaged
+
+    try:
+        return MainWindow(path, **options)
+    except LibraryDamaged as err:
+        dialog = RebuildDialog(err, options.get("pool"))
+        if dialog.exec() != RebuildDialog.DialogCode.Accepted:
+            return None
+        return MainWindow(path, **options)
+
+
+def run(demo: bool = False, library: str | None = None, archive: str | None = None) -> int:
     from archivelens.gui.widgets import show_error
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -55,9 +77,11 @@ def run(demo: bool = False, library: str | None = None, archive: str | None = No
     temp = tempfile.TemporaryDirectory(prefix="archivelens-demo-") if demo else None
     path = Path(temp.name) / "demo.duckdb" if temp else resolve_library_path(library)
     try:
-        window = MainWindow(path, remember=not demo)
+        window = open_window(path, remember=not demo)
     except UserError as err:
         show_error(None, str(err))  # type: ignore[arg-type]
+        return 2
+    if window is None:
         return 2
     window.show()
     if demo:

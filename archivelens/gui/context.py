@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from archivelens import pipeline
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots, tweets
-from archivelens.store.library import connect
+from archivelens.store.library import connect, explain
 
 
 class LibraryContext(QObject):
@@ -75,7 +75,10 @@ class LibraryContext(QObject):
         old = self.scope
         try:
             scope = pipeline.resolve_scope(self.con, account, snapshot)
-        except Exception:  # an empty library has no scope yet
+        except Exception as err:  # an empty library has no scope yet; a damaged one says so
+            damaged = explain(err, self.path)
+            if damaged is not None:
+                raise damaged from None
             self.scope = None
         else:
             self.scope = scope.with_dates(old.date_from, old.date_to) if old else scope

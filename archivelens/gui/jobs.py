@@ -20,6 +20,7 @@ class JobPanel(QWidget):
         super().__init__(parent)
         self.pool = pool
         self.worker: Worker | None = None
+        self.library = None  # the window's library: damage a job meets is named so
         row = QHBoxLayout(self)
         self.stage = QLabel()
         self.bar = QProgressBar()
@@ -35,6 +36,7 @@ class JobPanel(QWidget):
         """Start ``job(progress, cancel)``; ``done(result)`` when it finishes."""
         assert self.worker is None, "one job at a time"
         worker = Worker(job)
+        worker.library = self.library
         self.worker = worker
         self.stage.setText(title)
         self.bar.setRange(0, 1000)

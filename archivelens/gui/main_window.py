@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self._main_page())
         self.jobs = JobPanel(self.pool)
+        self.jobs.library = library
         self.jobs.failed.connect(lambda sentence, details: show_error(self, sentence, details))
         self.jobs.cancelled.connect(
             lambda: self.statusBar().showMessage("Cancelled; nothing was changed.", 8000)
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New Library…", None, self.new_library)
         self.recent_menu = file_menu.addMenu("&Recent Libraries")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file_menu, "Re&build Library…", None, self.rebuild_library)
         file_menu.addSeparator()
         self.export_action = self._action(
             file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
@@ -342,17 +344,44 @@ class MainWindow(QMainWindow):
         """Open *path* in a window of its own, in place of this one."""
         if path.resolve() == self.ctx.path.resolve():
             return self
+        from archivelens.gui.app import open_window
+
         try:
-            window = MainWindow(path, self.settings, self.pool)
+            window = open_window(path, settings=self.settings, pool=self.pool)
         except UserError as err:
             show_error(self, str(err))
             return None
+        if window is None:
+            return None
+        return self._replace_by(window)
+
+    def _replace_by(self, window: MainWindow) -> MainWindow:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         _OPEN_WINDOWS.add(window)
         window.destroyed.connect(lambda _=None, w=window: _OPEN_WINDOWS.discard(w))
         window.show()
         self.close()
         return window
+
+    def rebuild_library(self) -> MainWindow | None:
+        """Rebuild this library from its archives and the journal beside it (a view met a
+        damaged block), then show it in a new window."""
+        from archivelens.gui.rebuild import RebuildDialog
+        from archivelens.store.library import LibraryDamaged
+
+        if self._refuse_if_busy():
+            return None
+        path = self.ctx.path
+        offer = LibraryDamaged(path, f"Rebuild the library {path}")
+        self.ctx.close()  # the rebuild swaps the file: nothing may hold it open
+        RebuildDialog(offer, self.pool, self).exec()
+        try:
+            window = MainWindow(path, self.settings, self.pool)
+        except UserError as err:
+            show_error(self, str(err))
+            self.close()
+            return None
+        return self._replace_by(window)
 
     def _other_libraries(self) -> list[Path]:
         """Recent libraries that still exist, this one left out."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.gui.context import LibraryContext, interrupt
 from archivelens.progress import CancelToken
+from archivelens.store.library import LibraryDamaged, explain
 
 
 class WorkerSignals(QObject):
@@ -33,6 +35,8 @@ class Worker(QRunnable):
         self.fn = fn
         self.signals = WorkerSignals()
         self.cancel_token = CancelToken()
+        self.library: Path | None = None  # the library it works on: damage met is named so
+        self.error: BaseException | None = None  # what it failed with, for who asks
         self.setAutoDelete(False)
 
     def update(self, stage: str, fraction: float | None = None) -> None:
@@ -48,17 +52,31 @@ class Worker(QRunnable):
         except Cancelled:
             self.signals.cancelled.emit()
         except UserError as err:
-            self.signals.failed.emit(str(err), "")
+            self.error = err
+            self.signals.failed.emit(_in_app_words(err), "")
         except Exception as err:  # a full disk from any layer, else a bug: still one sentence
+            self.error = err
             machine = from_environment(err, "saving")
+            if machine is None and self.library is not None:
+                machine = explain(err, self.library)
             self.signals.failed.emit(
-                str(machine)
+                _in_app_words(machine)
                 if machine is not None
                 else f"Something went wrong ({type(err).__name__}); nothing was changed.",
                 traceback.format_exc(),
             )
         else:
             self.signals.finished.emit(result)
+
+
+def _in_app_words(err: UserError) -> str:
+    """The sentence for the app: a damaged library points to File ▸ Rebuild Library…"""
+    if isinstance(err, LibraryDamaged):
+        return (
+            f"{err.problem}. Rebuild it with File ▸ Rebuild Library… — your reviews, notes and "
+            "settings are kept in the journal beside it."
+        )
+    return str(err)
 
 
 def start(worker: Worker, pool: QThreadPool | None = None) -> Worker:
@@ -110,6 +128,7 @@ class Loader(QObject):
         self._pending = None
         cursor = self.cursor
         worker = Worker(lambda progress, cancel: query(cursor))
+        worker.library = self.ctx.path
         self._running = worker
 
         def ended(deliver: Callable[[], None]) -> None:

@@ -22,8 +22,9 @@ from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detec
 from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages
-from archivelens.store import likes, network, people, snapshots, tweets
+from archivelens.store import journal, likes, network, people, snapshots, tweets
 from archivelens.store.snapshots import FileReport
+from archivelens.store.writes import transaction
 
 
 @dataclass
@@ -88,7 +89,7 @@ def import_archive(
             stages.update("read", "Reading the archive", done / total)
 
         with ChunkStream(source, layout, on_bytes, temp_root) as stream:
-            snapshot_id = _run_transaction(con, layout, stream, Path(path).name, stages, cancel)
+            snapshot_id = _run_transaction(con, layout, stream, Path(path), stages, cancel)
     if snapshot_id < 0:
         return summarize(con, -snapshot_id, already_imported=True)
     stages.update("finish", "Imported", 1.0)
@@ -107,44 +108,35 @@ def _run_transaction(
     con: duckdb.DuckDBPyConnection,
     layout: Layout,
     stream: ChunkStream,
-    source_name: str,
+    source: Path,
     stages: Stages,
     cancel: CancelToken,
 ) -> int:
-    """The whole load in one transaction; a negative id means "already there"."""
+    """The whole load in one transaction, journaled with where the archive came from (a
+    rebuild finds it there); a negative id means "already there"."""
     remove_interrupt = cancel.on_cancel(con.interrupt)
     staged = _Staged()
-    con.begin()
     try:
-        _parse_chunks(con, stream, cancel, staged)
-        snapshot_id = _load(con, layout, staged, source_name, stages, cancel)
-        for table in set(_STAGE_TABLES.values()):
-            con.execute(f"DROP TABLE {table}")
-        cancel.check()
-        remove_interrupt()
-        con.commit()
+        with transaction(con, "writing the library") as tx:
+            _parse_chunks(con, stream, cancel, staged)
+            snapshot_id = _load(con, layout, staged, source.name, stages, cancel)
+            for table in set(_STAGE_TABLES.values()):
+                con.execute(f"DROP TABLE {table}")
+            if snapshot_id > 0:
+                snap = snapshots.get(con, snapshot_id)
+                assert snap is not None
+                tx.entries.append(journal.import_entry(source, snap.account_id, snap.generated_at))
+            cancel.check()
+            remove_interrupt()
         return snapshot_id
     except BaseException as err:
         remove_interrupt()
-        _rollback(con)
         if cancel.cancelled:
             raise Cancelled() from None
         friendly = _user_error(err, staged)
         if friendly is err:
             raise
         raise friendly from None
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back, even if a cancel's interrupt lands on the rollback itself."""
-    for _ in range(3):
-        try:
-            con.rollback()
-            return
-        except duckdb.InterruptException:
-            continue
-        except duckdb.TransactionException:
-            return  # nothing left to roll back
 
 
 def _parse_chunks(

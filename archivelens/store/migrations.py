@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from archivelens.errors import UserError
+from archivelens.store.writes import transaction
 
 _V1 = """
 CREATE TABLE accounts (
@@ -170,13 +171,21 @@ LATEST = MIGRATIONS[-1][0]
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    """The schema's version (0: a new, empty database). Reads only: a library opened
+    read-only must be able to answer."""
+    tables = con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        "WHERE schema_name = 'main' AND table_name = 'schema_version'"
+    ).fetchone()
+    if not tables or not tables[0]:
+        return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the library to the latest schema; each step is its own transaction."""
+    """Bring the library to the latest schema; each step is its own transaction (a full disk
+    half-way leaves the library at the last whole step)."""
     version = current_version(con)
     if version > LATEST:
         raise UserError(
@@ -186,13 +195,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for step, sql in MIGRATIONS:
         if step <= version:
             continue
-        con.begin()
-        try:
+        with transaction(con, "upgrading the library"):
+            if version == 0:
+                con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             con.execute(sql)
             con.execute("INSERT INTO schema_version VALUES (?)", [step])
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
         version = step
     return version

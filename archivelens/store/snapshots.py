@@ -7,6 +7,8 @@ from datetime import datetime
 
 import duckdb
 
+from archivelens.store.writes import transaction
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -200,11 +202,9 @@ _SNAPSHOT_TABLES = (
 def remove(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
     """Remove a snapshot and everything imported with it, in one transaction; the account's
     review statuses, notes and promotional marks stay (they come back with any archive of it)."""
-    con.begin()
-    try:
+    snap = get(con, snapshot_id)
+    with transaction(con, "removing the archive from the library") as tx:
         for table in _SNAPSHOT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        if snap is not None:
+            tx.record("remove", account=snap.account_id, generated_at=snap.generated_at)

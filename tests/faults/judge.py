@@ -101,3 +101,61 @@ def copy_tree(src: Path, dst: Path) -> Path:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
     return dst
+
+
+def contents(library: Path) -> dict[str, str]:
+    """Every table of *library* → a hash of its rows in order: "the library as it was", read
+    without writing (a failed write may leave DuckDB's empty .wal beside an unchanged file)."""
+    import duckdb
+
+    with duckdb.connect(str(library), read_only=True) as con:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
+        return {
+            t: hashlib.sha256(
+                repr(con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall()).encode()
+            ).hexdigest()
+            for t in tables
+        }
+
+
+def same_contents(before: dict[str, str], library: Path, what: str = "") -> None:
+    after = contents(library)
+    changed = sorted(set(before) ^ set(after) | {t for t in before if after.get(t) != before[t]})
+    assert not changed, f"{what or library.name} changed: tables {', '.join(changed)}"
+
+
+def refuses(fn, *mentions: str) -> str:
+    """Calling *fn* (the Python API) raised one UserError sentence naming *mentions*."""
+    from archivelens.errors import UserError
+
+    try:
+        fn()
+    except UserError as err:
+        sentence = str(err)
+    else:
+        raise AssertionError("no error: the call succeeded")
+    assert "\n" not in sentence and "Traceback" not in sentence, sentence
+    for word in mentions:
+        assert word.lower() in sentence.lower(), f"{word!r} not named in: {sentence}"
+    return sentence
+
+
+@contextlib.contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """*folder* made read-only by a read-only bind mount of itself (root only, as CI runs):
+    even root cannot write there, as a person cannot in a folder that is not theirs."""
+    done = subprocess.run(["mount", "--bind", str(folder), str(folder)], capture_output=True)
+    assert done.returncode == 0, f"cannot bind-mount: {done.stderr.decode().strip()}"
+    try:
+        done = subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(folder)], capture_output=True, check=False
+        )
+        assert done.returncode == 0, f"cannot remount read-only: {done.stderr.decode().strip()}"
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

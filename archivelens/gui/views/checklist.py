@@ -34,10 +34,18 @@ from PySide6.QtWidgets import (
 
 from archivelens.analysis import network
 from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import NoteDialog, SearchBox, View, ViewExport, compact_table
+from archivelens.gui.widgets import (
+    NoteDialog,
+    SearchBox,
+    View,
+    ViewExport,
+    compact_table,
+    show_error,
+)
 from archivelens.store import snapshots
 
 KEYS = {
@@ -248,9 +256,13 @@ class ChecklistView(View):
         if row < 0 or self.ctx.scope is None:
             return
         old = self.model.value(row, "review_status")
-        network.set_review_status(
-            self.ctx.con, self.ctx.scope.account_id, self.model.value(row, "account_id"), status
-        )
+        try:
+            network.set_review_status(
+                self.ctx.con, self.ctx.scope.account_id, self.model.value(row, "account_id"), status
+            )
+        except UserError as err:  # a full disk, a read-only folder: nothing saved, stay here
+            show_error(self, str(err))
+            return
         self.model.set_value(row, "review_status", status)
         self.reviewed += (status != "to_review") - (old != "to_review")
         self._update_progress()
@@ -265,7 +277,11 @@ class ChecklistView(View):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             text = dialog.text()
             account = self.model.value(row, "account_id")
-            network.set_note(self.ctx.con, self.ctx.scope.account_id, account, text)
+            try:
+                network.set_note(self.ctx.con, self.ctx.scope.account_id, account, text)
+            except UserError as err:  # the note is not saved: it is in the details to copy
+                show_error(self, str(err), f"Your note, not saved:\n{text}")
+                return
             self.model.set_value(row, "note", text.strip() or None)
             self._show_detail()
 

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens.analysis import browse, promotion
+from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table
+from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
 
 KIND_LABELS = {
     "reply_to_others": "reply",
@@ -240,7 +241,11 @@ class TweetsView(View):
         if scope is None or not rows:
             return
         ids = [self.model.value(row, "tweet_id") for row in rows]
-        promotion.set_overrides(self.ctx.con, scope.account_id, ids, value)
+        try:
+            promotion.set_overrides(self.ctx.con, scope.account_id, ids, value)
+        except UserError as err:  # a full disk, a read-only folder: nothing saved
+            show_error(self, str(err))
+            return
         verdicts = promotion.verdicts(self.ctx.con, scope, ids)
         for row, tweet_id in zip(rows, ids, strict=True):
             self.model.set_value(row, "promotional", verdicts.get(tweet_id, False))
