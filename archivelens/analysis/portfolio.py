@@ -26,7 +26,7 @@ from archivelens.analysis import duplicates, promotion, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 from archivelens.store import migrations
-from archivelens.store.library import attached, reader
+from archivelens.store.library import attached, is_read_only, reader
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def _mark(inputs: list[Any]) -> str:
 def remember(con: duckdb.DuckDBPyConnection, rep: report.Report) -> None:
     """Keep *rep*'s headline figures for the portfolio (whole-history reports only)."""
     scope = rep.scope
-    if scope.date_from or scope.date_to:
+    if scope.date_from or scope.date_to or is_read_only(con):
         return
     con.execute(
         "INSERT OR REPLACE INTO headline_cache VALUES (?, ?, ?)",

@@ -153,6 +153,14 @@ def attached(
         con.execute(f"DETACH {alias}")
 
 
+def is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether *con*'s default database was opened (or attached) for reading only."""
+    row = con.execute(
+        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 

@@ -223,10 +223,20 @@ def full_disk_review(work: Path) -> str:
 
 
 def _older_library(work: Path, *extra: str) -> Path:
-    """A library as archivelens wrote it before the last migration (schema version 3)."""
+    """A library as archivelens wrote it at schema version 3: every table a later migration
+    made is dropped (whatever migrations come after, the upgrade then has work to do)."""
+    from archivelens.store.migrations import MIGRATIONS
+
     library = imported_library(work, *extra) if extra else imported_library(work)
+    with duckdb.connect() as old:
+        for _, sql in MIGRATIONS[:3]:
+            old.execute(sql)
+        kept = {r[0] for r in old.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     with duckdb.connect(str(library)) as con:
-        con.execute("DROP TABLE snapshot_lists; DELETE FROM schema_version WHERE version = 4")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for table in sorted(tables - kept - {"schema_version"}):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DELETE FROM schema_version WHERE version > 3")
     return library
 
 
