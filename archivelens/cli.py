@@ -25,6 +25,8 @@ from archivelens.store.ingest import ImportResult
 from archivelens.store.snapshots import FileReport
 
 if TYPE_CHECKING:
+    from archivelens.analysis.comparison import Comparison
+    from archivelens.analysis.engagement import Engagement
     from archivelens.analysis.report import Report
 
 KIND_LABELS = {
@@ -95,6 +97,20 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--html", metavar="FILE", help="also write the one-page report (self-contained HTML)"
     )
+    before_after = rep.add_argument_group(
+        "before and after",
+        "Compare two periods figure by figure: the last 12 months against the 12 before "
+        "(--compare), 12 months before a date against the time from it (--baseline), or "
+        "--compare-from/--compare-to against the report's period (or the rest of the archive).",
+    )
+    before_after.add_argument(
+        "--compare", action="store_true", help="the last 12 months against the 12 before"
+    )
+    before_after.add_argument("--baseline", metavar="DATE", help="when the work began")
+    before_after.add_argument(
+        "--compare-from", metavar="DATE", help="first day of the earlier period"
+    )
+    before_after.add_argument("--compare-to", metavar="DATE", help="last day of the earlier period")
     exp = sub.add_parser("export", help="write the consultant CSV set")
     exp.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     exp.add_argument(
@@ -321,13 +337,26 @@ def _report(args: argparse.Namespace) -> int:
             from archivelens.export import html_report
 
             html_report.write(con, scope, Path(args.html))
+        eng = pipeline.engagement(con, scope)
+        compared = None
+        if args.compare or args.baseline or args.compare_from or args.compare_to:
+            compared = pipeline.compare(
+                con, scope, args.compare_from, args.compare_to, args.baseline
+            )
     if args.json:
+        from archivelens.analysis import comparison, engagement
         from archivelens.analysis.report import as_dict
 
-        json.dump(as_dict(rep), sys.stdout, indent=2, ensure_ascii=False)
+        out = {**as_dict(rep), "engagement": engagement.as_dict(eng)}
+        if compared is not None:
+            out["comparison"] = comparison.as_dict(*compared)
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         print_report(rep, sys.stdout)
+        print_engagement(eng, sys.stdout)
+        if compared is not None:
+            print_comparison(*compared, out=sys.stdout)
     return 0
 
 
@@ -409,6 +438,57 @@ def print_portfolio(entries: list, out: TextIO) -> None:
             + " ".join(f"{c:>9}" for c in cells)
             + "\n"
         )
+
+
+def print_engagement(eng: Engagement, out: TextIO) -> None:
+    out.write("\nWhat each kind of tweet earned (likes and retweets per tweet):\n")
+    if not eng.known:
+        out.write(f"  – {eng.reason}\n")
+        return
+    out.write(f"  {'':<26} {'tweets':>8} {'likes':>8} {'retweets':>9} {'median likes':>13}\n")
+    for row in eng.rows:
+        if not row.tweets:
+            continue
+        likes, retweets = (
+            _show(row.likes_per_tweet, "number"),
+            _show(row.retweets_per_tweet, "number"),
+        )
+        median = _show(row.median_likes, "number")
+        out.write(f"  {row.label:<26} {row.tweets:>8,} {likes:>8} {retweets:>9} {median:>13}\n")
+    from archivelens.analysis.engagement import headline
+
+    sentence = headline(eng)
+    if sentence:
+        out.write(f"  {sentence}\n")
+    out.write(f"  {eng.reason}\n")
+
+
+def print_comparison(
+    result: Comparison, followers: tuple[dict[str, int], list[str]] | None, out: TextIO
+) -> None:
+    b, a = result.before, result.after
+    out.write(f"\nBefore and after: {b.start} to {b.end} against {a.start} to {a.end}\n")
+    out.write(f"  {'':<24} {'before':>10} {'after':>10} {'change':>12}\n")
+    for r in result.rows:
+        change = "–"
+        if r.change is not None:
+            change = f"{r.change:+.1f} pt" if r.kind == "share" else _show(r.change, r.kind)
+            if r.kind == "count":
+                change = f"{r.change:+,.0f}"
+        verdict = f"  {r.verdict}" if r.verdict else ""
+        out.write(
+            f"  {r.metric:<24} {_show(r.before, r.kind):>10} {_show(r.after, r.kind):>10} "
+            f"{change:>12}{verdict}\n"
+        )
+    if followers is not None:
+        counts, missing = followers
+        out.write(
+            f"  followers gained {counts['gained_follower']:,}, lost {counts['lost_follower']:,} "
+            "(between the archives nearest each period's end)\n"
+        )
+        for line in missing:
+            out.write(f"  {line}\n")
+    out.write(f"  {result.note}\n")
 
 
 def print_report(rep: Report, out: TextIO) -> None:

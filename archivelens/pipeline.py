@@ -20,6 +20,8 @@ from archivelens.store.ingest import ImportResult
 from archivelens.store.library import connect, explain, resolve_library_path
 
 if TYPE_CHECKING:
+    from archivelens.analysis.comparison import Comparison
+    from archivelens.analysis.engagement import Engagement
     from archivelens.analysis.report import Report
     from archivelens.export.csvset import ExportResult
     from archivelens.export.workbook import WorkbookResult
@@ -202,6 +204,33 @@ def resolve_scope(
     return scope.with_dates(
         scopes.parse_date(date_from, "--from"), scopes.parse_date(date_to, "--to")
     )
+
+
+def engagement(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
+    from archivelens.analysis import engagement as engagement_mod
+
+    return engagement_mod.by_kind(con, scope)
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    compare_from: str | None = None,
+    compare_to: str | None = None,
+    baseline: str | None = None,
+) -> tuple[Comparison, tuple[dict[str, int], list[str]] | None]:
+    """Two periods of *scope*'s account figure by figure, and the followers gained and lost
+    between its archives (see :func:`comparison.periods_for` for how the periods are chosen)."""
+    from archivelens.analysis import comparison
+
+    before, after = comparison.periods_for(
+        scope,
+        scopes.parse_date(compare_from, "--compare-from"),
+        scopes.parse_date(compare_to, "--compare-to"),
+        scopes.parse_date(baseline, "--baseline"),
+    )
+    result = comparison.compare(con, scope, before, after)
+    return result, comparison.follower_changes(con, scope, before, after)
 
 
 def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:

@@ -87,3 +87,58 @@ def test_followers_gained_and_lost_between_the_snapshots_of_each_period(two_snap
     assert counts["gained_follower"] == len(set(newer.followers) - set(older.followers))
     assert counts["lost_follower"] == len(set(older.followers) - set(newer.followers))
     assert missing == []
+
+
+def test_report_compare_in_text_and_json(make_archive, library, capsys):
+    import json
+
+    from archivelens.cli import main
+
+    path, _, _ = make_archive("current", spec=era_spec("current", tweets=1500))
+    assert main(["import", str(path), "--db", str(library)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--db", str(library), "--baseline", "2023-01-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cmp = data["comparison"]
+    assert cmp["before"]["from"] == "2022-01-01" and cmp["before"]["to"] == "2022-12-31"
+    assert cmp["after"] == {
+        "from": "2023-01-01",
+        "to": "2023-07-02",
+        "tweets": cmp["after"]["tweets"],
+    }
+    shares = {m["metric"]: m for m in cmp["metrics"]}
+    conv = shares["conversation_share"]
+    # the shares are rounded to 4 places, the change is not: within 0.01 point each
+    assert conv["change"] == pytest.approx(100 * (conv["after"] - conv["before"]), abs=0.02)
+    assert conv["change_unit"] == "percentage points"
+    assert data["engagement"]["kinds"][0]["kind"] == "reply_to_others"
+    assert main(["report", "--db", str(library), "--compare"]) == 0
+    text = capsys.readouterr().out
+    assert "Before and after: 2021-07-03 to 2022-07-02 against 2022-07-03 to 2023-07-02" in text
+    assert (
+        main(
+            [
+                "report",
+                "--db",
+                str(library),
+                "--baseline",
+                "2023-01-01",
+                "--compare-to",
+                "2022-06-30",
+            ]
+        )
+        == 2
+    )
+    assert "either --baseline" in capsys.readouterr().err
+
+
+def test_an_archive_without_counts_says_engagement_is_unknown(make_archive, library):
+    from archivelens.analysis import engagement
+
+    path, _, _ = make_archive("classic")
+    pipeline.import_archive(path, library)
+    with pipeline.open_library(library) as con:
+        eng = engagement.by_kind(con, pipeline.resolve_scope(con))
+    assert not eng.known and eng.reason == engagement.NO_COUNTS
+    assert all(r.likes_per_tweet is None and r.median_retweets is None for r in eng.rows)
+    assert engagement.headline(eng) is None

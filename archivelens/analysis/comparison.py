@@ -90,6 +90,65 @@ def default_periods(scope: Scope, baseline: date | None = None) -> tuple[Period,
     )
 
 
+def periods_for(
+    scope: Scope,
+    compare_from: date | None = None,
+    compare_to: date | None = None,
+    baseline: date | None = None,
+) -> tuple[Period, Period]:
+    """The two periods a command line asks for: ``--baseline DATE`` (12 months before it
+    against the time from it), ``--compare-from A --compare-to B`` (A–B against the report's
+    own period, else against the day after B to the archive's date), or neither (the last 12
+    months against the 12 before)."""
+    if baseline and (compare_from or compare_to):
+        raise UserError("Give either --baseline or --compare-from/--compare-to, not both.")
+    if baseline or not (compare_from or compare_to):
+        return default_periods(scope, baseline)
+    end = scope.date_to or scope.generated_at.date()
+    if compare_to is None:
+        raise UserError("--compare-from needs --compare-to (the last day of the earlier period).")
+    start = compare_from or (scope.date_from if scope.date_from else _months_back(compare_to, 12))
+    before = Period(start, compare_to)
+    if scope.date_from or scope.date_to:
+        after = Period(scope.date_from or compare_to + timedelta(days=1), end)
+    else:
+        after = Period(compare_to + timedelta(days=1), end)
+    return before, after
+
+
+def as_dict(result: Comparison, followers: tuple[dict[str, int], list[str]] | None) -> dict:
+    """The JSON form (``archivelens report --json``'s ``comparison``)."""
+
+    def period(p: Period, tweets: int) -> dict[str, object]:
+        return {"from": str(p.start), "to": str(p.end), "tweets": tweets}
+
+    return {
+        "before": period(result.before, result.before_tweets),
+        "after": period(result.after, result.after_tweets),
+        "verdicts": result.judged,
+        "note": result.note,
+        "metrics": [
+            {
+                "metric": r.metric,
+                "before": _plain(r.before),
+                "after": _plain(r.after),
+                "change": None if r.change is None else round(r.change, 4),
+                "change_unit": "percentage points" if r.kind == "share" else r.kind,
+                "verdict": r.verdict,
+                "explanation": r.explanation,
+            }
+            for r in result.rows
+        ],
+        "follower_changes": None
+        if followers is None
+        else {"counts": followers[0], "not_compared": followers[1]},
+    }
+
+
+def _plain(value: Any) -> Any:
+    return round(value, 4) if isinstance(value, float) else value
+
+
 def _months_back(day: date, months: int) -> date:
     """*day* moved *months* calendar months back (forward when negative), clamped to the month."""
     index = day.year * 12 + day.month - 1 - months

@@ -182,3 +182,27 @@ def headline(eng: Engagement) -> str | None:
 def _each(likes: float) -> str:
     shown = f"{likes:.1f}" if likes < 10 else f"{likes:,.0f}"
     return f"{shown} like" + ("" if shown == "1.0" else "s")
+
+
+def as_dict(eng: Engagement) -> dict[str, object]:
+    """The JSON form (``archivelens report --json``'s ``engagement``): null where unknown."""
+
+    def num(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    return {
+        "known": eng.known,
+        "note": eng.reason,
+        "headline": headline(eng),
+        "kinds": [
+            {
+                "kind": r.kind,
+                "tweets": r.tweets,
+                "likes_per_tweet": num(r.likes_per_tweet),
+                "retweets_per_tweet": num(r.retweets_per_tweet),
+                "median_likes": num(r.median_likes),
+                "median_retweets": num(r.median_retweets),
+            }
+            for r in eng.rows
+        ],
+    }
