@@ -100,6 +100,7 @@ def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConne
     if memory_limit:
         config["memory_limit"] = memory_limit
     if _is_new(path):
+        _refuse_if_lost(path)
         _create(path, config)
     else:
         _check_header(path)
@@ -190,6 +191,19 @@ def _is_new(path: Path) -> bool:
         return True
     except OSError as err:
         raise UserError(errors.sentence_for_os_error(err, f"opening the library {path}")) from None
+
+
+def _refuse_if_lost(path: Path) -> None:
+    """No library, but its journal: the library was lost (a failed disk, a bad sync), not
+    never made. Making an empty one would hide the loss — and the person's work — so say so
+    and offer the rebuild; moving the journal away starts afresh."""
+    if journal.path_for(path).exists():
+        raise LibraryDamaged(
+            path,
+            f"The library {path} is missing, but its review journal "
+            f"{journal.path_for(path).name} is beside it",
+            f"or move {journal.path_for(path).name} away to start a new, empty library",
+        )
 
 
 def _create(path: Path, config: Config) -> None:

@@ -30,10 +30,10 @@ class LibraryDamaged(UserError):
     damaged (it is cut short)"); the sentence adds what to do, which the app words its own way
     (it offers to rebuild)."""
 
-    def __init__(self, path: Path, problem: str) -> None:
+    def __init__(self, path: Path, problem: str, aside: str = "the damaged files are kept") -> None:
         super().__init__(
             f"{problem}; run `archivelens rebuild --db {path}` to rebuild it from its archives "
-            "and your saved reviews (the damaged files are kept)."
+            f"and your saved reviews ({aside})."
         )
         self.path = path
         self.problem = problem

@@ -181,3 +181,14 @@ def read_only_rebuild(work: Path) -> str:
         )
     unchanged(before, library.parent)
     return said
+
+
+@fault("journal", "a library lost but its journal kept: no empty library in its place")
+def lost_library(work: Path) -> str:
+    library = reviewed_library(work, reviews=5)
+    library.unlink()
+    before = fingerprint(library.parent)
+    said = refused_cleanly(cli("report", "--db", library), "missing", "journal", "rebuild")
+    refused_cleanly(cli("import", SAMPLE, "--db", library), "missing")
+    unchanged(before, library.parent)  # no empty library made over the loss
+    return said

@@ -202,3 +202,39 @@ def test_rebuild_library_from_the_file_menu(qtbot, monkeypatch, library, setting
     view = show(qtbot, rebuilt, "Follow-back")
     assert view.progress_label.text().startswith("Reviewed")
     rebuilt.close()
+
+
+def test_damage_a_view_meets_is_named_never_something_went_wrong(
+    qtbot, monkeypatch, tmp_path, settings, pool
+):
+    """A damaged block shows only when read: at opening (the rebuild is offered) or in a
+    view (one sentence pointing to File ▸ Rebuild Library…), at offsets across the file."""
+    source = tmp_path / "source" / "library.duckdb"
+    pipeline.import_archive(SAMPLE, source)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "archivelens.gui.widgets.show_error",
+        lambda parent, sentence, details="": shown.append(sentence),
+    )
+    at_opening = in_a_view = 0
+    for step in range(12):
+        library = tmp_path / f"copy-{step}" / "library.duckdb"
+        shutil.copytree(source.parent, library.parent)
+        size = library.stat().st_size
+        with library.open("r+b") as fh:
+            fh.seek(size * step // 12 + 100)
+            fh.write(bytes(range(256)) * 2)
+        try:
+            window = MainWindow(library, settings, pool)
+        except LibraryDamaged:
+            at_opening += 1
+            continue
+        qtbot.addWidget(window)
+        before = len(shown)
+        for name in ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes"):
+            show(qtbot, window, name)
+        in_a_view += len(shown) > before
+        window.close()
+    assert shown and at_opening and in_a_view
+    for sentence in shown:
+        assert "is damaged" in sentence and "File ▸ Rebuild Library" in sentence, sentence
