@@ -94,7 +94,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pages.Page]:
             rep = report.build(con, scope)
             if name.startswith("every rule"):
                 branding.save(con, _longest_branding())
-                rep.recommendations = [*rep.recommendations, *_long_advice(len(rep.recommendations))]
+                rep.recommendations = [
+                    *rep.recommendations,
+                    *_long_advice(len(rep.recommendations)),
+                ]
             out[name] = pages.build(con, scope, rep)
     return out
 
@@ -116,7 +119,9 @@ def _long_advice(have: int) -> list[Recommendation]:
     return [
         Recommendation(
             f"extra_{n}",
-            "Retire or rewrite your 12 re-sent sales messages: the largest, “" + CJK_PITCH * 3 + "”",
+            "Retire or rewrite your 12 re-sent sales messages: the largest, “"
+            + CJK_PITCH * 3
+            + "”",
             "84 tweets in 12 sales blasts, the last on 2023-06-01 " * 3,
             "The same pitch again and again reads as broadcasting; followers tune it out. " * 3,
             "duplicate_blasts.csv, cluster_kind = sales_blast",
@@ -282,3 +287,20 @@ def test_branding_refused_in_one_sentence(library, tmp_path, capsys, args, sente
     assert err.startswith("archivelens: error: ") and sentence in err and err.count("\n") == 1
     with pipeline.open_library(library) as con:
         assert not pipeline.branding(con)  # nothing half-saved
+
+
+def test_the_workbook_summary_carries_the_branding(make_archive, library, tmp_path):
+    import openpyxl
+
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    with pipeline.open_library(library) as con:
+        pipeline.set_branding(con, "Ada Lovelace", "Zimbler Books", "See you on Thursday.")
+        branding.save(con, replace(pipeline.branding(con), logo=logo_png(), logo_type="image/png"))
+        book = pipeline.export_xlsx(con, pipeline.resolve_scope(con), tmp_path / "book")
+    sheet = openpyxl.load_workbook(book.path)["Summary"]
+    top = [sheet.cell(row, 1).value for row in range(1, 7)]
+    assert top[2] == "Prepared for Zimbler Books by Ada Lovelace"
+    assert top[3] == "See you on Thursday."
+    assert top[5] == "What to change"  # the rest follows, moved down
+    assert len(sheet._images) == 1  # the logo
