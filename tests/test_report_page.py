@@ -215,12 +215,13 @@ def test_export_pdf_from_the_command_line(make_archive, library, tmp_path, capsy
     assert printing.paper_size(pdf) == pytest.approx((215.9, 279.4), abs=0.3)
 
 
-def test_the_core_makes_the_pdf_without_qt(make_archive, library, tmp_path):
-    """The PDF is the core's (no Qt, no browser): it runs where PySide6 cannot be imported."""
+def test_the_core_makes_the_pdf_without_qt_or_ssl(make_archive, library, tmp_path):
+    """The PDF is the core's (no Qt, no browser): it runs where PySide6 cannot be imported, and
+    without SSL, as in the built app (which leaves OpenSSL out)."""
     path, _, _ = make_archive("current")
     pipeline.import_archive(path, library)
     code = (
-        "import sys; sys.modules['PySide6'] = None\n"
+        "import sys; sys.modules['PySide6'] = sys.modules['ssl'] = sys.modules['_ssl'] = None\n"
         "from archivelens.cli import main\n"
         f"raise SystemExit(main(['export', '--db', {str(library)!r}, '--format', 'pdf', "
         f"'--out', {str(tmp_path / 'out')!r}]))"

@@ -43,8 +43,10 @@ svg { width: 100%; height: auto; display: block; }
   h1 { font-size: 13pt; } h2 { font-size: 9pt; margin: 1.8mm 0 .6mm; break-after: avoid; }
   .sub, .prep { margin: 0; } .note { margin: 1.5mm 0; padding: .3mm 2mm; }
   .cards { grid-template-columns: repeat(6, 1fr); gap: 1.5mm; margin-top: 1.5mm; }
-  .card { padding: .5mm 1.5mm; height: 12mm; overflow: hidden; } .card b { font-size: 11pt; }
-  .card small { display: block; max-height: 2.5em; overflow: hidden; line-height: 1.25; }
+  .card { padding: .5mm 1.5mm; height: 13mm; overflow: hidden; font-size: 7pt; }
+  .card b { font-size: 11pt; }
+  .card small { display: block; font-size: 6pt; line-height: 1.2; max-height: 2.4em;
+                overflow: hidden; }
   table { font-size: 7pt; } td, th { padding: .1mm 1mm; white-space: nowrap; }
   ol { margin: 0; padding-left: 4mm; } ol li { margin: 0 0 .6mm; }
   .line, ol li span { display: block; white-space: nowrap; overflow: hidden;
@@ -54,7 +56,7 @@ svg { width: 100%; height: auto; display: block; }
   td .two { white-space: normal; }
   .note { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
           overflow: hidden; }
-  .muted { font-size: 7pt; margin: .5mm 0; } svg { max-height: 31mm; }
+  .muted { font-size: 7pt; margin: .5mm 0; } svg { max-height: 34mm; }
   .cannot { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
             overflow: hidden; }
   table, ol, svg, .cards { break-inside: avoid; }
@@ -143,7 +145,7 @@ def _advice(p: pages.Page) -> str:
     return f"<ol>{items}</ol>{more}"
 
 
-CHART_WIDTH, CHART_HEIGHT, _LEFT, _BOTTOM, _FONT = 720, 160, 34, 18, 10
+CHART_WIDTH, CHART_HEIGHT, _LEFT, _BOTTOM, _FONT = 720, 125, 34, 18, 10
 
 
 def label_step(labels: list[str], slot: float, font: float = _FONT) -> int:

@@ -84,9 +84,7 @@ def render(p: pages.Page, paper: str = "A4") -> bytes:
 def layout(p: pages.Page, paper: str = "A4") -> tuple[Any, float]:
     """The laid-out document and the height it used below the top margin (at most ``HEIGHT``:
     the tests hold every page to it)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="mm", format=PAPERS[paper])
+    pdf = _fpdf()(unit="mm", format=PAPERS[paper])
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_creator("ArchiveLens")
@@ -109,6 +107,30 @@ def layout(p: pages.Page, paper: str = "A4") -> tuple[Any, float]:
     w.heading("What an archive cannot tell")
     w.lines(f"{p.cannot_tell} {p.workbook_note}", 3, size=7, color=GREY)
     return pdf, pdf.get_y() - MARGIN
+
+
+def _fpdf() -> Any:
+    """fpdf2's FPDF class. fpdf2 subclasses urllib's and http.client's HTTPS classes when
+    imported (to fetch remote images, which the report never does); the app is built without
+    SSL (nothing it does connects), where neither exists: classes that refuse stand in."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise urllib.error.URLError("archivelens makes no network connections")
+
+    if not hasattr(http.client, "HTTPSConnection"):
+        http.client.HTTPSConnection = type(  # type: ignore[attr-defined,misc]
+            "HTTPSConnection", (http.client.HTTPConnection,), {"connect": refuse}
+        )
+    if not hasattr(urllib.request, "HTTPSHandler"):
+        urllib.request.HTTPSHandler = type(  # type: ignore[attr-defined,misc]
+            "HTTPSHandler", (urllib.request.BaseHandler,), {"https_open": refuse}
+        )
+    from fpdf import FPDF
+
+    return FPDF
 
 
 def _fonts(pdf) -> list[frozenset[int]]:
@@ -277,7 +299,7 @@ class _Writer:
         for n, a in enumerate(p.advice, start=1):
             self.font(7.5, bold=True)
             self.pdf.set_x(self.left)
-            self.pdf.cell(4, 3.4, f"{n}.")
+            self.pdf.cell(4, 7.5 * 0.45, f"{n}.")
             self.lines(a.action, 2, bold=True, x=self.left + 4, width=WIDTH - 4)
             self.lines(a.detail, 1, size=7, color=GREY, x=self.left + 4, width=WIDTH - 4)
             self.pdf.ln(0.6)
