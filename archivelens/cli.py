@@ -39,10 +39,10 @@ KIND_LABELS = {
 class TextProgress:
     """A one-line progress bar on a terminal; silent when stderr is not one."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr  # the one in use now (tests swap it), not at import
         self.width = width
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
         self._last = 0.0
         self._fraction = 0.0  # kept through a stage of unknown length
 

@@ -5,6 +5,7 @@ texts, long names and CJK — always one page, and what it says."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -183,6 +184,7 @@ def test_the_pdf_is_one_page_within_the_budget_and_says_what_the_page_says(built
         assert part in text, (name, part)
     for a in p.advice:
         assert a.action[:30] in text, (name, a.action)
+    assert not re.search(r"\b1 (tweets|followers|times|sales blasts|recommendations)\b", text)
 
 
 def test_the_pdf_carries_the_branding_and_cjk_text(built):
