@@ -10,7 +10,7 @@ takes two) — and the detail lives in the workbook, which the page points to in
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -85,7 +85,6 @@ class Page:
     people_note: str
     cannot_tell: str
     workbook_note: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> Page:
