@@ -307,3 +307,33 @@ def test_the_workbook_summary_carries_the_branding(make_archive, library, tmp_pa
     assert top[3] == "See you on Thursday."
     assert top[5] == "What to change"  # the rest follows, moved down
     assert len(sheet._images) == 1  # the logo
+
+
+def test_a_rebuilt_library_keeps_the_branding(library, tmp_path):
+    """Branding is the consultant's own decision: journaled like the reviews, replayed by a
+    rebuild, and in the baseline of a library that had no journal."""
+    import json
+
+    from archivelens import recovery
+    from archivelens.store import journal
+
+    root = Path(__file__).resolve().parents[1]
+    pipeline.import_archive(root / "resources" / "sample-archive.zip", library, analysis=False)
+    with pipeline.open_library(library) as con:
+        pipeline.set_branding(con, "Ada Lovelace", "Zimbler Books", "See you on Thursday.")
+        branding.save(con, replace(pipeline.branding(con), logo=logo_png(), logo_type="image/png"))
+        stored = pipeline.branding(con)
+    entries = journal.read(library)[0]
+    assert [e["op"] for e in entries].count("branding") == 2
+    fresh = tmp_path / "fresh.duckdb"
+    with pipeline.open_library(fresh) as con:
+        recovery.replay(con, entries)
+        assert pipeline.branding(con) == stored
+    journal.path_for(library).unlink()
+    with pipeline.open_library(library):
+        pass  # opening writes the baseline journal
+    baseline = [json.loads(line) for line in journal.path_for(library).read_text().splitlines()]
+    assert branding.from_entry(next(e for e in baseline if e["op"] == "branding")) == stored
+    with pipeline.open_library(library) as con:
+        pipeline.set_branding(con, clear=True)
+    assert journal.read(library)[0][-1] == {"op": "branding", **branding.entry(branding.Branding())}

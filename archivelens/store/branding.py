@@ -4,12 +4,14 @@ workbook made from it carries them without asking again."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from archivelens.errors import UserError, sentence_for_os_error
+from archivelens.store.writes import transaction
 
 # What fits the one-page budget of the report: longer text would push it onto a second page.
 MAX_NAME = 80
@@ -40,14 +42,35 @@ def get(con: duckdb.DuckDBPyConnection) -> Branding:
 
 
 def save(con: duckdb.DuckDBPyConnection, brand: Branding) -> None:
-    """Replace the library's branding with *brand* (checked first: one sentence if refused)."""
+    """Replace the library's branding with *brand* (checked first: one sentence if refused),
+    in one transaction that also journals it, so a rebuilt library keeps it."""
     check(brand)
-    con.execute("DELETE FROM branding")
-    if brand:
-        con.execute(
-            "INSERT INTO branding VALUES (1, ?, ?, ?, ?, ?)",
-            [brand.consultant, brand.client, brand.note, brand.logo, brand.logo_type],
-        )
+    with transaction(con, "saving the report branding") as tx:
+        con.execute("DELETE FROM branding")
+        if brand:
+            con.execute(
+                "INSERT INTO branding VALUES (1, ?, ?, ?, ?, ?)",
+                [brand.consultant, brand.client, brand.note, brand.logo, brand.logo_type],
+            )
+        tx.record("branding", **entry(brand))
+
+
+def entry(brand: Branding) -> dict[str, str | None]:
+    """*brand* as a journal entry's fields (the logo as base64 text)."""
+    logo = base64.b64encode(brand.logo).decode("ascii") if brand.logo else None
+    return {
+        "consultant": brand.consultant,
+        "client": brand.client,
+        "note": brand.note,
+        "logo": logo,
+        "logo_type": brand.logo_type,
+    }
+
+
+def from_entry(e: dict) -> Branding:
+    """The branding a journal entry (:func:`entry`) recorded."""
+    logo = base64.b64decode(e["logo"]) if e.get("logo") else None
+    return Branding(e.get("consultant"), e.get("client"), e.get("note"), logo, e.get("logo_type"))
 
 
 def check(brand: Branding) -> None:

@@ -159,7 +159,7 @@ WHERE kind IN ('follower', 'following', 'block', 'mute', 'like');
 # The consultant's branding of the client deliverables (store/branding.py): one row, the
 # library's, kept across imports.
 _V5 = """
-CREATE TABLE branding (
+CREATE TABLE IF NOT EXISTS branding (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     consultant  VARCHAR,
     client      VARCHAR,
