@@ -156,7 +156,20 @@ SELECT DISTINCT snapshot_id, kind FROM import_files
 WHERE kind IN ('follower', 'following', 'block', 'mute', 'like');
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4)]
+# The consultant's branding of the client deliverables (store/branding.py): one row, the
+# library's, kept across imports.
+_V5 = """
+CREATE TABLE IF NOT EXISTS branding (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    consultant  VARCHAR,
+    client      VARCHAR,
+    note        VARCHAR,
+    logo        BLOB,
+    logo_type   VARCHAR
+);
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
 LATEST = MIGRATIONS[-1][0]
 
 

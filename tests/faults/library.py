@@ -223,10 +223,11 @@ def full_disk_review(work: Path) -> str:
 
 
 def _older_library(work: Path, *extra: str) -> Path:
-    """A library as archivelens wrote it before the last migration (schema version 3)."""
+    """A library as archivelens wrote it before migration 4 (schema version 3; later steps,
+    which add tables of their own, run again)."""
     library = imported_library(work, *extra) if extra else imported_library(work)
     with duckdb.connect(str(library)) as con:
-        con.execute("DROP TABLE snapshot_lists; DELETE FROM schema_version WHERE version = 4")
+        con.execute("DROP TABLE snapshot_lists; DELETE FROM schema_version WHERE version >= 4")
     return library
 
 
