@@ -42,10 +42,10 @@ KIND_LABELS = {
 class TextProgress:
     """A one-line progress bar on a terminal; silent when stderr is not one."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.stream = stream
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr  # the one in use now (tests swap it), not at import
         self.width = width
-        self.enabled = stream.isatty()
+        self.enabled = self.stream.isatty()
         self._last = 0.0
         self._fraction = 0.0  # kept through a stage of unknown length
 
@@ -115,9 +115,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     exp.add_argument(
         "--format",
-        choices=("csv", "xlsx"),
+        choices=("csv", "xlsx", "pdf"),
         default="csv",
-        help="csv: the CSV set (default); xlsx: one Excel workbook with charts",
+        help="csv: the CSV set (default); xlsx: one Excel workbook with charts; pdf: the "
+        "one-page report as PDF",
+    )
+    exp.add_argument(
+        "--paper",
+        choices=("A4", "letter"),
+        default="A4",
+        help="the PDF's paper (the page fits both; default A4)",
     )
     _scope_options(exp)
     exp.add_argument(
@@ -158,6 +165,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild without the archives that cannot be found (your reviews are kept)",
     )
+    brand = sub.add_parser(
+        "brand",
+        help="set the consultant's branding of the report (kept in the library)",
+        description="Your name, the client's, a logo and a short note, shown on report.html, the "
+        "PDF and the workbook. Each option replaces what is stored (an empty value removes it); "
+        "with no option it prints what is stored.",
+    )
+    brand.add_argument("--db", metavar="FILE", help="library file (default: per-user data folder)")
+    brand.add_argument("--consultant", metavar="NAME", help="your name or your firm's")
+    brand.add_argument("--client", metavar="NAME", help="the client's name")
+    brand.add_argument("--logo", metavar="FILE", help="a PNG or JPEG image (at most 512 KB)")
+    brand.add_argument("--note", metavar="TEXT", help="a short note to the client (300 characters)")
+    brand.add_argument("--clear", action="store_true", help="remove all of it first")
     return parser
 
 
@@ -177,7 +197,7 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-COMMANDS = ("import", "report", "export", "rebuild", "portfolio")
+COMMANDS = ("import", "report", "export", "rebuild", "brand", "portfolio")
 
 
 def build_app_parser() -> argparse.ArgumentParser:
@@ -186,7 +206,7 @@ def build_app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archivelens",
         description="Opens the desktop app. "
-        "Commands: archivelens {import,report,export,rebuild} --help.",
+        "Commands: archivelens {import,report,export,rebuild,brand} --help.",
     )
     parser.add_argument("--version", action="version", version=f"archivelens {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for failures")
@@ -224,6 +244,8 @@ def main(argv: list[str]) -> int:
             return _portfolio(args)
         if args.command == "rebuild":
             return _rebuild(args)
+        if args.command == "brand":
+            return _brand(args)
         return _export(args)
     except UserError as err:
         error(str(err))
@@ -368,12 +390,17 @@ def _export(args: argparse.Namespace) -> int:
             scope = pipeline.resolve_scope(
                 con, args.account, args.snapshot, args.date_from, args.date_to
             )
-            if args.format == "xlsx":
+            if args.format == "pdf":
+                pdf = pipeline.export_pdf(con, scope, args.out, args.paper)
+            elif args.format == "xlsx":
                 book = pipeline.export_xlsx(con, scope, args.out, bar, cancel)
             else:
                 result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
     finally:
         bar.finish()
+    if args.format == "pdf":
+        print(f"Wrote {pdf} ({scope.label}, one page, {args.paper}).")
+        return 0
     if args.format == "xlsx":
         print(f"Wrote {book.path} ({scope.label}):")
         for sheet, rows in book.sheets.items():
@@ -489,6 +516,26 @@ def print_comparison(
         for line in missing:
             out.write(f"  {line}\n")
     out.write(f"  {result.note}\n")
+
+
+def _brand(args: argparse.Namespace) -> int:
+    fields = (args.consultant, args.client, args.note, args.logo)
+    with pipeline.open_library(args.db) as con:
+        if args.clear or any(f is not None for f in fields):
+            brand = pipeline.set_branding(
+                con, args.consultant, args.client, args.note, args.logo, args.clear
+            )
+        else:
+            brand = pipeline.branding(con)
+    if not brand:
+        print("No branding: the report names no consultant or client.")
+        return 0
+    print(f"Consultant: {brand.consultant or '–'}")
+    print(f"Client:     {brand.client or '–'}")
+    logo = f"{brand.logo_type}, {len(brand.logo):,} bytes" if brand.logo else "–"
+    print(f"Logo:       {logo}")
+    print(f"Note:       {brand.note or '–'}")
+    return 0
 
 
 def print_report(rep: Report, out: TextIO) -> None:

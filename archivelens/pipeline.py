@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from archivelens.export.csvset import ExportResult
     from archivelens.export.workbook import WorkbookResult
     from archivelens.recovery import RebuildResult
+    from archivelens.store.branding import Branding
 
 PathLike = str | os.PathLike[str]
 
@@ -268,3 +269,48 @@ def export_xlsx(
 
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
     return write(con, scope, Path(folder), progress, cancel)
+
+
+def export_pdf(
+    con: duckdb.DuckDBPyConnection, scope: Scope, folder: PathLike, paper: str = "A4"
+) -> Path:
+    """Write the one-page report as a PDF into *folder*, made here (no browser)."""
+    from archivelens.analysis import duplicates
+    from archivelens.export import pdf_report
+
+    duplicates.ensure(con, scope.snapshot_id)
+    return pdf_report.export(con, scope, Path(folder), paper=paper)
+
+
+def branding(con: duckdb.DuckDBPyConnection) -> Branding:
+    from archivelens.store import branding as store
+
+    return store.get(con)
+
+
+def set_branding(
+    con: duckdb.DuckDBPyConnection,
+    consultant: str | None = None,
+    client: str | None = None,
+    note: str | None = None,
+    logo: PathLike | None = None,
+    clear: bool = False,
+) -> Branding:
+    """Change the library's branding: each given field replaces the stored one ("" empties it);
+    *clear* first empties all of them. Returns what is stored now."""
+    from dataclasses import replace
+
+    from archivelens.store import branding as store
+
+    brand = store.Branding() if clear else store.get(con)
+    changes = {
+        k: (v.strip() or None)
+        for k, v in (("consultant", consultant), ("client", client), ("note", note))
+        if v is not None
+    }
+    if logo is not None:
+        data = store.read_logo(Path(logo)) if str(logo) else None
+        changes |= {"logo": data, "logo_type": store.logo_type(data) if data else None}
+    brand = replace(brand, **changes)
+    store.save(con, brand)
+    return brand

@@ -241,6 +241,10 @@ def replay(con: duckdb.DuckDBPyConnection, entries: list[dict]) -> int:
                 promotion.save_lexicon(con, e["value"])
         elif op == "setting" and e.get("key") == duplicates.THRESHOLD_KEY:
             duplicates.set_threshold(con, float(e["value"]))
+        elif op == "branding":
+            from archivelens.store import branding
+
+            branding.save(con, branding.from_entry(e))
         else:
             continue
         done += 1

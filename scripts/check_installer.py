@@ -8,7 +8,8 @@ prints what it measured:
 2. ``archivelens-cli --version`` prints this checkout's version;
 3. the frozen CLI imports the bundled sample archive and its ``report --json`` is identical to
    the one this checkout's own code gives (the sample, lexicon and platform list are found;
-   numpy, rapidfuzz, pyarrow.compute and DuckDB load), and it exports the CSV set;
+   numpy, rapidfuzz, pyarrow.compute and DuckDB load), and it exports the CSV set, the workbook
+   and the PDF (one page, the bundled font embedded);
 4. the windowed ``ArchiveLens --demo`` on a real X server (Xvfb, Qt's xcb platform — what a
    desktop runs, not the offscreen stand-in): its window is mapped, the time from launch to
    the mapped window is the cold start, and nothing is written to its error output.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,11 +129,18 @@ def check_cli(app: Path, work: Path) -> None:
     )
     assert book.returncode == 0, book.stderr
     assert any(p.suffix == ".xlsx" for p in (work / "xlsx").iterdir()), book.stdout
+    pdf = run(
+        [cli, "export", "--format", "pdf", "--db", str(frozen_db), "--out", str(work / "pdf")]
+    )
+    assert pdf.returncode == 0, pdf.stderr
+    data = next((work / "pdf").glob("*.pdf")).read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert pages == 1 and b"DejaVu" in data, (pages, pdf.stdout)  # the bundled font, embedded
     tweets = frozen["metrics"]["tweets"]
     print(
         f"3. frozen import of the sample in {took:.1f} s; report identical to the source's "
         f"({len(frozen['metrics'])} metrics, {tweets:,} tweets); exported {len(csvs)} CSV files, "
-        "report.html and the Excel workbook"
+        f"report.html, the Excel workbook and the one-page PDF ({len(data) // 1024} KB)"
     )
 
 

@@ -34,10 +34,33 @@ def bucketed(months: list[dict], max_bars: int | dict[str, int] = 24) -> tuple[l
     out: dict[str, dict] = {}
     for month in every:
         b = out.setdefault(
-            label(month), {"label": label(month), "amplifying": 0, **dict.fromkeys(keys, 0)}
+            label(month),
+            {"label": label(month), "amplifying": 0, **dict.fromkeys((*keys, *PARTITION), 0)},
         )
         if m := by_month.get(month):
             b["amplifying"] += m["retweets"] + m["quotes"]
             for k in keys:
                 b[k] += m[k]
+            for k, n in partition(m).items():
+                b[k] += n
     return list(out.values()), unit
+
+
+# Every tweet in exactly one of these (the report's chart): promotion first, then what a
+# tweet does for others; the rest is the account's own words.
+PARTITION = ("conversation", "sharing", "amplified", "promoting", "own_posts")
+
+
+def partition(m: dict) -> dict[str, int]:
+    """A month's tweets split into ``PARTITION``, summing to its tweets. A promotional reply or
+    quote counts as promoting only; self-replies, mentions and plain originals are own posts."""
+    promo_replies = m.get("promotional_replies", 0)
+    promo_amplifying = m.get("promotional_amplifying", 0)
+    parts = {
+        "conversation": m["replies_to_others"] - promo_replies,
+        "sharing": m["sharing_tweets"],
+        "amplified": m["retweets"] + m["quotes"] - promo_amplifying,
+        "promoting": m["promotional_tweets"],
+    }
+    parts["own_posts"] = max(m["tweets"] - sum(parts.values()), 0)
+    return parts

@@ -168,6 +168,8 @@ SELECT strftime(created_at, '%Y-%m') AS month,
        {_COUNTS},
        count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
                         AND len(ext_domains) > 0) AS sharing_tweets,
+       count(*) FILTER (promotional AND kind = 'reply_to_others') AS promotional_replies,
+       count(*) FILTER (promotional AND kind IN ('retweet', 'quote')) AS promotional_amplifying,
        any_value(e.n) AS distinct_accounts_engaged
 FROM t LEFT JOIN engaged e ON e.month = strftime(t.created_at, '%Y-%m')
 GROUP BY ALL ORDER BY month

@@ -82,7 +82,8 @@ def _sales_blasts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendatio
         f"Retire or rewrite your {len(clusters):,} re-sent sales message"
         f"{'s' if len(clusters) != 1 else ''}: the largest, “{quoted}”, went out {top['size']} "
         f"times.",
-        f"{tweets:,} tweets in {len(clusters):,} sales blasts, the last on {last:%Y-%m-%d}",
+        f"{tweets:,} tweets in {len(clusters):,} sales blast{'s' if len(clusters) != 1 else ''}, "
+        f"the last on {last:%Y-%m-%d}",
         "The same pitch again and again reads as broadcasting; followers tune it out.",
         "duplicate_blasts.csv, cluster_kind = sales_blast",
         "Duplicates",
@@ -191,7 +192,8 @@ def _follow_back(con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary) -> Re
         f"follow back, first: {', '.join(names)}"
         + (" …" if count > len(names) else "")
         + " — look at each one by hand.",
-        f"{count:,} followers not followed back whom you replied to, mentioned or retweeted",
+        f"{count:,} follower{'s' if count != 1 else ''} not followed back whom you replied to, "
+        "mentioned or retweeted",
         "They are your conversation already; following back is how the relationship starts.",
         "not_followed_back.csv, interactions > 0, review_status = to_review",
         "Follow-back",

@@ -1,51 +1,66 @@
 """The one-page report for the client: ``report.html``, self-contained (no network, no scripts;
-the chart is inline SVG), readable on screen and printed to PDF from any browser on A4 or Letter.
-
-Account and period, the headline figures, the monthly content mix, the content-mix bands, what to
-change, the largest sales blasts, the checklist's top people, and what an archive cannot tell.
+the chart is inline SVG, the logo a data: URI), readable on screen and printed on one page of A4
+or Letter from any browser. What it says is decided in :mod:`archivelens.export.page` (the PDF
+says the same); this module only lays it out.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 from html import escape
 from pathlib import Path
 
 import duckdb
 
-from archivelens.analysis import duplicates, network, report
-from archivelens.analysis.buckets import bucketed
+from archivelens.analysis import report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
+from archivelens.export import page as pages
 
 FILE_NAME = "report.html"
-_COLORS = (
-    ("replies_to_others", "Conversation", "#2E86AB"),
-    ("sharing_tweets", "Sharing others", "#59A14F"),
-    ("amplifying", "Amplifying", "#F1A340"),
-    ("promotional_tweets", "Promoting", "#D1495B"),
-)
 _CSS = """
 body { font: 11pt/1.4 -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; color: #222;
        max-width: 60em; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 18pt; margin: 0; } h2 { font-size: 12.5pt; margin: 1.2em 0 .4em; }
-.sub { color: #666; margin: .2em 0 1em; }
-.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .6em; }
+.head { display: flex; gap: 1em; align-items: center; }
+.head img { max-height: 4em; max-width: 12em; object-fit: contain; }
+.sub, .prep { color: #666; margin: .2em 0; } .prep { color: #222; font-weight: 600; }
+.note { border-left: 3px solid #2E86AB; padding: .2em .6em; margin: .6em 0; font-style: italic; }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .6em; margin-top: .8em; }
 .card { border: 1px solid #ccd; border-radius: 6px; padding: .5em .7em; }
 .card b { font-size: 16pt; display: block; } .card small { color: #555; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; table-layout: fixed; }
 td, th { text-align: left; padding: .2em .4em; border-bottom: 1px solid #e3e3ea;
-         vertical-align: top; }
-ol li { margin-bottom: .4em; } .muted { color: #666; font-size: 9.5pt; }
-svg { width: 100%; height: auto; }
+         vertical-align: top; overflow: hidden; text-overflow: ellipsis; }
+ol { padding-left: 1.6em; } ol li { margin-bottom: .4em; } .muted { color: #666; font-size: 9.5pt; }
+.within { color: #2d7d46; font-weight: 600; } .outside { color: #b3261e; font-weight: 600; }
+svg { width: 100%; height: auto; display: block; }
 @page { size: auto; margin: 11mm; }
-@media print { body { margin: 0; max-width: none; font-size: 7.5pt; line-height: 1.25; }
-               .cards { grid-template-columns: repeat(6, 1fr); gap: .3em; }
-               .card { padding: .2em .4em; } .card b { font-size: 11pt; }
-               h1 { font-size: 13pt; } h2 { font-size: 9.5pt; margin: .6em 0 .2em; }
-               table { font-size: 7pt; } td, th { padding: .05em .3em; } ol li { margin: 0; }
-               svg { width: 72%; } .muted { font-size: 7pt; }
-               h2 { break-after: avoid; } table, ol, svg { break-inside: avoid; } }
+@media print {
+  body { margin: 0; padding: 0; max-width: 188mm; font-size: 7.5pt; line-height: 1.25; }
+  .head img { max-height: 12mm; max-width: 40mm; }
+  h1 { font-size: 13pt; } h2 { font-size: 9pt; margin: 1.8mm 0 .6mm; break-after: avoid; }
+  .sub, .prep { margin: 0; } .note { margin: 1.5mm 0; padding: .3mm 2mm; }
+  .cards { grid-template-columns: repeat(6, 1fr); gap: 1.5mm; margin-top: 1.5mm; }
+  .card { padding: .5mm 1.5mm; height: 13mm; overflow: hidden; font-size: 7pt; }
+  .card b { font-size: 11pt; }
+  .card small { display: block; font-size: 6pt; line-height: 1.2; max-height: 2.4em;
+                overflow: hidden; }
+  table { font-size: 7pt; } td, th { padding: .1mm 1mm; white-space: nowrap; }
+  ol { margin: 0; padding-left: 4mm; } ol li { margin: 0 0 .6mm; }
+  .line, ol li span { display: block; white-space: nowrap; overflow: hidden;
+                      text-overflow: ellipsis; }
+  ol li b, .two { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+                  overflow: hidden; }
+  td .two { white-space: normal; }
+  .note { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+          overflow: hidden; }
+  .muted { font-size: 7pt; margin: .5mm 0; } svg { max-height: 34mm; }
+  .cannot { display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical;
+            overflow: hidden; }
+  table, ol, svg, .cards { break-inside: avoid; }
+}
 """
 
 
@@ -66,160 +81,158 @@ def write(
 
 
 def render(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> str:
-    rep = rep or report.build(con, scope)
-    months = rep.months
-    blasts = [
-        c for c in duplicates.clusters(con, scope).to_pylist() if c["cluster_kind"] == "sales_blast"
-    ][:3]
-    people = _top_people(con, scope) if rep.summary.holds("follower", "following") else None
-    who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
+    return render_page(pages.build(con, scope, rep))
+
+
+def render_page(p: pages.Page) -> str:
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>ArchiveLens report — {escape(who)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(who)} on Twitter/X</h1>",
-        f"<p class='sub'>Archive of {scope.generated_at:%d %B %Y} · {escape(scope.label)} · "
-        "made offline by ArchiveLens</p>",
-        _cards(rep),
+        f"<title>ArchiveLens report — {escape(p.title)}</title><style>{_CSS}</style></head><body>",
+        _head(p),
+        _cards(p),
         "<h2>What to change</h2>",
-        _advice(rep),
+        _advice(p),
         "<h2>Content mix over time</h2>",
-        _chart(months),
+        chart_svg(p.buckets, p.unit),
         "<h2>Against the common content-mix rules</h2>",
-        "<table>"
-        + "".join(
-            f"<tr><th>{escape(b.name)}</th><td>{escape(b.position)}</td>"
-            f"<td class='muted'>{escape(b.explanation)}</td></tr>"
-            for b in rep.bands
-        )
-        + "</table>",
+        _bands(p),
         "<h2>Largest sales blasts</h2>",
-        _blasts(blasts),
+        _blasts(p),
         "<h2>Followers to review first</h2>",
-        _people(people, rep),
+        _people(p),
         "<h2>What an archive cannot tell</h2>",
-        f"<p class='muted'>{escape(' '.join(rep.cannot_measure))}</p>",
+        f"<p class='muted cannot'>{escape(p.cannot_tell)} {escape(p.workbook_note)}</p>",
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def _pct(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "<1%" if 0 < value < 0.005 else f"{value:.0%}"
-
-
-def _cards(rep: report.Report) -> str:
-    v = rep.summary.values
-    cards = [
-        ("Conversation", _pct(v["conversation_share"]), "of tweets are replies to others"),
-        ("Promotion", _pct(v["promotion_share"]), "of own tweets sell something"),
-        ("Amplification", _pct(v["amplification_share"]), "retweets and quotes"),
-        (
-            "Repetition",
-            _pct(rep.value("repetition_share")),
-            "of own tweets re-send a sales message",
-        ),
-        ("Links", _pct(v["curation_share"]), "of links point to other people's sites"),
-        (
-            "Reciprocity",
-            _pct(rep.value("follow_back_share")),
-            "of followers followed back"
-            if rep.value("follow_back_share") is not None
-            else rep.explanation("follow_back_share"),
-        ),
+def _head(p: pages.Page) -> str:
+    b = p.brand
+    logo = (
+        f"<img alt='logo' src='data:{b.logo_type};base64,{base64.b64encode(b.logo).decode()}'>"
+        if b.logo and b.logo_type
+        else ""
+    )
+    prepared = pages.prepared_line(b)
+    lines = [
+        f"<h1 class='line'>{escape(p.title)}</h1>",
+        f"<p class='sub line'>{escape(p.subtitle)}</p>",
+        f"<p class='prep two'>{escape(prepared)}</p>" if prepared else "",
     ]
+    note = f"<p class='note'>{escape(b.note)}</p>" if b.note else ""
+    return f"<div class='head'>{logo}<div>{''.join(lines)}</div></div>{note}"
+
+
+def _cards(p: pages.Page) -> str:
     body = "".join(
-        f"<div class='card'>{escape(title)}<b>{escape(value)}</b>"
-        f"<small>{escape(text)}</small></div>"
-        for title, value, text in cards
+        f"<div class='card'>{escape(c.title)}<b>{escape(c.value)}</b>"
+        f"<small>{escape(c.text)}</small></div>"
+        for c in p.cards
     )
-    return f"<div class='cards'>{body}</div><p class='muted'>{v['tweets']:,} tweets.</p>"
+    return f"<div class='cards'>{body}</div><p class='muted line'>{escape(p.tweets_line)}</p>"
 
 
-def _advice(rep: report.Report) -> str:
-    if not rep.recommendations:
-        return "<p>Nothing stands out: keep talking with people and sharing useful things.</p>"
+def _advice(p: pages.Page) -> str:
+    if not p.advice:
+        return f"<p class='line'>{escape(p.no_advice or '')}</p>"
     items = "".join(
-        f"<li><b>{escape(r.action)}</b><br><span class='muted'>{escape(r.figure)}. "
-        f"{escape(r.why)} Rows: {escape(r.rows)}.</span></li>"
-        for r in rep.recommendations
+        f"<li><b>{escape(a.action)}</b><span class='muted'>{escape(a.detail)}</span></li>"
+        for a in p.advice
     )
-    return f"<ol>{items}</ol>"
+    more = f"<p class='muted line'>{escape(p.more_advice)}</p>" if p.more_advice else ""
+    return f"<ol>{items}</ol>{more}"
 
 
-def _chart(months: list[dict]) -> str:
-    """A stacked bar per month (per quarter or year when there are many), as inline SVG."""
-    if not months:
+CHART_WIDTH, CHART_HEIGHT, _LEFT, _BOTTOM, _FONT = 720, 125, 34, 18, 10
+
+
+def label_step(labels: list[str], slot: float, font: float = _FONT) -> int:
+    """Label every n-th bar, n the smallest that keeps neighbouring labels apart (a label's
+    width is estimated at 0.62 em per character, a little wider than DejaVu's digits)."""
+    widest = max((len(label) for label in labels), default=0) * font * 0.62 + font * 0.8
+    return max(1, -int(-widest // slot))
+
+
+def chart_svg(buckets: list[dict], unit: str) -> str:
+    """A stacked bar per month, quarter or year, every tweet in one series, as inline SVG."""
+    if not buckets or not any(b[k] for b in buckets for k, _, _ in pages.SERIES):
         return "<p class='muted'>No tweets in this period.</p>"
-    buckets, unit = bucketed(months, {"month": 36, "quarter": 36, "year": 36})
-    width, height, left, bottom = 720, 220, 34, 26
-    top = max((sum(b[key] for key, _, _ in _COLORS) for b in buckets), default=1) or 1
+    width, height, left, bottom = CHART_WIDTH, CHART_HEIGHT, _LEFT, _BOTTOM
+    top = max(sum(b[key] for key, _, _ in pages.SERIES) for b in buckets) or 1
     slot = (width - left) / len(buckets)
-    bars = []
+    step = label_step([b["label"] for b in buckets], slot)
+    out = []
     for i, b in enumerate(buckets):
         y = height - bottom
-        for key, _, color in _COLORS:
-            h = (height - bottom - 10) * b[key] / top
-            x = left + i * slot + slot * 0.15
-            bars.append(
-                f"<rect x='{x:.1f}' y='{y - h:.1f}' width='{slot * 0.7:.1f}' height='{h:.1f}' "
-                f"fill='{color}'/>"
-            )
+        for key, _, color in pages.SERIES:
+            h = (height - bottom - 12) * b[key] / top
+            if h > 0:
+                out.append(
+                    f"<rect x='{left + i * slot + slot * 0.15:.1f}' y='{y - h:.1f}' "
+                    f"width='{slot * 0.7:.1f}' height='{h:.1f}' fill='{color}'/>"
+                )
             y -= h
-        if len(buckets) <= 12 or i % max(1, len(buckets) // 12) == 0:
-            bars.append(
-                f"<text x='{left + (i + 0.5) * slot:.1f}' y='{height - 8}' font-size='10' "
+        if i % step == 0:
+            out.append(
+                f"<text x='{left + (i + 0.5) * slot:.1f}' y='{height - 5}' font-size='{_FONT}' "
                 f"text-anchor='middle'>{escape(b['label'])}</text>"
             )
     legend = " ".join(
-        f"<span style='color:{color}'>■</span> {escape(name)}" for _, name, color in _COLORS
+        f"<span style='color:{color}'>■</span> {escape(name)}"
+        for _, name, color in pages.chart_series(buckets)
     )
     return (
         f"<svg viewBox='0 0 {width} {height}' role='img' aria-label='Content mix by {unit}'>"
-        f"<text x='0' y='12' font-size='10'>{top}</text>"
+        f"<text x='0' y='10' font-size='{_FONT}'>{top:,}</text>"
         f"<line x1='{left}' y1='{height - bottom}' x2='{width}' y2='{height - bottom}' "
-        "stroke='#999'/>" + "".join(bars) + f"</svg><p class='muted'>Per {unit}: {legend}</p>"
+        "stroke='#999'/>" + "".join(out) + "</svg>"
+        f"<p class='muted line'>Tweets per {unit}: {legend}</p>"
     )
 
 
-def _blasts(blasts: list[dict]) -> str:
-    if not blasts:
-        return "<p>No sales message was re-sent.</p>"
+def _bands(p: pages.Page) -> str:
     rows = "".join(
-        f"<tr><td>{c['size']}×</td><td>{escape(' '.join(c['representative'].split()))}</td>"
-        f"<td class='muted'>{c['first_at']:%Y-%m-%d} – {c['last_at']:%Y-%m-%d}</td></tr>"
-        for c in blasts
-    )
-    return f"<table><tr><th>Sent</th><th>Message</th><th>First – last</th></tr>{rows}</table>"
-
-
-def _top_people(con: duckdb.DuckDBPyConnection, scope: Scope, count: int = 6) -> list[tuple]:
-    # fetchmany, not LIMIT: DuckDB 2.0.1 ignores a LIMIT over the checklist's CTEs (seen here:
-    # "SELECT … FROM rows LIMIT 10" gave all 640 rows)
-    return con.execute(
-        f"""{network.CHECKLIST_FROM}
-            SELECT coalesce('@' || screen_name, 'account ' || account_id), display_name,
-                   interactions, last_interaction
-            FROM rows WHERE interactions > 0 AND review_status = 'to_review'
-            ORDER BY {network.CHECKLIST_ORDER}""",
-        scope.params(),
-    ).fetchmany(count)
-
-
-def _people(people: list[tuple] | None, rep: report.Report) -> str:
-    if people is None:
-        return f"<p class='muted'>Followers are {escape(rep.explanation('followers'))}.</p>"
-    if not people:
-        return "<p>No follower you talk with is waiting for a review.</p>"
-    rows = "".join(
-        f"<tr><td>{escape(handle)}</td><td>{escape(name or '')}</td><td>{n}×</td>"
-        f"<td class='muted'>{last:%Y-%m-%d}</td></tr>"
-        for handle, name, n, last in people
+        f"<tr><th>{escape(b.name)}</th><td><div class='two'>{escape(b.position)}</div></td>"
+        f"<td class='{'within' if b.within else 'outside' if b.within is False else ''}'>"
+        f"{escape(b.verdict)}</td><td class='muted'><div class='two'>{escape(b.explanation)}</div>"
+        "</td></tr>"
+        for b in p.bands
     )
     return (
-        "<p class='muted'>Followers you talk with but don't follow back: look at each one by "
-        "hand.</p><table><tr><th>Account</th><th>Name</th><th>Talked</th><th>Last</th></tr>"
-        f"{rows}</table>"
+        "<table><colgroup><col style='width:12%'><col style='width:30%'><col style='width:9%'>"
+        "<col></colgroup><tr><th>Rule</th><th>Your tweets</th><th>Verdict</th><th>The rule</th>"
+        f"</tr>{rows}</table>"
+    )
+
+
+def _blasts(p: pages.Page) -> str:
+    if not p.blasts:
+        return "<p>No sales message was re-sent.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(n)}</td><td>{escape(text)}</td>"
+        f"<td class='muted'>{escape(dates)}</td></tr>"
+        for n, text, dates in p.blasts
+    )
+    return (
+        "<table><colgroup><col style='width:7%'><col><col style='width:19%'></colgroup>"
+        f"<tr><th>Sent</th><th>Message</th><th>First – last</th></tr>{rows}</table>"
+    )
+
+
+def _people(p: pages.Page) -> str:
+    if p.people is None:
+        return f"<p class='muted line'>{escape(p.people_note)}</p>"
+    if not p.people:
+        return "<p class='line'>No follower you talk with is waiting for a review.</p>"
+    rows = "".join(
+        f"<tr><td>{escape(handle)}</td><td>{escape(name)}</td><td>{escape(n)}</td>"
+        f"<td class='muted'>{escape(last)}</td></tr>"
+        for handle, name, n, last in p.people
+    )
+    return (
+        f"<p class='muted line'>{escape(p.people_note)}</p><table><colgroup>"
+        "<col style='width:30%'><col><col style='width:12%'><col style='width:14%'></colgroup>"
+        f"<tr><th>Account</th><th>Name</th><th>Talked</th><th>Last</th></tr>{rows}</table>"
     )

@@ -32,6 +32,7 @@ from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
 from archivelens.export import csvset, html_report, xlsx_rows
 from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.store import branding
 from archivelens.store.library import bind
 
 EXCEL_ROWS = 1_048_576
@@ -143,7 +144,7 @@ def _sheets(
     cut: list[str] = []
     scope = rep.scope
     progress.update("Writing the summary", 0.05)
-    rows["Summary"] = _summary(book.add_worksheet("Summary"), rep, formats)
+    rows["Summary"] = _summary(book.add_worksheet("Summary"), rep, formats, branding.get(con))
     rows["Monthly"] = _monthly(book, book.add_worksheet("Monthly"), rep.months, formats)
     sources = dict(csvset.sources(con, scope, rep))
     span = 0.85 / len(LIST_SHEETS)
@@ -213,7 +214,9 @@ class _Formats:
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})  # Excel's own
 
 
-def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
+def _summary(
+    sheet: Any, rep: report.Report, f: _Formats, brand: branding.Branding | None = None
+) -> int:
     scope = rep.scope
     who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
     sheet.set_column(0, 0, 30)
@@ -224,7 +227,7 @@ def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
     row = 0
     sheet.write_string(row, 0, f"{who} · archive of {scope.generated_at:%Y-%m-%d}", f.title)
     sheet.write_string(row + 1, 0, f"Period: {scope.label}")
-    row = 3
+    row = 3 + _branding(sheet, 2, brand or branding.Branding(), f)
     sheet.write_string(row, 0, "What to change", f.bold)
     row += 1
     if not rep.recommendations:
@@ -261,6 +264,38 @@ def _summary(sheet: Any, rep: report.Report, f: _Formats) -> int:
         row += 1
         sheet.write_string(row, 0, line)
     return len(rep.metrics)
+
+
+def _branding(sheet: Any, row: int, brand: branding.Branding, f: _Formats) -> int:
+    """The consultant's branding under the title (rows from *row*; the logo at the top right);
+    how many rows it took."""
+    import io
+
+    from archivelens.export.page import prepared_line
+
+    lines = [line for line in (prepared_line(brand), brand.note) if line]
+    for n, line in enumerate(lines):
+        sheet.merge_range(row + n, 0, row + n, 2, line, f.bold if n == 0 else f.wrap)
+    if brand.note:
+        sheet.set_row(row + len(lines) - 1, 45)  # the note wraps: Excel does not grow the row
+    if brand.logo:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(brand.logo)) as image:
+            scale = 36 / image.height  # the title's two rows high
+        sheet.insert_image(
+            0,
+            2,
+            "logo",
+            {
+                "image_data": io.BytesIO(brand.logo),
+                "x_scale": scale,
+                "y_scale": scale,
+                "x_offset": 320,
+                "object_position": 3,  # stays put when rows or columns are resized
+            },
+        )
+    return len(lines)
 
 
 _MONTHLY = (

@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         self.workbook_action = self._action(
             file_menu, "Export Excel &Workbook…", "Ctrl+Alt+E", self.export_workbook
         )
+        self.pdf_action = self._action(file_menu, "Export &PDF Report…", None, self.export_pdf)
         self.export_view_action = self._action(
             file_menu,
             "Export &This View…",
@@ -246,6 +247,7 @@ class MainWindow(QMainWindow):
             self.open_settings,
         )
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self._action(tools_menu, "Report &Branding…", None, self.open_branding)
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = self._action(
             view_menu, "&Find…", QKeySequence.StandardKey.Find, self.find
@@ -277,6 +279,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.export_action,
             self.workbook_action,
+            self.pdf_action,
             self.export_view_action,
             self.settings_action,
             self.find_action,
@@ -509,6 +512,36 @@ class MainWindow(QMainWindow):
             ),
             _workbook_written,
         )
+
+    def export_pdf(self) -> None:
+        if folder := self._export_folder("Save the PDF report in folder"):
+            self.export_pdf_to(folder)
+
+    def export_pdf_to(self, folder: Path) -> Worker | None:
+        """The one-page report as PDF (made here, no browser), on a worker."""
+        return self._export(
+            folder,
+            "Writing the PDF report",
+            lambda con, scope, progress, cancel: pipeline.export_pdf(con, scope, folder),
+            lambda path: f"Wrote the one-page report {path.name} to {path.parent}.",
+        )
+
+    def open_branding(self) -> None:
+        from archivelens.gui.branding_dialog import BrandingDialog
+
+        dialog = BrandingDialog(pipeline.branding(self.ctx.con), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_branding(dialog.changes())
+
+    def save_branding(self, changes: dict) -> bool:
+        """Store the branding (one small row: no worker needed); one sentence if refused."""
+        try:
+            pipeline.set_branding(self.ctx.con, **changes)
+        except UserError as err:
+            show_error(self, str(err))
+            return False
+        self.statusBar().showMessage("The report branding is saved.", 8000)
+        return True
 
     def _export_folder(self, title: str) -> Path | None:
         folder = QFileDialog.getExistingDirectory(

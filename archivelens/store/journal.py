@@ -199,6 +199,10 @@ def baseline(con: duckdb.DuckDBPyConnection) -> list[dict]:
         out.append(
             {"op": "promo", "account": account, "tweets": tweets, "value": value, "at": _plain(at)}
         )
+    from archivelens.store import branding
+
+    if brand := branding.get(con):
+        out.append({"op": "branding", **branding.entry(brand)})
     for account, target, status, note, note_at, reviewed_at in con.execute(
         """SELECT account_id, target_id, status, note, note_at, reviewed_at FROM reviews
            ORDER BY account_id, target_id"""

@@ -156,9 +156,22 @@ SELECT DISTINCT snapshot_id, kind FROM import_files
 WHERE kind IN ('follower', 'following', 'block', 'mute', 'like');
 """
 
+# The consultant's branding of the client deliverables (store/branding.py): one row, the
+# library's, kept across imports.
+_V5 = """
+CREATE TABLE IF NOT EXISTS branding (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    consultant  VARCHAR,
+    client      VARCHAR,
+    note        VARCHAR,
+    logo        BLOB,
+    logo_type   VARCHAR
+);
+"""
+
 # The headline figures of each snapshot's whole history as last computed, with the fingerprint
 # of everything they were computed from: the portfolio reads hundreds of libraries from these.
-_V5 = """
+_V6 = """
 CREATE TABLE headline_cache (
     snapshot_id INTEGER PRIMARY KEY,
     fingerprint VARCHAR NOT NULL,
@@ -166,7 +179,7 @@ CREATE TABLE headline_cache (
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6)]
 LATEST = MIGRATIONS[-1][0]
 
 

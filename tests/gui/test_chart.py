@@ -9,6 +9,7 @@ from archivelens.gui.views.overview import axis_labels
 def month(m: str, replies: int = 1) -> dict:
     return {
         "month": m,
+        "tweets": replies + 4,
         "replies_to_others": replies,
         "sharing_tweets": 0,
         "promotional_tweets": 0,
