@@ -303,7 +303,7 @@ def set_branding(
     from archivelens.store import branding as store
 
     brand = store.Branding() if clear else store.get(con)
-    changes = {
+    changes: dict[str, str | bytes | None] = {
         k: (v.strip() or None)
         for k, v in (("consultant", consultant), ("client", client), ("note", note))
         if v is not None
@@ -311,6 +311,6 @@ def set_branding(
     if logo is not None:
         data = store.read_logo(Path(logo)) if str(logo) else None
         changes |= {"logo": data, "logo_type": store.logo_type(data) if data else None}
-    brand = replace(brand, **changes)
+    brand = replace(brand, **changes)  # type: ignore[arg-type]
     store.save(con, brand)
     return brand

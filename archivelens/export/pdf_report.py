@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -121,11 +122,11 @@ def _fpdf() -> Any:
         raise urllib.error.URLError("archivelens makes no network connections")
 
     if not hasattr(http.client, "HTTPSConnection"):
-        http.client.HTTPSConnection = type(  # type: ignore[attr-defined,misc]
+        http.client.HTTPSConnection = type(  # type: ignore[misc,assignment]
             "HTTPSConnection", (http.client.HTTPConnection,), {"connect": refuse}
         )
     if not hasattr(urllib.request, "HTTPSHandler"):
-        urllib.request.HTTPSHandler = type(  # type: ignore[attr-defined,misc]
+        urllib.request.HTTPSHandler = type(  # type: ignore[misc,assignment]
             "HTTPSHandler", (urllib.request.BaseHandler,), {"https_open": refuse}
         )
     from fpdf import FPDF
@@ -133,7 +134,7 @@ def _fpdf() -> Any:
     return FPDF
 
 
-def _fonts(pdf) -> list[frozenset[int]]:
+def _fonts(pdf: Any) -> list[frozenset[int]]:
     """Load DejaVu Sans (and a CJK fallback if the computer has one); return what each covers."""
     folder = resources.files("archivelens.resources").joinpath("fonts")
     regular = Path(str(folder.joinpath("DejaVuSans.ttf")))
@@ -147,7 +148,7 @@ def _fonts(pdf) -> list[frozenset[int]]:
     return covered
 
 
-def _loads(pdf, path: str) -> bool:
+def _loads(pdf: Any, path: str) -> bool:
     try:
         pdf.add_font("CJK", "", path)
     except Exception:  # a font fpdf2 cannot read (CFF outlines, a broken file): try the next
@@ -157,7 +158,7 @@ def _loads(pdf, path: str) -> bool:
 
 @cache
 def _cmap(path: str) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     with TTFont(path, fontNumber=0, lazy=True) as font:
         return frozenset(font.getBestCmap())
@@ -166,7 +167,7 @@ def _cmap(path: str) -> frozenset[int]:
 class _Writer:
     """Lays the page out top to bottom inside the budget box, one part after another."""
 
-    def __init__(self, pdf, fonts: list[frozenset[int]]) -> None:
+    def __init__(self, pdf: Any, fonts: list[frozenset[int]]) -> None:
         self.pdf, self.fonts = pdf, fonts
         self.left = MARGIN
 
@@ -355,7 +356,10 @@ class _Writer:
         pdf.ln(3.4)
 
     def table(
-        self, header: tuple[str, ...], widths: tuple[float, ...], rows: list[tuple[str, ...]]
+        self,
+        header: tuple[str, ...],
+        widths: tuple[float, ...],
+        rows: Sequence[tuple[str, ...]],
     ) -> None:
         """A table of one-line rows; *widths* are fractions of the page's width."""
         cols = [WIDTH * f for f in widths]
@@ -379,7 +383,7 @@ class _Writer:
                 zip((b.name, b.position, b.verdict, b.explanation), cols, strict=True)
             ):
                 self.pdf.set_y(top)
-                color = {True: (45, 125, 70), False: (179, 38, 30)}.get(b.within, INK)
+                color = INK if b.within is None else (45, 125, 70) if b.within else (179, 38, 30)
                 self.lines(
                     text,
                     1 if k in (0, 2) else 2,

@@ -129,7 +129,10 @@ def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:
     row = con.execute(
         f"SELECT {_COLUMNS} FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    return Snapshot(*row, lists=lists_of(con, snapshot_id)) if row else None
+    if row is None:
+        return None
+    fields = dict(zip(_COLUMNS.replace(" ", "").split(","), row, strict=True))
+    return Snapshot(**fields, lists=lists_of(con, snapshot_id))
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]:
