@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -35,15 +36,28 @@ def make(
     removes it if this process dies."""
     where = Path(parent) if parent is not None else Path(tempfile.gettempdir())
     remove_stale(prefix, where, undo)
-    folder = Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=where))
-    if noted:
+    if not noted:
+        return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=where))
+    while True:  # the note first: a kill between the two leaves a note, never a lost folder
+        folder = where / f"{prefix}{os.getpid()}-{secrets.token_hex(6)}"
         _note(folder)
-    return folder
+        try:
+            folder.mkdir(mode=0o700)
+            return folder
+        except FileExistsError:
+            continue
+        except OSError:
+            _forget(folder)
+            raise
 
 
 def discard(folder: Path) -> None:
     """Remove a folder :func:`make` gave, and forget it."""
     shutil.rmtree(folder, ignore_errors=True)
+    _forget(folder)
+
+
+def _forget(folder: Path) -> None:
     with suppress(OSError):
         (notes_folder() / folder.name).unlink()
 
@@ -86,7 +100,9 @@ def _note(folder: Path) -> None:
     notes = notes_folder()
     with suppress(OSError):
         notes.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (notes / folder.name).write_text(str(folder.resolve()), encoding="utf-8")
+        (notes / folder.name).write_text(
+            str(folder.parent.resolve() / folder.name), encoding="utf-8"
+        )
 
 
 def _sweep_note(note: Path, undo: dict[str, Undo]) -> None:

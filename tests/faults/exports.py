@@ -245,3 +245,21 @@ def killed_while_landing(work: Path) -> str:
     unchanged(before, out, "the earlier export")
     _no_scratch(out)
     return "killed while landing; the next command put the earlier export back"
+
+
+@fault("exports", "the PDF's name in the target is a folder")
+def pdf_name_is_a_folder(work: Path) -> str:
+    from archivelens.export import pdf_report
+
+    library = imported_library(work)
+    out = work / "out"
+    ok(_export(library, out, "--format", "pdf"))
+    (pdf,) = out.glob("*.pdf")
+    pdf.unlink()
+    pdf.mkdir()
+    before = fingerprint(out)
+    said = refused_cleanly(_export(library, out, "--format", "pdf"), pdf.name, "folder")
+    unchanged(before, out)
+    _no_scratch(out)
+    assert pdf.name.endswith(".pdf") and pdf_report.file_name  # the name the export uses
+    return said
