@@ -234,6 +234,7 @@ def wants_a_command(argv: list[str]) -> bool:
 
 def main(argv: list[str]) -> int:
     """Run the command *argv* names (``archivelens.__main__`` sends everything else to the app)."""
+    pipeline.remove_leftovers()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "import":

@@ -54,6 +54,16 @@ def open_library(db: PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnecti
             con.close()
 
 
+def remove_leftovers() -> None:
+    """What any run does first: remove the scratch folders of runs that were killed (imports,
+    the demo, exports — an export cut short while landing is first rolled back, so its folder
+    is as it was before it)."""
+    from archivelens import scratch
+    from archivelens.export import landing
+
+    scratch.sweep({landing.PREFIX: landing.roll_back})
+
+
 class _Scaled:
     """Maps a sub-operation's 0..1 progress into a slice of the whole."""
 

@@ -58,6 +58,7 @@ class Case:
     touched: str  # the member the mutation damaged ("" for archive-level damage)
     raw_zip: bytes | None = None  # a zip built byte by byte (garbled streams, odd headers)
     era: str = "current"  # the base archive's era
+    must_say: bool = False  # hostile data: imported without a warning naming it is a loss
 
 
 @dataclass
@@ -417,6 +418,8 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
             era="2018-2020",
         )
 
+    yield from _hostile(members, root)
+
     # 9. zip-level damage
     base_zip = zip_bytes(members)
     for i in range(per_family // 2):
@@ -442,6 +445,100 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
     yield Case("zip", "truncated zip", (), "", raw_zip=base_zip[: len(base_zip) // 2])
     yield Case("zip", "not a zip", (), "", raw_zip=b"PK\x03\x04" + os.urandom(64))
     yield Case("zip", "empty zip", (), "", raw_zip=zip_bytes([]))
+
+
+def _hostile(members: list[tuple[str, bytes]], root: list[tuple[str, bytes]]) -> Iterator[Case]:
+    """10. Data that reads as valid JSON yet means nothing sound: each must be refused, or
+    imported with a warning naming the file (``must_say``)."""
+    for label, body in [
+        ("null", b"null"),
+        ("[null]", b"[null]"),
+        ("account null", b'[{"account": null}]'),
+        ("empty object", b"[{}]"),
+    ]:
+        data = b"window.YTD.account.part0 = " + body
+        yield Case(
+            "hostile",
+            f"account.js {label}",
+            _replace(members, "data/account.js", data),
+            "data/account.js",
+        )
+
+    def one_id(records: list) -> None:
+        for record in records:
+            tweet = record.get("tweet", record)
+            tweet["id_str"] = tweet["id"] = "1600000000000000000"
+            tweet.pop("edit_info", None)
+
+    yield Case(
+        "hostile",
+        "every tweet shares one id",
+        _edit_records(members, "data/tweets.js", one_id),
+        "data/tweets.js",
+        must_say=True,
+    )
+    yield Case(
+        "hostile",
+        "every tweet shares one id (2018 era)",
+        _edit_records(root, "tweet.js", one_id),
+        "tweet.js",
+        era="2018-2020",
+        must_say=True,
+    )
+    for label, when in [
+        ("+9999 offset", "Fri Feb 10 10:00:00 +9999 2018"),
+        ("-2400 offset", "Fri Feb 10 10:00:00 -2400 2018"),
+        ("30 February", "Fri Feb 30 10:00:00 +0000 2018"),
+        ("hour 25", "Fri Feb 10 25:00:00 +0000 2018"),
+    ]:
+
+        def misdate(records: list, when: str = when) -> None:
+            for record in records[::7]:
+                record.get("tweet", record)["created_at"] = when
+
+        yield Case(
+            "hostile",
+            f"created_at with {label}",
+            _edit_records(members, "data/tweets.js", misdate),
+            "data/tweets.js",
+            must_say=True,
+        )
+        yield Case(
+            "hostile",
+            f"created_at with {label} (2018 era)",
+            _edit_records(root, "tweet.js", misdate),
+            "tweet.js",
+            era="2018-2020",
+            must_say=True,
+        )
+
+    def garbage_note_date(records: list) -> None:
+        for record in records:
+            record["noteTweet"]["createdAt"] = "sometime"
+
+    yield Case(
+        "hostile",
+        "note createdAt garbage",
+        _edit_records(members, "data/note-tweet.js", garbage_note_date),
+        "data/note-tweet.js",
+        must_say=True,
+    )
+    # A file that ends just after a record's comma: well-formed up to there, then nothing.
+    for name, era, source, between in [
+        ("tweet.js", "2018-2020", root, rb"\n}, \{"),  # Jackson's layout (2018-19)
+        ("data/tweets.js", "current", members, rb"\n  },\n  \{"),
+    ]:
+        data = dict(source)[name]
+        commas = [m.start() + m.group().index(b",") + 1 for m in re.finditer(between, data)]
+        for at in (commas[len(commas) // 2], commas[0]):
+            yield Case(
+                "hostile",
+                f"{name} cut after the comma at {at}",
+                _replace(source, name, data[:at]),
+                name,
+                era=era,
+                must_say=True,
+            )
 
 
 def _member_data_span(data: bytes, name: str) -> tuple[int, int]:
@@ -568,6 +665,8 @@ def _judge(case: Case, truth: dict[str, int], result) -> tuple[str, str]:
         if result.counts.get(key, 0) < want
     }
     if not lost:
+        if case.must_say and not named:
+            return "silent loss", "imported without a warning naming " + touched
         return ("warned", named[0]) if named else ("correct", "")
     if named or any(
         member.rsplit("/", 1)[-1] in w

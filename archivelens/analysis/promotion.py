@@ -17,9 +17,11 @@ from datetime import datetime
 from importlib import resources
 
 import duckdb
+import pyarrow as pa
 
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
+from archivelens.store.library import register_arrow
 from archivelens.store.writes import transaction
 
 LEXICON_KEY = "sales_lexicon"
@@ -48,6 +50,26 @@ def default_lexicon_text() -> str:
     )
 
 
+# What a lexicon may hold (one sentence refuses more): enough for any real list of product
+# names and phrases, small enough that applying it takes seconds, not minutes.
+MAX_ENTRIES = 200_000
+MAX_LINE = 1_000  # characters in one phrase or pattern
+MAX_PATTERNS = 1_000  # ``re:`` lines: they run as one RE2 pattern, which has a size limit
+# Up to this many phrases, one RE2 pattern matches the whole lexicon (fastest for short lists);
+# longer lists are matched by a join on the tweets' word sequences (``_PHRASES_SQL``).
+ONE_PATTERN_PHRASES = 100
+
+# How a text is cut into pieces for phrase matching, the same way RE2 sees it in a lexicon
+# pattern: runs of word characters (\w is ASCII in RE2), one space for any run of white space
+# (\s), every other character alone. A phrase then occurs in a tweet exactly where its pieces
+# occur in a row: a word run of the phrase is a whole word run of the tweet, as the pattern's
+# \b requires.
+_PIECES = (
+    r"regexp_extract_all(regexp_replace(lower({0}), '[\t\n\f\r ]+', ' ', 'g'), "
+    r"'(?s)[0-9a-z_]+|.')"
+)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     text: str
@@ -55,17 +77,37 @@ class Lexicon:
     @property
     def entries(self) -> list[str]:
         """Terms and ``re:`` patterns, comments and blank lines dropped."""
+        return [entry for _, entry in self.numbered()]
+
+    def numbered(self) -> list[tuple[int, str]]:
+        """(line number, entry) for every term and pattern."""
         out = []
-        for line in self.text.splitlines():
+        for number, line in enumerate(self.text.splitlines(), start=1):
             line = line.strip()
             if line and not line.startswith("#"):
-                out.append(line)
+                out.append((number, line))
         return out
 
+    @property
+    def phrases(self) -> list[str]:
+        return [e for e in self.entries if not e.startswith("re:")]
+
+    @property
+    def patterns(self) -> list[str]:
+        return [e for e in self.entries if e.startswith("re:")]
+
+    @property
+    def by_pieces(self) -> bool:
+        """Whether the phrases are matched by their pieces (a long list) rather than within
+        the one pattern."""
+        return len(self.phrases) > ONE_PATTERN_PHRASES
+
     def pattern(self) -> str | None:
-        """One RE2 pattern matching any entry; longest terms first so phrases win."""
+        """One RE2 pattern matching any entry matched by pattern (every entry of a short
+        lexicon, the ``re:`` lines of a long one); longest terms first so phrases win."""
         parts = []
-        for entry in sorted(self.entries, key=len, reverse=True):
+        entries = self.patterns if self.by_pieces else self.entries
+        for entry in sorted(entries, key=len, reverse=True):
             if entry.startswith("re:"):
                 parts.append(f"(?:{entry[3:].strip()})")
             else:
@@ -87,20 +129,82 @@ def user_lexicon(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def save_lexicon(con: duckdb.DuckDBPyConnection, text: str) -> None:
-    """Store the user's lexicon after checking every pattern compiles (RE2, as DuckDB runs it)."""
-    for entry in Lexicon(text).entries:
-        if not entry.startswith("re:"):
-            continue
-        try:
-            con.execute("SELECT regexp_matches('', ?)", [entry[3:].strip()]).fetchall()
-        except duckdb.Error as err:
-            reason = str(err).split(": ", 1)[-1]
-            raise UserError(
-                f"The sales-word pattern “{entry}” is not valid ({reason}); fix or remove it."
-            ) from None
+    """Store the user's lexicon after checking it (:func:`check_lexicon`)."""
+    check_lexicon(con, Lexicon(text))
     with transaction(con, "saving the settings") as tx:
         con.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", [LEXICON_KEY, text])
         tx.record("setting", key=LEXICON_KEY, value=text)
+
+
+def check_lexicon(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
+    """Refuse, in one sentence naming the line, what would make the classification wrong or
+    impossible: a line over :data:`MAX_LINE` characters, more than :data:`MAX_ENTRIES` entries
+    or :data:`MAX_PATTERNS` patterns, a pattern that does not compile (RE2, as DuckDB runs it)
+    or that matches empty text (it would make every tweet promotional)."""
+    numbered = lexicon.numbered()
+    if len(numbered) > MAX_ENTRIES:
+        raise UserError(
+            f"The sales words hold {len(numbered):,} lines; archivelens takes at most "
+            f"{MAX_ENTRIES:,}: shorten the list."
+        )
+    patterns = [(n, e) for n, e in numbered if e.startswith("re:")]
+    if len(patterns) > MAX_PATTERNS:
+        raise UserError(
+            f"The sales words hold {len(patterns):,} re: patterns; archivelens takes at most "
+            f"{MAX_PATTERNS:,}: turn some into plain phrases or merge them."
+        )
+    for number, entry in numbered:
+        if len(entry) > MAX_LINE:
+            raise UserError(
+                f"Line {number} of the sales words is {len(entry):,} characters long; the "
+                f"limit is {MAX_LINE:,}: shorten or remove it."
+            )
+    for number, entry in patterns:
+        _check_pattern(con, number, entry)
+    pattern = lexicon.pattern()
+    if pattern is not None and _compile_error(con, pattern) is not None:
+        raise UserError(
+            "The sales words' patterns are too large to search with together; use fewer or "
+            "simpler re: lines (plain phrases have no such limit)."
+        )
+
+
+# Texts a pattern is tried on: one that matches nothing (zero characters) in any of them
+# would match every tweet.
+_PROBES = ("", "a", " ", "Order now: 50% off! €9.99 #sale @shop https://t.co/x", "ありがとう")
+
+
+def _check_pattern(con: duckdb.DuckDBPyConnection, number: int, entry: str) -> None:
+    body = entry[3:].strip()
+    if not body:
+        raise UserError(
+            f"Line {number} of the sales words is “re:” with no pattern after it; write the "
+            "pattern or remove the line."
+        )
+    reason = _compile_error(con, body)
+    if reason is not None:
+        raise UserError(
+            f"The sales-word pattern “{entry}” on line {number} is not valid ({reason}); fix "
+            "or remove it."
+        )
+    for probe in _PROBES:
+        found, match = con.execute(
+            "SELECT regexp_matches($p, $b), regexp_extract($p, $b, 0)", {"p": probe, "b": body}
+        ).fetchone()  # type: ignore[misc]
+        if found and match == "":
+            raise UserError(
+                f"The sales-word pattern “{entry}” on line {number} matches empty text, so "
+                "every tweet would count as promotional; make it require at least one "
+                "character."
+            )
+
+
+def _compile_error(con: duckdb.DuckDBPyConnection, pattern: str) -> str | None:
+    try:
+        con.execute("SELECT regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error as err:
+        return str(err).split(": ", 1)[-1]
+    return None
 
 
 def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
@@ -237,15 +341,7 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
         return
     with transaction(con, "saving the promotional classification"):
         con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
-        con.execute(
-            """INSERT INTO promotion
-               SELECT snapshot_id, tweet_id,
-                      list_distinct(list_transform(regexp_extract_all(text, $pattern, 1),
-                                                   lambda m: lower(m))),
-                      false
-               FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'""",
-            {"pattern": lexicon.pattern() or "(?!)", "snapshot": snapshot_id},
-        )
+        _match_lexicon(con, lexicon, snapshot_id)
         domains = user if user is not None else suggested_own_domains(con, snapshot_id)
         con.execute(
             """UPDATE promotion p SET own_domain_link = true FROM tweets t
@@ -256,6 +352,51 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
             {"own": domains, "snapshot": snapshot_id},
         )
         con.execute("INSERT OR REPLACE INTO promotion_state VALUES (?, ?)", [snapshot_id, mark])
+
+
+def _match_lexicon(con: duckdb.DuckDBPyConnection, lexicon: Lexicon, snapshot_id: int) -> None:
+    """Store each tweet's lexicon matches (none for a retweet): by one pattern, plus — for a
+    long lexicon — by joining the tweets' piece sequences with the phrases' (a hash join: a
+    hundred thousand phrases cost seconds, where one pattern of them would not compile)."""
+    pattern = lexicon.pattern()
+    by_pattern = (
+        "list_transform(regexp_extract_all(t.text, $pattern, 1), lambda m: lower(m))"
+        if pattern
+        else "[]::VARCHAR[]"
+    )
+    by_pieces = "[]::VARCHAR[]"
+    with_phrases = ""
+    if lexicon.by_pieces:
+        register_arrow(con, "lexicon_terms", pa.table({"term": lexicon.phrases}))
+        with_phrases = _PHRASES_SQL
+        by_pieces = "coalesce(h.terms, [])"
+    con.execute(
+        f"""INSERT INTO promotion
+            WITH t AS (SELECT snapshot_id, tweet_id, text FROM tweets
+                       WHERE snapshot_id = $snapshot AND kind <> 'retweet')
+            {with_phrases}
+            SELECT t.snapshot_id, t.tweet_id, list_distinct({by_pieces} || {by_pattern}), false
+            FROM t {"LEFT JOIN hits h USING (tweet_id)" if lexicon.by_pieces else ""}""",
+        {"snapshot": snapshot_id, **({"pattern": pattern} if pattern else {})},
+    )
+
+
+# The tweets (t) that hold a phrase of ``lexicon_terms``: every run of n pieces of a tweet, for
+# each length n a phrase has, is looked up among the phrases' pieces (joined by \x01, which no
+# piece holds).
+_PHRASES_SQL = f""",
+    phrases AS (
+        SELECT DISTINCT lower(term) AS term, len(p) AS n, array_to_string(p, chr(1)) AS gram
+        FROM (SELECT term, {_PIECES.format("term")} AS p FROM lexicon_terms)),
+    pos AS (
+        SELECT tweet_id, p, unnest(range(1, len(p) + 1)) AS i
+        FROM (SELECT tweet_id, {_PIECES.format("text")} AS p FROM t)),
+    grams AS (
+        SELECT tweet_id, n, array_to_string(p[i:i + n - 1], chr(1)) AS gram
+        FROM pos, (SELECT DISTINCT n FROM phrases) WHERE i + n - 1 <= len(p)),
+    hits AS (
+        SELECT tweet_id, list(DISTINCT term ORDER BY term) AS terms
+        FROM grams JOIN phrases USING (n, gram) GROUP BY tweet_id)"""
 
 
 def set_overrides(

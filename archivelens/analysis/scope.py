@@ -14,6 +14,8 @@ import duckdb
 
 from archivelens.errors import UserError
 
+LAST_DAY = date(9998, 12, 31)  # the last date --from/--to take (open ranges end after it)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -36,10 +38,11 @@ class Scope:
 
     @property
     def end(self) -> datetime:
-        """Exclusive upper bound of tweet times (far future when open)."""
-        if self.date_to:
+        """Exclusive upper bound of tweet times (far future when open, or when the last day is
+        that far: a date picker goes up to 9999-12-31, and the day after it does not exist)."""
+        if self.date_to and self.date_to < LAST_DAY:
             return datetime.combine(self.date_to + timedelta(days=1), time())
-        return datetime(9999, 1, 1)
+        return datetime.combine(LAST_DAY + timedelta(days=1), time())
 
     def params(self) -> dict[str, object]:
         """Named parameters every scoped query uses: $snapshot, $account, $start, $end."""
@@ -61,9 +64,12 @@ def parse_date(text: str | None, what: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UserError(f"{what} must be a date like 2023-01-31, not {text!r}.") from None
+    if day > LAST_DAY:
+        raise UserError(f"{what} must be a date up to {LAST_DAY}, not {text!r}.")
+    return day
 
 
 def resolve_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Scope:

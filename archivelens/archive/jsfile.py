@@ -50,11 +50,14 @@ def stream_json(
     name: str,
     on_chunk: Callable[[int], None] | None = None,
     raw: bool = False,
+    on_cut_short: Callable[[], None] | None = None,
 ) -> int:
     """Copy *src* minus its assignment prefix into *dest*; return bytes written.
 
     *on_chunk* gets the size of each chunk read, so a long copy can report progress and stop
     promptly on cancel (by raising). With *raw*, the file is copied as it is (``tweets.csv``).
+    *on_cut_short* is called for an array that ends before its closing ``]`` (a download cut
+    after a record's comma parses, and would lose the rest of the file without a word).
     """
     head = src.read(max(CHUNK, _HEAD_LIMIT))
     if on_chunk is not None:
@@ -63,6 +66,7 @@ def stream_json(
     if decode is not None:
         head = decode(head[2:])
     pending = head if raw else _split_head(head, name)
+    is_array = pending[:1] == b"["
     written = 0
     while True:
         chunk = src.read(CHUNK)
@@ -78,6 +82,8 @@ def stream_json(
     tail = pending if raw else pending.rstrip()
     if not raw and tail.endswith(b";"):
         tail = tail[:-1]
+    if not raw and is_array and not tail.endswith(b"]") and on_cut_short is not None:
+        on_cut_short()
     dest.write(tail)
     return written + len(tail)
 

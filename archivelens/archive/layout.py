@@ -179,7 +179,7 @@ def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = No
             records = load_small(f, name)
         if isinstance(records, list) and records:
             first = records[0]
-            account = first.get("account", first) if isinstance(first, dict) else {}
+            account = _dict(first.get("account", first)) if isinstance(first, dict) else {}
     fallback = fallback if isinstance(fallback, dict) else {}
     # Only these fields are read: the email and phone number in account.js are never touched.
     raw_id = account.get("accountId") or fallback.get("accountId")

@@ -105,9 +105,19 @@ def _json_text(expr: str) -> str:
 _TIME_FORMATS = "['%a %b %d %H:%M:%S %z %Y', '%Y-%m-%d %H:%M:%S %z']"
 
 
+_NAIVE_FORMATS = "['%a %b %d %H:%M:%S %Y', '%Y-%m-%d %H:%M:%S']"
+_REAL_OFFSET = r"' [+-](?:0[0-9]|1[0-4])[0-5][0-9](?: |$)'"  # UTC-14:59 … UTC+14:59
+_WRITTEN_DAY = r"'^(?:[A-Za-z]+ [A-Za-z]+ |[0-9]+-[0-9]+-)([0-9]+) '"
+
+
 def utc(expr: str) -> str:
-    """SQL for a TIMESTAMP in UTC from an archive time string (any era's format)."""
-    return f"timezone('UTC', try_strptime({expr}, {_TIME_FORMATS}))"
+    """SQL for a TIMESTAMP in UTC from an archive time string (any era's format), or NULL for
+    a time that does not exist: strptime reads "Feb 30" as March 2 and "+9999" as a 99-hour
+    offset, so the written day must survive parsing and the offset be one a clock can have."""
+    naive = f"try_strptime(regexp_replace({expr}, ' [+-][0-9]{{4}}', ''), {_NAIVE_FORMATS})"
+    real = f"""(regexp_matches({expr}, {_REAL_OFFSET})
+        AND day({naive}) = TRY_CAST(regexp_extract({expr}, {_WRITTEN_DAY}, 1) AS INTEGER))"""
+    return f"CASE WHEN {real} THEN timezone('UTC', try_strptime({expr}, {_TIME_FORMATS})) END"
 
 
 def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
@@ -126,9 +136,11 @@ def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
 def tweets_from_json(source_sql: str) -> str:
     ids = strict_id("coalesce(r.id_str, r.id)")
     text = f"""coalesce({_json_text("r.full_text")}, {_json_text('r."text"')})"""
-    time = f"""coalesce({utc("r.created_at")},
-           CASE WHEN {ids} >= {_SNOWFLAKE_FROM}
-                THEN make_timestamp((({ids} >> 22) + 1288834974657) * 1000) END)"""
+    # No time written: a snowflake id carries it. A time written but impossible (30 February,
+    # a +9999 offset) is damage: the record is skipped and counted, never misdated.
+    time = f"""CASE WHEN r.created_at IS NOT NULL THEN {utc("r.created_at")}
+                    WHEN {ids} >= {_SNOWFLAKE_FROM}
+                    THEN make_timestamp((({ids} >> 22) + 1288834974657) * 1000) END"""
     edit_root = strict_id(
         'coalesce(r.edit_info.edit.initialTweetId, r.edit_info."initial".editTweetIds[1])'
     )

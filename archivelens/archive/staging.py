@@ -81,6 +81,7 @@ class ChunkStream:
         self._handles: list[ArchiveSource] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self.cut_short: set[str] = set()  # members that end before their closing ]
         try:
             self.folder = scratch.make("archivelens-import-", temp_root)
         except OSError as err:
@@ -167,6 +168,7 @@ class ChunkStream:
                     data_file.name,
                     self._meter.add,  # type: ignore[arg-type]
                     raw=data_file.kind == "tweets_csv",
+                    on_cut_short=lambda: self.cut_short.add(data_file.name),
                 )
         except BaseException:
             dest.abandon()

@@ -3,13 +3,12 @@
 UTF-8 with a byte-order mark (Excel), comma-separated, RFC 4180 quoting, one header row, ISO 8601
 UTC dates, integer counts, shares with 4 decimals. Any cell a spreadsheet would run as a formula
 (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return — plain numbers excepted) gets a
-leading ``'``. DuckDB writes every file (``COPY``), so millions of tweets export in seconds; a
-file appears under its final name only once it is complete.
+leading ``'``. DuckDB writes every file (``COPY``), so millions of tweets export in seconds; the
+set and its ``report.html`` appear together, complete, or not at all (``landing``).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +19,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from archivelens import errors, scratch
+from archivelens import errors
 from archivelens.analysis import browse, changes, duplicates, network, report
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
-from archivelens.export import html_report
+from archivelens.export import html_report, landing
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import snapshots
 from archivelens.store.library import bind, register_arrow
@@ -85,14 +84,15 @@ def export(
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     create_folder(folder)
+    landing.check_destinations(folder, [*FILES, html_report.FILE_NAME])
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
     progress.update("Calculating the figures", 0.02)
     rep = report.build(con, scope)
     writers = sources(con, scope, rep)
-    # The set is written into a scratch folder and moved into place only when all of it is
-    # there: a failure, a full disk or a cancel leaves the folder as it was.
+    # The set is written into a scratch folder and lands only when all of it is there, all
+    # files or none (``landing``): a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
     scratch_dir = scratch_folder(folder)
     try:
@@ -104,10 +104,9 @@ def export(
         cancel.check()
         progress.update("Writing report.html", 0.95)
         html_report.write(con, scope, scratch_dir / html_report.FILE_NAME, rep)
-        for name in [*written, html_report.FILE_NAME]:
-            _move(scratch_dir / name, folder / name)
+        landing.land(scratch_dir, folder, [*written, html_report.FILE_NAME])
     finally:
-        shutil.rmtree(scratch_dir, ignore_errors=True)
+        landing.discard(scratch_dir)
     progress.update("Done", 1.0)
     return ExportResult(folder, written)
 
@@ -162,29 +161,17 @@ def write_csv(
 ) -> int:
     """Write the rows of *select_sql* to *target* with the contract's formats; return rows.
     The file appears under its name only once complete."""
+    landing.check_destinations(target.parent, [target.name])
     scratch_dir = scratch_folder(target.parent)
     try:
         rows = _write(con, select_sql, params, scratch_dir / target.name, bom)
-        _move(scratch_dir / target.name, target)
+        landing.land(scratch_dir, target.parent, [target.name])
         return rows
     finally:
-        shutil.rmtree(scratch_dir, ignore_errors=True)
+        landing.discard(scratch_dir)
 
 
-def scratch_folder(folder: Path) -> Path:
-    """A private scratch folder inside *folder* (same disk: moving a finished file out of it is
-    instant), or one sentence saying why it cannot be made."""
-    try:
-        return scratch.make(".archivelens-export-", folder)
-    except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"writing into {folder}")) from None
-
-
-def _move(source: Path, target: Path) -> None:
-    try:
-        os.replace(source, target)
-    except OSError as err:
-        raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
+scratch_folder = landing.scratch_folder
 
 
 def _write(

@@ -10,8 +10,6 @@ prints as "□" and an emoji is left out — report.html shows both as the brows
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
@@ -24,7 +22,7 @@ import duckdb
 from archivelens.analysis import report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
-from archivelens.export import csvset
+from archivelens.export import csvset, landing
 from archivelens.export import page as pages
 
 PAPERS = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
@@ -66,14 +64,15 @@ def export(
     data = render(pages.build(con, scope, rep), paper)
     csvset.create_folder(folder)
     target = folder / file_name(scope)
+    landing.check_destinations(folder, [target.name])
     work = csvset.scratch_folder(folder)
     try:
         (work / target.name).write_bytes(data)
-        os.replace(work / target.name, target)
+        landing.land(work, folder, [target.name])
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        landing.discard(work)
     return target
 
 

@@ -7,14 +7,12 @@ column widths, and a profile or tweet link is a click away on every row. XlsxWri
 constant-memory mode streams row by row, so a library of millions of tweets never sits in memory;
 the list sheets' rows are rendered by DuckDB (``xlsx_rows``: XlsxWriter's per-cell Python took six
 minutes for a big library). A sheet stops at Excel's 1,048,576 rows with a line saying so (the CSV
-set keeps everything). The file appears under its name only once complete.
+set keeps everything). The workbook and its report.html appear together, complete, or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -30,7 +28,7 @@ import xlsxwriter.workbook
 from archivelens.analysis import report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
-from archivelens.export import csvset, html_report, xlsx_rows
+from archivelens.export import csvset, html_report, landing, xlsx_rows
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import branding
 from archivelens.store.library import bind
@@ -89,15 +87,16 @@ def export_xlsx(
     csvset.create_folder(folder)
     name = f"archivelens-{scope.screen_name or scope.account_id}-{scope.generated_at:%Y-%m-%d}"
     target = folder / f"{name}.xlsx"
-    # XlsxWriter's temporary files and the growing workbook live in a scratch folder, gone
-    # after a failure or a cancel.
+    landing.check_destinations(folder, [target.name, html_report.FILE_NAME])
+    # XlsxWriter's temporary files, the growing workbook and its report.html live in a scratch
+    # folder, gone after a failure or a cancel; the two land together or not at all.
     work = csvset.scratch_folder(folder)
     try:
         progress.update("Calculating the figures", 0.02)
         rep = report.build(con, scope)
         result = _write(con, rep, work / target.name, progress, cancel)
-        os.replace(work / target.name, target)
-        html_report.write(con, scope, folder / html_report.FILE_NAME, rep)
+        html_report.write(con, scope, work / html_report.FILE_NAME, rep)
+        landing.land(work, folder, [target.name, html_report.FILE_NAME])
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
     except duckdb.Error as err:
@@ -106,7 +105,7 @@ def export_xlsx(
             raise
         raise machine from None
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        landing.discard(work)
     progress.update("Done", 1.0)
     return WorkbookResult(target, result[0], result[1])
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archivelens import __version__, pipeline
+from archivelens import __version__, pipeline, scratch
 from archivelens.errors import UserError
 from archivelens.export import csvset, html_report
 from archivelens.gui.context import LibraryContext
@@ -75,6 +74,7 @@ class MainWindow(QMainWindow):
         self.ctx = LibraryContext(library, self.pool, self)
         self.remember = remember  # False for the demo's and the sample's throwaway library
         self.scratch_folder: Path | None = None  # a throwaway library's folder, gone on close
+        self.ask_before_quitting = True  # False once a signal (SIGTERM …) closes the app
         if remember:
             self.settings.add_recent_library(str(library))
         self.setWindowTitle(APP_NAME)
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
         account never lands in the user's library (it goes when that window closes)."""
         from importlib import resources
 
-        folder = Path(tempfile.mkdtemp(prefix="archivelens-sample-"))
+        folder = scratch.make("archivelens-sample-")  # removed by the next run if killed
         window = MainWindow(folder / "sample.duckdb", self.settings, self.pool, remember=False)
         window.scratch_folder = folder
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -776,7 +776,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.jobs.worker is not None and not self._confirm_stop():
+        if self.jobs.worker is not None and self.ask_before_quitting and not self._confirm_stop():
             event.ignore()
             return
         self.jobs.cancel()

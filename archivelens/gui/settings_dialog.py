@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from archivelens.analysis import promotion
 from archivelens.pipeline import AnalysisSettings
 
 
@@ -72,7 +73,9 @@ class AnalysisSettingsDialog(QDialog):
             _explain(
                 "A tweet that contains any of these words or phrases counts as promotional "
                 "(retweets never do). One per line; a line starting with # is a comment, one "
-                "starting with <code>re:</code> is a pattern."
+                "starting with <code>re:</code> is a pattern. Up to "
+                f"{promotion.MAX_ENTRIES:,} lines of up to {promotion.MAX_LINE:,} characters "
+                f"({promotion.MAX_PATTERNS:,} patterns)."
             )
         )
         self.lexicon = QPlainTextEdit(lexicon if lexicon is not None else self.default_lexicon)

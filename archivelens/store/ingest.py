@@ -60,6 +60,7 @@ class _Staged:
     """What the chunk loop leaves for the rest of the import."""
 
     member_of: dict[str, str] = field(default_factory=dict)  # temp path → archive member
+    cut_short: set[str] = field(default_factory=set)  # members ending before their ]
     lists: dict[str, list[Chunk]] = field(default_factory=dict)  # kind → chunks in part order
 
     def member(self, temp_path: str) -> str:
@@ -119,6 +120,7 @@ def _run_transaction(
     try:
         with transaction(con, "writing the library") as tx:
             _parse_chunks(con, stream, cancel, staged)
+            staged.cut_short = set(stream.cut_short)
             snapshot_id = _load(con, layout, staged, source.name, stages, cancel)
             for table in set(_STAGE_TABLES.values()):
                 con.execute(f"DROP TABLE {table}")
@@ -224,7 +226,13 @@ def _load(
     ]
     reports += [FileReport(name, "not read", None, None) for name in layout.not_read]
     snapshots.record_files(con, snapshot_id, reports)
-    messages = layout.warnings + _skipped_sentences(skipped, counts) + _mismatches(reports)
+    messages = (
+        layout.warnings
+        + _cut_short(staged, counts)
+        + _skipped_sentences(skipped, counts)
+        + _undated_notes(con, staged)
+        + _mismatches(reports)
+    )
     snapshots.record_messages(con, snapshot_id, messages)
     return snapshot_id
 
@@ -241,14 +249,56 @@ def _add_counts(
 
 
 def _damaged(con: duckdb.DuckDBPyConnection, staged: _Staged) -> dict[tuple[str, str], int]:
-    """Tweets staged but not kept, per (archive member, reason)."""
+    """Tweets staged but not kept, per (archive member, reason).
+
+    Besides damaged records, different records under one tweet id: Twitter never gives two
+    tweets one id, so the file was altered. One record per id is kept (ids key reviews,
+    overrides and re-imports) and the others are counted; the same record repeated, as part
+    files sometimes do, loses nothing and is not counted."""
     out: dict[tuple[str, str], int] = {}
     for temp_path, damage, n in con.execute(
         "SELECT filename, damage, count(*) FROM stage_tweets WHERE damage IS NOT NULL GROUP BY ALL"
     ).fetchall():
         key = (staged.member(str(temp_path)), records.DAMAGE[damage])
         out[key] = out.get(key, 0) + int(n)
+    for temp_path, n in con.execute(
+        """SELECT filename, count(*) - 1 FROM stage_tweets WHERE damage IS NULL
+           AND tweet_id IN (SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
+                            GROUP BY tweet_id HAVING count(DISTINCT raw_text) > 1)
+           GROUP BY filename"""
+    ).fetchall():
+        key = (staged.member(str(temp_path)), "another record has the same tweet id")
+        out[key] = out.get(key, 0) + int(n)
     return out
+
+
+def _cut_short(staged: _Staged, counts: dict[str, int]) -> list[str]:
+    """A file that ends before its closing ``]`` (a download or copy cut short)."""
+    return [
+        f"{member} is cut short: it ends before its closing ], after {counts.get(member, 0):,} "
+        "records; those were imported, the rest of the file is missing (download the archive "
+        "again to get it)."
+        for member in sorted(staged.cut_short)
+    ]
+
+
+def _undated_notes(con: duckdb.DuckDBPyConnection, staged: _Staged) -> list[str]:
+    """Long posts whose note has no readable date cannot be matched to their tweet, which then
+    keeps its shortened text: say so."""
+    rows = con.execute(
+        "SELECT filename, count(*) FILTER (WHERE created_at IS NULL), count(*) FROM stage_notes "
+        "GROUP BY filename HAVING count(*) FILTER (WHERE created_at IS NULL) > 0"
+    ).fetchall()
+    found: dict[str, list[int]] = {}
+    for temp_path, bad, total in rows:
+        seen = found.setdefault(staged.member(str(temp_path)), [0, 0])
+        seen[0] += int(bad)
+        seen[1] += int(total)
+    return [
+        f"{member}: {bad:,} of {total:,} long posts have no readable date (createdAt), so their "
+        "tweets keep the shortened text."
+        for member, (bad, total) in sorted(found.items())
+    ]
 
 
 def _skipped_sentences(skipped: dict[tuple[str, str], int], counts: dict[str, int]) -> list[str]:

@@ -38,7 +38,7 @@ MEMORY_LIMIT = 1536 << 20  # peak resident bytes allowed for one case
 OUTCOMES = ("clean", "wrong", "internal", "hang", "memory")
 
 # Modules of cases, imported in this order (each registers its cases with @fault).
-FAMILIES: tuple[str, ...] = ("library", "journal", "report")
+FAMILIES: tuple[str, ...] = ("library", "journal", "report", "exports", "settings", "leftovers")
 
 CaseFn = Callable[[Path], str]
 

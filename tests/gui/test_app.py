@@ -289,7 +289,8 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     window.apply_settings(pipeline.AnalysisSettings("re:(broken\n", [], 90.0))
     qtbot.waitUntil(lambda: window.worker is None and bool(errors), timeout=60_000)
     assert errors == [
-        "The sales-word pattern “re:(broken” is not valid (missing ): (broken); fix or remove it."
+        "The sales-word pattern “re:(broken” on line 1 is not valid (missing ): (broken); "
+        "fix or remove it."
     ]
     assert pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id) == wanted
 
