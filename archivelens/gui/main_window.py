@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -38,6 +37,7 @@ from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
 from archivelens.gui.settings import Settings
 from archivelens.gui.settings_dialog import AnalysisSettingsDialog
+from archivelens.gui.text_fit import ElidedLabel
 from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.jobs)
         self.setCentralWidget(central)
         # What the window shows, always in view; passing messages go left of it.
-        self.summary = QLabel()
+        self.summary = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
         # A first launch fits the screen it opens on (status bar included), up to 1200×780.
@@ -472,7 +472,7 @@ class MainWindow(QMainWindow):
         return self.jobs.run(job, f"Importing {path.name}", self._imported)
 
     def _imported(self, result) -> None:
-        self.ctx.reload_scope()
+        self.ctx.reload_scope(result.snapshot_id)  # what was just imported, not the newest
         verb = "was already in the library" if result.already_imported else "is imported"
         self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
         if result.warnings:
@@ -646,6 +646,9 @@ class MainWindow(QMainWindow):
         """A recommendation's rows: its view, filtered as the recommendation says."""
         if advice.view == "Tweets":
             self.show_tweets(**advice.filters)
+        elif advice.view == "Follow-back":
+            self.views["Follow-back"].show_only(**advice.filters)
+            self.sidebar.setCurrentRow(VIEWS.index(advice.view))
         elif advice.view in VIEWS:
             self.sidebar.setCurrentRow(VIEWS.index(advice.view))
 
