@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from archivelens import __version__, pipeline
+from archivelens import __version__
 from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.progress import CancelToken
-from archivelens.store.ingest import ImportResult
-from archivelens.store.snapshots import FileReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens without them
     from archivelens.analysis.report import Report
+    from archivelens.store.ingest import ImportResult
+    from archivelens.store.snapshots import FileReport
 
 KIND_LABELS = {
     "reply_to_others": "replies to others",
@@ -269,6 +269,8 @@ def _stopped_by_signals(cancel: CancelToken) -> Iterator[None]:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:
@@ -283,6 +285,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:
@@ -325,6 +329,8 @@ def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool
 
 
 def _report(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     with pipeline.open_library(args.db) as con:
         scope = pipeline.resolve_scope(
             con, args.account, args.snapshot, args.date_from, args.date_to
@@ -345,6 +351,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:

@@ -37,6 +37,7 @@ from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
 from archivelens.gui.settings import Settings
 from archivelens.gui.settings_dialog import AnalysisSettingsDialog
+from archivelens.gui.startup import first_size
 from archivelens.gui.text_fit import ElidedLabel
 from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
@@ -102,9 +103,7 @@ class MainWindow(QMainWindow):
         self.summary = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
-        # A first launch fits the screen it opens on (status bar included), up to 1200×780.
-        screen = self.screen().availableGeometry()
-        self.resize(min(1200, int(screen.width() * 0.92)), min(780, int(screen.height() * 0.9)))
+        self.resize(first_size(self.screen().availableGeometry().size()))
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
         for name, splitter in self._splitters().items():
