@@ -171,6 +171,11 @@ class MainWindow(QMainWindow):
         overview.own_domains_answered.connect(self.answer_own_domains)
         overview.advice_opened.connect(self.open_advice)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
+        self.views["Follow-back"].reviewed_one.connect(self._advice_stale)
+
+    def _advice_stale(self) -> None:
+        """A review changes the follow-back advice: the Overview asks again when next shown."""
+        self.views["Overview"].shown_version = -1
 
     def find(self) -> None:
         """Ctrl+F: the current view's search field, or the Tweets search where it has none."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -86,6 +86,8 @@ class ChecklistTable(QTableView):
 
 
 class ChecklistView(View):
+    reviewed_one = Signal()  # a status was saved: advice that counts reviews is out of date
+
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.status_filter: str | None = None
@@ -293,7 +295,7 @@ class ChecklistView(View):
             show_error(self, str(err))
             return
         self.model.set_value(row, "review_status", status)
-        self.shown_version = self.ctx.edited()  # the Overview's advice and counts follow
+        self.reviewed_one.emit()  # the Overview's advice follows
         self.reviewed += (status != "to_review") - (old != "to_review")
         self._update_progress()
         self._select(row + 1)
