@@ -384,6 +384,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _brand(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     fields = (args.consultant, args.client, args.note, args.logo)
     with pipeline.open_library(args.db) as con:
         if args.clear or any(f is not None for f in fields):
