@@ -200,6 +200,8 @@ def _wants_a_command(argv: list[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    from archivelens import pipeline
+
     pipeline.remove_leftovers()
     parser = build_parser() if _wants_a_command(argv) else build_app_parser()
     args = parser.parse_args(argv)
