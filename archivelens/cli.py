@@ -200,10 +200,12 @@ def _wants_a_command(argv: list[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    from archivelens import pipeline
+    command = _wants_a_command(argv)
+    if command:  # the app sweeps once its first window is up (gui/app.py)
+        from archivelens import pipeline
 
-    pipeline.remove_leftovers()
-    parser = build_parser() if _wants_a_command(argv) else build_app_parser()
+        pipeline.remove_leftovers()
+    parser = build_parser() if command else build_app_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "import":

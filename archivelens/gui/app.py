@@ -111,8 +111,10 @@ def run(demo: bool = False, library: str | None = None, archive: str | None = No
     opened: list = []  # the main window (kept referenced), or the exit code if it could not
 
     def build() -> None:
+        from archivelens import pipeline
         from archivelens.gui.widgets import show_error
 
+        pipeline.remove_leftovers()  # what killed runs left, as every run does first
         try:
             window = open_window(path, remember=not demo)
         except UserError as err:
