@@ -152,9 +152,10 @@ def _close_on_signals(app: QApplication) -> None:
 
     Python runs a signal handler only between its own bytecodes, never while Qt's loop waits:
     the signal also writes to a socket Qt watches, which brings Python back at once."""
-    from archivelens.gui.main_window import MainWindow
 
     def close_all() -> None:
+        from archivelens.gui.main_window import MainWindow  # loaded by then; not before the frame
+
         for widget in app.topLevelWidgets():
             if isinstance(widget, MainWindow):
                 widget.ask_before_quitting = False
