@@ -16,9 +16,6 @@ def main(argv: list[str] | None = None) -> int:
     if cli.wants_a_command(argv):
         return cli.main(argv)
     args = cli.build_app_parser().parse_args(argv)
-    from archivelens.pipeline import remove_leftovers
-
-    remove_leftovers()  # what a killed run left behind, as every command does first
     try:
         from archivelens.gui.app import run
     except ImportError as err:

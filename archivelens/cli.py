@@ -18,16 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from archivelens import __version__, pipeline
+from archivelens import __version__
 from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.progress import CancelToken
-from archivelens.store.ingest import ImportResult
-from archivelens.store.snapshots import FileReport
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens without them
     from archivelens.analysis.comparison import Comparison
     from archivelens.analysis.engagement import Engagement
     from archivelens.analysis.report import Report
+    from archivelens.store.ingest import ImportResult
+    from archivelens.store.snapshots import FileReport
 
 KIND_LABELS = {
     "reply_to_others": "replies to others",
@@ -233,7 +233,10 @@ def wants_a_command(argv: list[str]) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """Run the command *argv* names (``archivelens.__main__`` sends everything else to the app)."""
+    """Run the command *argv* names (``archivelens.__main__`` sends everything else to the app,
+    which sweeps a killed run's leftovers once its first window is up: gui/app.py)."""
+    from archivelens import pipeline
+
     pipeline.remove_leftovers()
     args = build_parser().parse_args(argv)
     try:
@@ -295,6 +298,8 @@ def _stopped_by_signals(cancel: CancelToken) -> Iterator[None]:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:
@@ -309,6 +314,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:
@@ -351,6 +358,8 @@ def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool
 
 
 def _report(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     with pipeline.open_library(args.db) as con:
         scope = pipeline.resolve_scope(
             con, args.account, args.snapshot, args.date_from, args.date_to
@@ -384,6 +393,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     bar = TextProgress()
     cancel = CancelToken()
     try:
@@ -520,6 +531,8 @@ def print_comparison(
 
 
 def _brand(args: argparse.Namespace) -> int:
+    from archivelens import pipeline
+
     fields = (args.consultant, args.client, args.note, args.logo)
     with pipeline.open_library(args.db) as con:
         if args.clear or any(f is not None for f in fields):

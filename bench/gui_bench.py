@@ -10,6 +10,12 @@
    cells (target ≤ 50 µs) and of a page fetch (``fetchMore``, target ≤ 30 ms).
 4. **Views over the 2M-tweet / 5M-follower library**: for each view and common action, how long
    the GUI thread is blocked and how long until the answer shows (work runs on workers).
+5. **Cold start on a real X display**, side by side with a bare PySide6 window (target: the
+   app's first window within 2× the bare one): launch to mapped window, found with xdotool, for
+   the bare window, the app's first window and its full main window; runs A B A B …, medians
+   and the ratio pair by pair. Only this part:
+
+       xvfb-run -a -s "-screen 0 1366x768x24" python bench/gui_bench.py --cold-start [RUNS]
 """
 
 from __future__ import annotations
@@ -203,7 +209,83 @@ def views(db: Path) -> None:
         window.close()
 
 
+BARE = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.setWindowTitle("Bare PySide6 window")
+window.resize(1200, 700)
+window.show()
+app.exec()
+"""
+
+
+def _until_mapped(command: list[str], title: str, env: dict[str, str]) -> float:
+    """Seconds from starting *command* until a visible window whose title matches *title*."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while time.perf_counter() - start < 60:
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--name", title],
+                capture_output=True,
+                env=env,
+            )
+            if found.stdout.strip():
+                return time.perf_counter() - start
+            if proc.poll() is not None:
+                raise SystemExit(f"{command} quit: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.01)
+        raise SystemExit(f"no window titled {title!r} within 60 s")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def cold_start(db: Path, runs: int = 5) -> None:
+    """Launch to mapped window on $DISPLAY: bare PySide6, the app's first window, its main
+    window (its title names the archive), one after the other, *runs* times."""
+    if not os.environ.get("DISPLAY") or not shutil.which("xdotool"):
+        print("5. cold start: needs an X display and xdotool (run under xvfb-run); skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "xcb",
+            "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+            "XDG_RUNTIME_DIR": tmp,
+            "PYTHONPATH": str(ROOT),
+        }
+        app = [sys.executable, "-m", "archivelens", "--db", str(db)]
+        rows = []
+        for _ in range(runs):
+            bare = _until_mapped([sys.executable, "-c", BARE], "^Bare PySide6 window$", env)
+            first = _until_mapped(app, "^ArchiveLens$", env)
+            full = _until_mapped(app, "^ArchiveLens — ", env)
+            rows.append((bare, first, full, first / bare, full / bare))
+    med = [statistics.median(col) for col in zip(*rows, strict=True)]
+    print(
+        f"5. cold start on X (median of {runs}): bare PySide6 window {med[0]:.2f} s; the app's "
+        f"first window {med[1]:.2f} s ({med[3]:.2f}× bare, target ≤ 2×); its main window on "
+        f"the library {med[2]:.2f} s ({med[4]:.2f}×)"
+    )
+
+
+def sample_library(folder: Path) -> Path:
+    """The bundled sample archive imported into a library of its own."""
+    from archivelens import pipeline
+
+    db = folder / "sample.duckdb"
+    pipeline.import_archive(ROOT / "resources" / "sample-archive.zip", db)
+    return db
+
+
 def main() -> None:
+    if "--cold-start" in sys.argv:
+        runs = int(sys.argv[-1]) if sys.argv[-1].isdigit() else 5
+        with tempfile.TemporaryDirectory() as tmp:
+            cold_start(sample_library(Path(tmp)), runs)
+        return
     from bench import analysis_bench, import_bench
 
     big = analysis_bench.library(2_000_000, 5_000_000)
@@ -211,6 +293,8 @@ def main() -> None:
     stalls(import_bench.archive("current", 200_000, 300_000))
     scrolling(big)
     views(big)
+    with tempfile.TemporaryDirectory() as tmp:
+        cold_start(sample_library(Path(tmp)))
 
 
 if __name__ == "__main__":

@@ -46,25 +46,71 @@ here=$(cd "$(dirname "$0")" && pwd)
 data=${XDG_DATA_HOME:-$HOME/.local/share}
 apps=$data/applications
 icons=$data/icons/hicolor
+entry=$apps/archivelens.desktop
+fail() { echo "install-desktop-entry: error: $*" >&2; exit 1; }
+refresh() {  # the menus' MIME ("Open With") and icon caches, where the desktop keeps them
+    if command -v update-desktop-database >/dev/null 2>&1; then
+        update-desktop-database -q "$apps" || echo "note: could not refresh $apps" >&2
+    fi
+    if command -v gtk-update-icon-cache >/dev/null 2>&1 && [ -d "$icons" ]; then
+        gtk-update-icon-cache -q -t "$icons" || echo "note: could not refresh $icons" >&2
+    fi
+}
 if [ "${1:-}" = "--remove" ]; then
-    rm -f "$apps/archivelens.desktop"
+    rm -f "$entry"
     for png in "$icons"/*/apps/archivelens.png; do rm -f "$png"; done
+    refresh
     echo "ArchiveLens is no longer in your applications menu."
     exit 0
 fi
+case $here in
+    *"
+"*) fail "this folder's name holds a line break, which a menu entry cannot name;" \
+        "rename the folder and run this again." ;;
+esac
+# Exec per the Desktop Entry spec: the program in double quotes, with \ " $ ` escaped by a
+# backslash and a literal % written %%; then, as in every string value, each \ doubled.
+program=$(printf '%s\n' "$here/ArchiveLens" \
+    | sed -e 's/[\\"$`]/\\&/g' -e 's/%/%%/g' -e 's/\\/\\\\/g')
 mkdir -p "$apps"
 for png in "$here"/_internal/archivelens/resources/icons/archivelens-*.png; do
     size=${png##*-}; size=${size%.png}
     mkdir -p "$icons/${size}x${size}/apps"
     cp "$png" "$icons/${size}x${size}/apps/archivelens.png"
 done
-sed -e "s|^Exec=.*|Exec=\"$here/ArchiveLens\" %f|" \
-    -e "s|^TryExec=.*||" \
-    "$here/_internal/archivelens/resources/archivelens.desktop" > "$apps/archivelens.desktop"
-chmod 644 "$apps/archivelens.desktop"
-command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$apps" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$icons" || true
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+draft=$scratch/archivelens.desktop  # checked before it goes where menus look
+{
+    grep -v -e '^Exec=' -e '^TryExec=' "$here/_internal/archivelens/resources/archivelens.desktop"
+    printf 'Exec="%s" %%f\n' "$program"
+} > "$draft" || fail "could not write $draft."
+chmod 644 "$draft"
+if command -v desktop-file-validate >/dev/null 2>&1; then
+    if ! problems=$(desktop-file-validate "$draft" 2>&1) || [ -n "$problems" ]; then
+        fail "the menu entry came out invalid, nothing was installed: $problems"
+    fi
+fi
+mv -f "$draft" "$entry" || fail "could not write $entry."
+refresh
 echo "ArchiveLens is in your applications menu; zip files offer \"Open With ArchiveLens\"."
+"""
+
+README_TXT = """ArchiveLens {version}
+See how you really use Twitter/X, from your downloaded data archive.
+
+Start it: double-click ArchiveLens in this folder (or run ./ArchiveLens),
+then drop the .zip Twitter/X sent you on the window. Everything stays on
+this computer: ArchiveLens never goes online.
+
+In your applications menu, and "Open With ArchiveLens" on zip files:
+    ./install-desktop-entry            (run it again after moving this folder)
+    ./install-desktop-entry --remove   (takes the entry and icon away again)
+
+Command line: ./archivelens-cli --help (import, report, export).
+Your library (what you imported, your reviews and notes) lives in
+~/.local/share/archivelens/library.duckdb; deleting this folder leaves it
+there.
 """
 
 
@@ -80,10 +126,13 @@ def make_tarball(app: Path, out: Path, version: str) -> Path:
     script = app / "install-desktop-entry"
     script.write_text(INSTALL_SCRIPT, encoding="utf-8")
     script.chmod(0o755)
+    readme = app / "README.txt"
+    readme.write_text(README_TXT.format(version=version), encoding="utf-8")
     target = out / f"{name}.tar.gz"
     with tarfile.open(target, "w:gz", compresslevel=9) as tar:
         tar.add(app, arcname=name)
-    script.unlink()  # the .deb does not carry it
+    script.unlink()  # the .deb carries neither
+    readme.unlink()
     return target
 
 
@@ -151,6 +200,7 @@ def check_packages(tarball: Path, deb: Path, work: Path) -> None:
     (folder,) = unpacked.iterdir()
     for wanted in ("ArchiveLens", "archivelens-cli", "install-desktop-entry"):
         assert os.access(folder / wanted, os.X_OK), f"{tarball.name}: {wanted} is not executable"
+    assert "install-desktop-entry" in (folder / "README.txt").read_text(), "no README.txt"
     home = work / "home"
     env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
     run([str(folder / "install-desktop-entry")], env=env)

@@ -96,10 +96,14 @@ CHECKLIST_FROM = f"{CHECKLIST_BASE}, rows AS ({_REVIEWED.format(source='base')})
 CHECKLIST_ORDER = "interactions DESC, position ASC"
 
 
-def checklist_filters(status: str | None, search: str | None) -> tuple[str, dict[str, Any]]:
+def checklist_filters(
+    status: str | None, search: str | None, talked: bool = False
+) -> tuple[str, dict[str, Any]]:
     """The WHERE (with its parameters) that keeps the checklist rows with *status* whose
-    handle, name, id or note contains *search*."""
+    handle, name, id or note contains *search* (and, if *talked*, whom the owner talked with)."""
     clauses, params = [], {}
+    if talked:
+        clauses.append("interactions > 0")
     if status:
         if status not in STATUSES:
             raise UserError(f"Unknown review status {status!r}.")
@@ -150,9 +154,12 @@ class ChecklistBrowser:
         con.execute(sql, bind(sql, scope.params()))
         self.total = self._count("checklist_all")
 
-    def filter(self, status: str | None = None, search: str | None = None) -> int:
-        """Keep the rows with *status* and matching *search*; returns how many."""
-        where, extra = checklist_filters(status, search)
+    def filter(
+        self, status: str | None = None, search: str | None = None, talked: bool = False
+    ) -> int:
+        """Keep the rows with *status*, matching *search* (talked with, if *talked*); returns
+        how many."""
+        where, extra = checklist_filters(status, search, talked)
         self.filtered = bool(where)
         if not self.filtered:
             return self.total

@@ -37,7 +37,7 @@ class Recommendation:
     why: str  # one line: why it matters
     rows: str  # where the consultant finds the rows behind it (file and filter)
     view: str  # the app's view that shows them ("Duplicates", "Tweets", "Follow-back", …)
-    filters: dict[str, Any] = field(default_factory=dict)  # the Tweets view's filter, if any
+    filters: dict[str, Any] = field(default_factory=dict)  # the view's filter, if any
 
 
 def build(
@@ -197,6 +197,7 @@ def _follow_back(con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary) -> Re
         "They are your conversation already; following back is how the relationship starts.",
         "not_followed_back.csv, interactions > 0, review_status = to_review",
         "Follow-back",
+        {"status": "to_review", "talked": True},  # exactly the followers it counts
     )
 
 

@@ -91,12 +91,7 @@ def resolve(
     snapshot: str | None = None,
 ) -> Scope:
     """The snapshot chosen by an account handle (or id) and a snapshot date, with defaults."""
-    rows = con.execute(
-        """SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name),
-                  s.generated_at, s.imported_at
-           FROM snapshots s LEFT JOIN accounts a USING (account_id)
-           ORDER BY s.generated_at DESC, s.snapshot_id DESC"""
-    ).fetchall()
+    rows = _snapshot_rows(con)
     if not rows:
         raise UserError("The library is empty: import an archive first (archivelens import PATH).")
     if account:
@@ -114,3 +109,26 @@ def resolve(
             raise UserError(f"No snapshot of {snapshot} for this account.")
     snapshot_id, account_id, handle, generated_at, _ = rows[0]
     return Scope(snapshot_id, account_id, handle, generated_at)
+
+
+def resolve_kept(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int | None = None
+) -> Scope | None:
+    """Snapshot *snapshot_id* if it is (still) in the library, else the newest snapshot of
+    *account_id*, else None: the app keeps showing the archive the person chose."""
+    rows = _snapshot_rows(con)
+    chosen = [r for r in rows if r[0] == snapshot_id] or [r for r in rows if r[1] == account_id]
+    if not chosen:
+        return None
+    snapshot, account, handle, generated_at, _ = chosen[0]
+    return Scope(snapshot, account, handle, generated_at)
+
+
+def _snapshot_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(snapshot id, account id, handle, generated at, imported at), newest first."""
+    return con.execute(
+        """SELECT s.snapshot_id, s.account_id, coalesce(a.screen_name, s.screen_name),
+                  s.generated_at, s.imported_at
+           FROM snapshots s LEFT JOIN accounts a USING (account_id)
+           ORDER BY s.generated_at DESC, s.snapshot_id DESC"""
+    ).fetchall()

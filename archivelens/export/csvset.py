@@ -359,10 +359,10 @@ def _not_followed_back() -> tuple[str, dict[str, Any]]:
 
 
 def checklist_view(
-    status: str | None = None, search: str | None = None
+    status: str | None = None, search: str | None = None, talked: bool = False
 ) -> tuple[str, dict[str, Any]]:
-    """``not_followed_back.csv`` for the rows a checklist shows (its status filter, search)."""
-    where, params = network.checklist_filters(status, search)
+    """``not_followed_back.csv`` for the rows a checklist shows (its filters and search)."""
+    where, params = network.checklist_filters(status, search, talked)
     return (
         f"""
         {network.CHECKLIST_FROM}

@@ -11,14 +11,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from archivelens import scratch
 from archivelens.errors import UserError
-from archivelens.gui.widgets import APP_NAME
-from archivelens.store.library import resolve_library_path
+from archivelens.gui import APP_NAME, single_instance
+from archivelens.gui.settings import Settings
+from archivelens.gui.startup import StartupFrame, when_on_screen
+from archivelens.store.paths import resolve_library_path
 
 if TYPE_CHECKING:
     from archivelens.gui.main_window import MainWindow
@@ -51,6 +53,22 @@ def report_unexpected(exc_type, exc, tb) -> None:
     )
 
 
+def claim(
+    library: Path, files: list[Path], parent: QObject | None = None
+) -> single_instance.InstanceServer | None:
+    """Hand *files* to the app already running on *library* (None: it took them), or become
+    that app: the name is ours, requests queue until the window is ready. Either way before
+    the library is opened, so a second launch never meets the library's lock."""
+    name = single_instance.server_name(library)
+    for _attempt in range(2):  # twice: another launch may claim the name in between
+        if single_instance.hand_over(name, files):
+            return None
+        server = single_instance.InstanceServer(name, parent or QApplication.instance())
+        if server.listen():
+            return server
+    return server  # not listening: this app still runs, the library's lock has the last word
+
+
 def open_window(path: Path, **options) -> MainWindow | None:
     """A window on the library at *path*; a damaged library first offers to be rebuilt (None:
     the person closed that offer)."""
@@ -68,8 +86,7 @@ def open_window(path: Path, **options) -> MainWindow | None:
 
 
 def run(demo: bool = False, library: str | None = None, archive: str | None = None) -> int:
-    from archivelens.gui.widgets import show_error
-
+    """The app: a window at once (the startup frame), the library and the views after."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     # Settings live under "archivelens" (as ever); people see "ArchiveLens".
     app.setApplicationName("archivelens")
@@ -83,21 +100,46 @@ def run(demo: bool = False, library: str | None = None, archive: str | None = No
     # that the next run removes it if this one is killed.
     temp = scratch.make("archivelens-demo-") if demo else None
     path = temp / "demo.duckdb" if temp else resolve_library_path(library)
-    try:
+    files = [Path(archive).expanduser()] if archive and not demo else []
+    server = None
+    if not demo:  # the demo's library is its own: no other process can want it
+        claimed = claim(path, files)
+        if claimed is None:
+            return 0  # the app already running on this library took the files
+        server = claimed
+    frame = StartupFrame(Settings(), app.windowIcon())
+    opened: list = []  # the main window (kept referenced), or the exit code if it could not
+
+    def build() -> None:
+        from archivelens import pipeline
+        from archivelens.gui.widgets import show_error
+
+        pipeline.remove_leftovers()  # what killed runs left, as every run does first
         try:
             window = open_window(path, remember=not demo)
         except UserError as err:
+            window = None
+            frame.hide()
             show_error(None, str(err))  # type: ignore[arg-type]
-            return 2
-        if window is None:
-            return 2
-        window.show()
+        if window is None:  # could not open, or the person closed the offer to rebuild
+            opened.append(2)
+            app.exit(2)
+            return
+        opened.append(window)
+        frame.replace_with(window)
+        if server is not None:
+            single_instance.Instances(server, path, app)  # lives as long as the app
         if demo:
             sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
             window.import_archive(Path(str(sample)))
         elif archive:
-            window.import_archive(Path(archive).expanduser())
-        return app.exec()
+            window.import_archive(files[0])
+
+    try:
+        when_on_screen(frame, build)
+        frame.show()
+        code = app.exec()
+        return 2 if 2 in opened else code
     finally:
         if temp:
             scratch.discard(temp)
@@ -110,9 +152,10 @@ def _close_on_signals(app: QApplication) -> None:
 
     Python runs a signal handler only between its own bytecodes, never while Qt's loop waits:
     the signal also writes to a socket Qt watches, which brings Python back at once."""
-    from archivelens.gui.main_window import MainWindow
 
     def close_all() -> None:
+        from archivelens.gui.main_window import MainWindow  # loaded by then; not before the frame
+
         for widget in app.topLevelWidgets():
             if isinstance(widget, MainWindow):
                 widget.ask_before_quitting = False

@@ -12,6 +12,7 @@ import duckdb
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from archivelens import pipeline
+from archivelens.analysis import scope as scopes
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots, tweets
 from archivelens.store.library import connect, explain
@@ -70,18 +71,23 @@ class LibraryContext(QObject):
         self._cursors.discard(cursor)
         cursor.close()
 
-    def reload_scope(self, account: str | None = None, snapshot: str | None = None) -> None:
-        """Pick the newest snapshot (or the given one), keeping the chosen dates."""
+    def reload_scope(self, snapshot_id: int | None = None) -> None:
+        """Show snapshot *snapshot_id*; without one, keep the snapshot shown (or the newest of
+        its account, if it was removed); the chosen dates stay. Data changed: views follow."""
         old = self.scope
+        scope = None
+        wanted = snapshot_id if snapshot_id is not None else old.snapshot_id if old else None
         try:
-            scope = pipeline.resolve_scope(self.con, account, snapshot)
+            if wanted is not None:
+                scope = scopes.resolve_kept(self.con, wanted, old.account_id if old else None)
+            if scope is None:
+                scope = pipeline.resolve_scope(self.con)
         except Exception as err:  # an empty library has no scope yet; a damaged one says so
             damaged = explain(err, self.path)
             if damaged is not None:
                 raise damaged from None
-            self.scope = None
-        else:
-            self.scope = scope.with_dates(old.date_from, old.date_to) if old else scope
+            scope = None
+        self.scope = scope.with_dates(old.date_from, old.date_to) if scope and old else scope
         self._changed()
 
     def set_dates(self, date_from: date | None, date_to: date | None) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QThreadPool, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
+from archivelens.gui.text_fit import ElidedLabel
 from archivelens.gui.workers import Worker, start
 
 
@@ -22,7 +23,7 @@ class JobPanel(QWidget):
         self.worker: Worker | None = None
         self.library = None  # the window's library: damage a job meets is named so
         row = QHBoxLayout(self)
-        self.stage = QLabel()
+        self.stage = ElidedLabel()  # "Importing <a file name of any length>"
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.cancel_button = QPushButton("Cancel")

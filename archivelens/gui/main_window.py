@@ -20,7 +20,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -38,6 +37,8 @@ from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
 from archivelens.gui.settings import Settings
 from archivelens.gui.settings_dialog import AnalysisSettingsDialog
+from archivelens.gui.startup import first_size
+from archivelens.gui.text_fit import ElidedLabel
 from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
@@ -99,12 +100,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.jobs)
         self.setCentralWidget(central)
         # What the window shows, always in view; passing messages go left of it.
-        self.summary = QLabel()
+        self.summary = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)
         self.statusBar().addPermanentWidget(self.summary)
         self._menus()
-        # A first launch fits the screen it opens on (status bar included), up to 1200×780.
-        screen = self.screen().availableGeometry()
-        self.resize(min(1200, int(screen.width() * 0.92)), min(780, int(screen.height() * 0.9)))
+        self.resize(first_size(self.screen().availableGeometry().size()))
         if geometry := self.settings.geometry():
             self.restoreGeometry(geometry)
         for name, splitter in self._splitters().items():
@@ -172,6 +171,11 @@ class MainWindow(QMainWindow):
         overview.own_domains_answered.connect(self.answer_own_domains)
         overview.advice_opened.connect(self.open_advice)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
+        self.views["Follow-back"].reviewed_one.connect(self._advice_stale)
+
+    def _advice_stale(self) -> None:
+        """A review changes the follow-back advice: the Overview asks again when next shown."""
+        self.views["Overview"].shown_version = -1
 
     def find(self) -> None:
         """Ctrl+F: the current view's search field, or the Tweets search where it has none."""
@@ -472,7 +476,7 @@ class MainWindow(QMainWindow):
         return self.jobs.run(job, f"Importing {path.name}", self._imported)
 
     def _imported(self, result) -> None:
-        self.ctx.reload_scope()
+        self.ctx.reload_scope(result.snapshot_id)  # what was just imported, not the newest
         verb = "was already in the library" if result.already_imported else "is imported"
         self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
         if result.warnings:
@@ -646,6 +650,9 @@ class MainWindow(QMainWindow):
         """A recommendation's rows: its view, filtered as the recommendation says."""
         if advice.view == "Tweets":
             self.show_tweets(**advice.filters)
+        elif advice.view == "Follow-back":
+            self.views["Follow-back"].show_only(**advice.filters)
+            self.sidebar.setCurrentRow(VIEWS.index(advice.view))
         elif advice.view in VIEWS:
             self.sidebar.setCurrentRow(VIEWS.index(advice.view))
 

@@ -5,14 +5,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+
+
+class DateBox(QDateEdit):
+    """A date box where a click picks the part under the pointer (year, month or day) whole,
+    so typing "2019" replaces the year at once, as in a calendar app; Qt's own box only puts
+    the cursor there, and typed digits are refused until a double-click."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.lineEdit().installEventFilter(self)  # the clicks land on the line edit
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.lineEdit()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and not self.lineEdit().hasSelectedText()  # a drag-selection stays as made
+        ):
+            self.setSelectedSection(self.currentSection())
+        return super().eventFilter(watched, event)
 
 
 class ScopeBar(QWidget):
     dates_chosen = Signal(object, object)  # (start, end) dates, or (None, None) for all time
     refused = Signal(str)  # one sentence: why the dates were not applied
-    snapshot_chosen = Signal(str, str)  # account handle, generation day
+    snapshot_chosen = Signal(int)  # the snapshot id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,16 +47,14 @@ class ScopeBar(QWidget):
         self._typing.setSingleShot(True)
         self._typing.setInterval(400)
         self._typing.timeout.connect(self._apply)
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        # Always editable: choosing a date turns "All time" off.
+        self.date_from = DateBox()
+        self.date_to = DateBox()
         for edit in (self.date_from, self.date_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setEnabled(False)
-            edit.dateChanged.connect(lambda _d: self._typing.start())
+            edit.dateChanged.connect(self._date_edited)
         self.snapshot = QComboBox()
         self.snapshot.activated.connect(
-            lambda i: self.snapshot_chosen.emit(*self.snapshot.itemData(i))
+            lambda i: self.snapshot_chosen.emit(self.snapshot.itemData(i))
         )
         for w in (self.all_time, QLabel("from"), self.date_from, QLabel("to"), self.date_to):
             bar.addWidget(w)
@@ -47,7 +66,7 @@ class ScopeBar(QWidget):
         """(snapshot id, handle, day) of each snapshot, *current* selected."""
         self.snapshot.clear()
         for sid, name, day in snapshots:
-            self.snapshot.addItem(f"@{name} · {day}", (name, day))
+            self.snapshot.addItem(f"@{name} · {day}", sid)
             if sid == current:
                 self.snapshot.setCurrentIndex(self.snapshot.count() - 1)
 
@@ -58,12 +77,16 @@ class ScopeBar(QWidget):
             edit.setDate(QDate(day.year, day.month, day.day))
             edit.blockSignals(False)
 
+    def _date_edited(self) -> None:
+        if self.all_time.isChecked():
+            self.all_time.blockSignals(True)
+            self.all_time.setChecked(False)
+            self.all_time.blockSignals(False)
+        self._typing.start()
+
     def _apply(self) -> None:
         self._typing.stop()
-        custom = not self.all_time.isChecked()
-        self.date_from.setEnabled(custom)
-        self.date_to.setEnabled(custom)
-        if not custom:
+        if self.all_time.isChecked():
             self.dates_chosen.emit(None, None)
             return
         start, end = self.date_from.date().toPython(), self.date_to.date().toPython()

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from archivelens.gui.text_fit import breakable, wrapping
+
 
 class WelcomePage(QWidget):
     open_archive = Signal()
@@ -44,7 +46,7 @@ class WelcomePage(QWidget):
         box.addLayout(self._buttons())
         self.recent = QLabel()
         self.recent.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.recent.setWordWrap(True)
+        wrapping(self.recent)
         self.recent.linkActivated.connect(lambda link: self.open_library.emit(Path(link)))
         box.addWidget(self.recent)
         box.addStretch(1)
@@ -70,8 +72,8 @@ class WelcomePage(QWidget):
 
     def set_recent(self, libraries: list[Path]) -> None:
         links = " · ".join(
-            f"<a href='{escape(str(p), quote=True)}'>{escape(p.name)}</a> "
-            f"<small>(in&nbsp;{escape(p.parent.name or str(p.parent))})</small>"
+            f"<a href='{escape(str(p), quote=True)}'>{escape(breakable(p.name))}</a> "
+            f"<small>(in&nbsp;{escape(breakable(p.parent.name or str(p.parent)))})</small>"
             for p in libraries[:4]
         )
         self.recent.setText(f"<p>Or open a recent library: {links}</p>" if links else "")

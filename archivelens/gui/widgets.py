@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from archivelens.gui import APP_NAME
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.workers import Loader
-
-APP_NAME = "ArchiveLens"  # what people see; files, settings and commands stay "archivelens"
 
 
 class View(QWidget):

@@ -37,12 +37,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import platformdirs
 
 from archivelens import errors, scratch
 from archivelens.errors import UserError
 from archivelens.store import journal
 from archivelens.store.migrations import LATEST, current_version, migrate
+from archivelens.store.paths import default_library_path, resolve_library_path
 from archivelens.store.writes import (
     LibraryDamaged,
     damage_reason,
@@ -57,8 +57,6 @@ from archivelens.store.writes import (
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
-ENV_VAR = "ARCHIVELENS_DB"
 
 # The app never reaches the network: no extension is ever downloaded or loaded on demand.
 # DuckDB's buffers are capped (it spills to a temp folder beyond), so a desktop app importing a
@@ -77,19 +75,6 @@ _OWN_TABLES = frozenset(
 )
 
 __all__ = ["LibraryDamaged", "connect", "explain", "resolve_library_path", "transaction"]
-
-
-def default_library_path() -> Path:
-    return platformdirs.user_data_path("archivelens", appauthor=False) / "library.duckdb"
-
-
-def resolve_library_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` beats ``$ARCHIVELENS_DB`` beats the per-user data folder."""
-    if explicit:
-        return Path(explicit).expanduser()
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    return default_library_path()
 
 
 def connect(path: Path, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:

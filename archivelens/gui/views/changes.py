@@ -10,6 +10,7 @@ from archivelens.analysis import changes
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table
 
 LABELS = {
@@ -52,7 +53,7 @@ class ChangesView(View):
         bar.addWidget(self.old)
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.new)
-        self.summary = QLabel()
+        self.summary = wrapping(QLabel())  # sentences on archives lacking a list: long
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.make_export_button())
         layout.addWidget(self.bar)

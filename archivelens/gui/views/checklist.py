@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QGridLayout,
@@ -38,6 +39,7 @@ from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.text_fit import breakable, wrapping
 from archivelens.gui.widgets import (
     NoteDialog,
     SearchBox,
@@ -84,10 +86,13 @@ class ChecklistTable(QTableView):
 
 
 class ChecklistView(View):
+    reviewed_one = Signal()  # a status was saved: advice that counts reviews is out of date
+
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.status_filter: str | None = None
         self.search = ""
+        self.talked = False  # only the followers the owner talked with
         self.browser: network.ChecklistBrowser | None = None
         self.prepared_for: Scope | None = None  # the scope self.browser was prepared for
         self.reviewed = 0
@@ -103,6 +108,9 @@ class ChecklistView(View):
         self.filter.currentIndexChanged.connect(self._filter_changed)
         self.search_field = SearchBox("Search handle, name, id or note  (Ctrl+F)")
         self.search_field.search.connect(self._search_changed)
+        self.talked_box = QCheckBox("Talked with")
+        self.talked_box.setToolTip("Only the followers you replied to, mentioned or retweeted")
+        self.talked_box.toggled.connect(self._talked_changed)
         self.progress_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
@@ -110,6 +118,7 @@ class ChecklistView(View):
         bar.addWidget(QLabel("Filter:"))
         bar.addWidget(self.filter)
         bar.addWidget(self.search_field, 1)
+        bar.addWidget(self.talked_box)
         bar.addWidget(self.progress_label)
         bar.addWidget(self.progress)
         bar.addWidget(self.make_export_button())
@@ -138,8 +147,7 @@ class ChecklistView(View):
     def _detail_panel(self) -> QWidget:
         panel = QWidget()
         box = QVBoxLayout(panel)
-        self.who = QLabel()
-        self.who.setWordWrap(True)
+        self.who = wrapping(QLabel())
         self.who.setTextFormat(Qt.TextFormat.RichText)
         self.open_button = QPushButton("Open profile in browser ↗")
         self.open_button.clicked.connect(self.open_profile)
@@ -176,11 +184,16 @@ class ChecklistView(View):
         scope = self.ctx.scope
         if scope is None:
             return
-        status, search = self.status_filter, self.search
+        status, search, talked = self.status_filter, self.search, self.talked
         if self.browser is not None and self.prepared_for == scope:
             browser, missing = self.browser, self.missing_lists
             self._ask(
-                lambda con: (browser, browser.filter(status, search), browser.reviewed(), missing)
+                lambda con: (
+                    browser,
+                    browser.filter(status, search, talked),
+                    browser.reviewed(),
+                    missing,
+                )
             )
             return
 
@@ -190,7 +203,7 @@ class ChecklistView(View):
             missing = None
             if snapshot is not None and not snapshot.holds("follower", "following"):
                 missing = snapshots.missing_list_sentence(snapshot, "follower", "following")
-            return browser, browser.filter(status, search), browser.reviewed(), missing
+            return browser, browser.filter(status, search, talked), browser.reviewed(), missing
 
         self.prepared_for = scope
         self.browser = None
@@ -231,6 +244,24 @@ class ChecklistView(View):
         self.progress_label.setText(f"Reviewed {self.reviewed:,} of {total:,}")
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(self.reviewed)
+        self.progress.setFormat(done_share(self.reviewed, total))
+
+    def show_only(self, status: str | None = None, talked: bool = False) -> None:
+        """Replace the filters (from advice on the Overview) and prepare the rows once."""
+        for w in (self.filter, self.search_field, self.talked_box):
+            w.blockSignals(True)
+        self.filter.setCurrentIndex(max(self.filter.findData(status), 0))
+        self.search_field.clear()
+        self.talked_box.setChecked(talked)
+        for w in (self.filter, self.search_field, self.talked_box):
+            w.blockSignals(False)
+        self.status_filter, self.search, self.talked = status, "", talked
+        self.refresh()
+        self.shown_version = self.ctx.version
+
+    def _talked_changed(self, on: bool) -> None:
+        self.talked = on
+        self.refresh()
 
     def _filter_changed(self) -> None:
         self.status_filter = self.filter.currentData()
@@ -264,6 +295,7 @@ class ChecklistView(View):
             show_error(self, str(err))
             return
         self.model.set_value(row, "review_status", status)
+        self.reviewed_one.emit()  # the Overview's advice follows
         self.reviewed += (status != "to_review") - (old != "to_review")
         self._update_progress()
         self._select(row + 1)
@@ -320,7 +352,7 @@ class ChecklistView(View):
         account = self.model.value(row, "account_id")
         status = network.STATUS_LABELS[self.model.value(row, "review_status")]
         if handle:
-            title = f"<h3>@{escape(handle)}</h3><p>{escape(name)}</p>"
+            title = f"<h3>@{escape(handle)}</h3><p>{escape(breakable(name))}</p>"
         else:
             title = (
                 "<h3>Handle unknown</h3><p>The archive lists followers by id only; open the "
@@ -329,7 +361,7 @@ class ChecklistView(View):
         note = self.model.value(row, "note")
         self.who.setText(
             f"{title}<p>id {account} · status: <b>{status}</b></p>"
-            + (f"<p>Note: {escape(note)}</p>" if note else "")
+            + (f"<p>Note: {escape(breakable(note))}</p>" if note else "")
         )
         self._ask_history(account, self.model.value(row, "interactions"))
 
@@ -365,7 +397,7 @@ class ChecklistView(View):
         return self.table
 
     def export_query(self) -> ViewExport | None:
-        sql, params = csvset.checklist_view(self.status_filter, self.search)
+        sql, params = csvset.checklist_view(self.status_filter, self.search, self.talked)
         return ViewExport(sql, params, "not-followed-back-view.csv")
 
     def _empty_text(self) -> str:
@@ -380,3 +412,15 @@ class ChecklistView(View):
         if self.browser is not None and self.browser.total == 0:
             return "<p>You follow back every follower: nobody is waiting for a review.</p>"
         return "<p><i>Nobody matches this filter.</i></p>"
+
+
+def done_share(done: int, total: int) -> str:
+    """How much of the checklist is reviewed, as people read it: 4 of 1,046 is "<1%", not
+    "0%"; 1,045 of 1,046 is ">99%", not "100%" (that is for a finished list)."""
+    if total <= 0:
+        return "–"
+    share = done / total
+    if 0 < share < 0.005:
+        return "<1%"
+    text = f"{share:.0%}"
+    return ">99%" if share < 1 and text == "100%" else text

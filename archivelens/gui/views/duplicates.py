@@ -23,6 +23,7 @@ from archivelens.analysis import duplicates
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table
 
 KIND_LABELS = {"sales_blast": "sales blast", "template": "template message"}
@@ -65,8 +66,7 @@ class DuplicatesView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = wrapping(QLabel())
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         self.tweets_button = QPushButton("Show in Tweets")

@@ -27,6 +27,7 @@ from archivelens import pipeline
 from archivelens.analysis import report
 from archivelens.analysis.buckets import bucketed
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.text_fit import breakable
 from archivelens.gui.widgets import Card, View
 
 SERIES = (
@@ -188,7 +189,8 @@ class OverviewView(View):
             )
             return
         items = "".join(
-            f"<li><b>{escape(r.action)}</b><br><small>{escape(r.figure)}. {escape(r.why)} "
+            f"<li><b>{escape(breakable(r.action))}</b><br>"
+            f"<small>{escape(r.figure)}. {escape(r.why)} "
             f"<a href='{n}'>Show the rows</a></small></li>"
             for n, r in enumerate(rep.recommendations)
         )
