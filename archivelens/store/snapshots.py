@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 
 from archivelens.store.writes import transaction
+from archivelens.words import join
 
 
 @dataclass(frozen=True)
@@ -140,15 +141,16 @@ def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]
 
 
 # What a report says in place of a figure from a list the archive did not hold.
-_LIST_FILES = {"follower": "follower.js", "following": "following.js", "like": "like.js"}
+_LIST_NAMES = {"follower": "followers", "following": "following", "like": "likes"}
 
 
 def missing_list_sentence(snapshot: Snapshot, *lists: str) -> str:
     """ "not in this archive", with why: for a figure that needs *lists* the snapshot lacks."""
     if snapshot.era == "classic":
         return "not in this archive (classic archives have no follower or following lists)"
-    missing = [_LIST_FILES.get(k, k) for k in lists if k not in snapshot.lists]
-    return f"not in this archive ({' and '.join(missing)} missing from it)"
+    missing = [_LIST_NAMES.get(k, k) for k in lists if k not in snapshot.lists]
+    lists_word = "list is" if len(missing) == 1 else "lists are"
+    return f"not in this archive (its {join(missing)} {lists_word} missing)"
 
 
 def files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[FileReport]:
