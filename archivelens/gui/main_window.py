@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QListWidget,
@@ -47,6 +48,7 @@ from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
+from archivelens.words import join, plural, split_files
 
 if TYPE_CHECKING:  # the workbook module (and XlsxWriter) load on the first export
     from archivelens.export.workbook import WorkbookResult
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.views_stack.addWidget(view)
             view.export_requested.connect(lambda v=view: self.export_view(v))
+            view.export_changed.connect(self._update_export_action)
             view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._wire_drill_downs()
         self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
@@ -315,11 +318,20 @@ class MainWindow(QMainWindow):
             return
         self.views_stack.setCurrentIndex(row)
         view = self.views[VIEWS[row]]
+        self._update_export_action()
         if view.shown_version != self.ctx.version:
             view.shown_version = self.ctx.version
             view.refresh()
         if (target := view.focus_widget()) is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)  # review keys work at once
+
+    def _update_export_action(self) -> None:
+        """File ▸ Export This View is there when the view on screen can export, else it says
+        why (in the status bar, when pointed at)."""
+        view = self.views[VIEWS[max(self.sidebar.currentRow(), 0)]]
+        reason = view.export_reason
+        self.export_view_action.setEnabled(self.ctx.scope is not None and reason is None)
+        self.export_view_action.setStatusTip(reason or "")
 
     # -- libraries -------------------------------------------------------------------------------
 
@@ -480,15 +492,30 @@ class MainWindow(QMainWindow):
         verb = "was already in the library" if result.already_imported else "is imported"
         self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
         if result.warnings:
-            QMessageBox.information(
-                self,
-                APP_NAME,
-                "The archive was imported, with notes:"
-                "\n\n" + "\n".join(f"• {w}" for w in result.warnings),
-            )
+            self.show_import_notes(result.warnings)
+
+    def show_import_notes(self, warnings: list[str]) -> QMessageBox:
+        """What the import noticed, in a person's words; the archive's file names behind
+        "Show Details…" (not modal)."""
+        split = [split_files(w) for w in warnings]
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Archive imported, with notes",
+            f"The archive is imported. The import noticed {plural(len(split), 'thing')} worth "
+            "knowing:",
+            parent=self,
+        )
+        box.setInformativeText("\n\n".join(f"• {sentence}" for sentence, _ in split))
+        details = [f"{sentence}\n    {files}" for sentence, files in split if files]
+        if details:
+            box.setDetailedText("Files in the archive:\n\n" + "\n\n".join(details))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # many exports, no pile of boxes
+        box.open()
+        return box
 
     def export_csv(self) -> None:
-        if folder := self._export_folder("Export the CSV set to folder"):
+        if folder := self._export_folder("Choose a folder for the consultant's CSV files"):
             self.export_to(folder)
 
     def export_to(self, folder: Path) -> Worker | None:
@@ -499,11 +526,11 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_csv(
                 con, scope, folder, True, progress, cancel
             ),
-            lambda result: f"Wrote {len(result.files)} CSV files to {result.folder}.",
+            _csv_written,
         )
 
     def export_workbook(self) -> None:
-        if folder := self._export_folder("Save the Excel workbook in folder"):
+        if folder := self._export_folder("Choose a folder for the Excel workbook"):
             self.export_workbook_to(folder)
 
     def export_workbook_to(self, folder: Path) -> Worker | None:
@@ -555,7 +582,8 @@ class MainWindow(QMainWindow):
 
     def _export(self, folder: Path, title: str, write, describe) -> Worker | None:
         """Run *write* (connection, scope, progress, cancel) on a worker with its own
-        connection; when done, say *describe*(result) and offer the report and the folder."""
+        connection; when done, say what *describe*(result) tells was written, and offer to
+        open it."""
         if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
@@ -569,34 +597,59 @@ class MainWindow(QMainWindow):
                 self.ctx.release(connection)
 
         def done(result) -> None:
-            text = describe(result)
-            self.statusBar().showMessage(text, 8000)
-            self._offer_folder(text, folder)
+            written = describe(result)
+            self.statusBar().showMessage(written.text, 8000)
+            self.offer_files(written, folder)
 
         return self.jobs.run(job, title, done)
 
-    def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
-        """A finished export says so, with buttons that open its report and show the folder
-        (not modal)."""
-        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=self)
-        report = folder / html_report.FILE_NAME
-        if report.exists():  # the one-page report, in the browser (a local file: no network)
-            view = box.addButton("Open Report", QMessageBox.ButtonRole.ActionRole)
-            view.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(report))))
-        show = box.addButton("Show Folder", QMessageBox.ButtonRole.ActionRole)
+    def offer_files(self, written: Written, folder: Path) -> QMessageBox:
+        """A finished export names every file it wrote, with buttons that open the workbook,
+        the report and the folder (not modal)."""
+        box = QMessageBox(QMessageBox.Icon.Information, written.title, written.text, parent=self)
+        box.setInformativeText("\n".join(f"• {line}" for line in written.files))
+        opens = [(written.workbook, "Open Workbook", "spreadsheet program")]
+        opens.append((folder / html_report.FILE_NAME, "Open Report", "web browser"))
+        opens.append((folder, "Open Folder", "file manager"))
+        for path, label, program in opens:
+            if path is not None and path.exists():  # local files: nothing goes online
+                button = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
+                button.clicked.connect(lambda _c=False, p=path, w=program: self.open_local(p, w))
         box.addButton(QMessageBox.StandardButton.Close)
-        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # many exports, no pile of boxes
         box.open()
         return box
 
+    def open_local(self, path: Path, program: str) -> bool:
+        """Open *path* with the desktop's *program*; where none opens, say so and copy the
+        path (so it can be pasted into one)."""
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        QApplication.clipboard().setText(str(path))
+        self.statusBar().showMessage(f"No {program} could be opened: the path is copied.", 8000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            f"No {program} opened",
+            f"No {program} could be opened on this computer. Its location is copied, to paste "
+            f"into one:\n\n{path}",
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return False
+
     def export_view(self, view: View) -> None:
+        if view.export_reason:
+            self.statusBar().showMessage(view.export_reason, 8000)
+            return
         query = view.export_query()
         if query is None:
             self.statusBar().showMessage("This view has no table to export.", 5000)
             return
         folder = self.settings.last_export_folder() or str(Path.home())
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export this view", str(Path(folder) / query.file_name), "CSV (*.csv)"
+            self, "Save this view as a CSV file", str(Path(folder) / query.file_name), "CSV (*.csv)"
         )
         if path:
             self.export_view_to(query, Path(path))
@@ -622,7 +675,9 @@ class MainWindow(QMainWindow):
         return self.jobs.run(
             job,
             f"Exporting {target.name}",
-            lambda rows: self.statusBar().showMessage(f"Wrote {rows:,} rows to {target}.", 8000),
+            lambda rows: self.statusBar().showMessage(
+                f"Wrote {plural(rows, 'row')} to {target}.", 8000
+            ),
         )
 
     def open_settings(self) -> None:
@@ -796,17 +851,46 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _workbook_written(result: WorkbookResult) -> str:
+@dataclasses.dataclass(frozen=True)
+class Written:
+    """What an export wrote, for the dialog that says so."""
+
+    title: str
+    text: str
+    files: list[str]  # one line per file written: its name and what it holds
+    workbook: Path | None = None
+
+
+_REPORT_LINE = f"{html_report.FILE_NAME} — the one-page report, for the browser"
+
+
+def _csv_written(result: csvset.ExportResult) -> Written:
+    """Every file of the CSV set, with its rows, and the report."""
+    files = [f"{name} — {plural(rows, 'row')}" for name, rows in result.files.items()]
+    count = plural(len(files) + 1, "file")
+    return Written(
+        "Export finished",
+        f"Wrote {count} to {result.folder}.",
+        [*files, _REPORT_LINE],
+    )
+
+
+def _workbook_written(result: WorkbookResult) -> Written:
     """What the finished workbook holds, and where a sheet had to stop."""
     from archivelens.export.workbook import EXCEL_ROWS
 
     text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
     if result.cut:
         names = [f"“{title}”" for title in result.cut]
-        sheets = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
         verb = "stop" if len(names) > 1 else "stops"
         text += (
-            f" {sheets} {verb} at Excel's {EXCEL_ROWS:,} rows; the CSV set "
+            f" {join(names)} {verb} at Excel's {EXCEL_ROWS:,} rows; the CSV set "
             "(File ▸ Export for Consultant) holds every row."
         )
-    return text
+    sheets = plural(len(result.sheets), "sheet")
+    return Written(
+        "Workbook saved",
+        text,
+        [f"{result.path.name} — the workbook, {sheets}", _REPORT_LINE],
+        result.path,
+    )

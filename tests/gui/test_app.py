@@ -769,8 +769,8 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
-    box = next(b for b in window.findChildren(QMessageBox) if "CSV files" in b.text())
-    show_folder = next(b for b in box.buttons() if b.text() == "Show Folder")
+    box = next(b for b in window.findChildren(QMessageBox) if b.windowTitle() == "Export finished")
+    show_folder = next(b for b in box.buttons() if b.text() == "Open Folder")
     show_folder.click()
     assert opened == [str(tmp_path / "out")]
     tweets = show(qtbot, window, "Tweets")

@@ -12,6 +12,7 @@ from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table
+from archivelens.words import plural
 
 LABELS = {
     "gained_follower": "new follower",
@@ -26,6 +27,11 @@ SUMMARY = {
     "followed": ("you followed", "you followed"),
     "unfollowed": ("you unfollowed", "you unfollowed"),
 }
+ONE_ARCHIVE = (
+    "Changes compares two archives of this account. Import another archive of it, older or "
+    "newer, to see who followed and unfollowed you in between, and whom you followed and "
+    "unfollowed."
+)
 COLUMNS = [
     Column("change", "Change", lambda v: LABELS.get(v, v), sortable=False),
     Column("screen_name", "Handle", lambda v: f"@{v}" if v else "handle unknown", sortable=False),
@@ -45,8 +51,11 @@ class ChangesView(View):
         bar.setContentsMargins(0, 0, 0, 0)
         self.old = QComboBox()
         self.new = QComboBox()
-        for combo in (self.old, self.new):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.old, self.new):  # a whole day, never "2023-12·"
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(len("2023-12-31") + 1)
         self.old.currentIndexChanged.connect(self._compare)
         self.new.currentIndexChanged.connect(self._compare)
         bar.addWidget(QLabel("From"))
@@ -57,15 +66,19 @@ class ChangesView(View):
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.make_export_button())
         layout.addWidget(self.bar)
+        # Which lists could not be compared, and why: sentences, so they wrap.
+        self.lacking = QLabel()
+        self.lacking.setWordWrap(True)
+        self.lacking.hide()
+        layout.addWidget(self.lacking)
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel(
-            "Import a newer archive of this account to see who followed and unfollowed in between."
-        )
+        self.empty = QLabel(ONE_ARCHIVE)
+        self.empty.setWordWrap(True)
         layout.addWidget(self.empty)
 
     def refresh(self) -> None:
@@ -93,6 +106,7 @@ class ChangesView(View):
         self._table = None
         self.model.clear()
         self.summary.setText("")
+        self.lacking.hide()
         if old is None or new is None or old.snapshot_id == new.snapshot_id:
             return
         self.summary.setText("<i>Comparing…</i>")
@@ -102,8 +116,17 @@ class ChangesView(View):
         self._table = table
         old, new = self.old.currentData(), self.new.currentData()
         counts = changes.summary_counts(table)
-        parts = [f"{counts[k]:,} {SUMMARY[k][counts[k] != 1]}" for k in changes.compared(old, new)]
-        self.summary.setText(" · ".join(parts + changes.not_compared(old, new)))
+        kinds = changes.compared(old, new)
+        parts = [plural(counts[k], *SUMMARY[k]) for k in kinds]
+        self.summary.setText(" · ".join(parts) if kinds else "Nothing to compare")
+        lacking = changes.not_compared(old, new)
+        if not kinds:
+            lacking.append(
+                "Import an archive of this account that holds its follower and following "
+                "lists (Twitter's archives since 2019 do) to compare them."
+            )
+        self.lacking.setText(" ".join(lacking))
+        self.lacking.setVisible(bool(lacking))
         self.model.show(table.num_rows)
         self.table.resizeColumnsToContents()
 

@@ -1,0 +1,197 @@
+"""Issue 19, points 8–14: what is unknown, empty or disabled is said, in plain words, unclipped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from archivelens import pipeline
+from tests.conftest import era_spec
+from tests.gui.test_app import import_via_gui, show
+
+# -- 8. Follow-back without follower lists ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("era", "drop"),
+    [("classic", ()), ("current", ("data/follower.js",))],
+    ids=["classic", "no-follower-js"],
+)
+def test_follow_back_without_lists_disables_what_cannot_act(
+    qtbot, open_window, make_archive, library, era, drop
+):
+    path, _, _ = make_archive(era, drop_from_zip=drop)
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Follow-back")
+    assert view.model.total() == 0
+    reason = view.notice.text()
+    assert view.notice.isVisibleTo(view) and "not in this archive" in reason
+    assert "Import a complete archive" in reason
+    for button in [*view.row_buttons, view.export_button]:
+        assert not button.isEnabled(), button.text()
+        assert button.toolTip() == reason, button.text()
+    assert not window.export_view_action.isEnabled()
+    assert window.export_view_action.statusTip() == reason
+    assert "not in this archive" in view.who.text()  # the empty state says it too
+    # Another view can export: the menu item follows the view on screen.
+    show(qtbot, window, "Tweets")
+    assert window.export_view_action.isEnabled()
+
+
+def test_follow_back_says_why_most_handles_are_unknown(qtbot, open_window, make_archive, library):
+    path, _, _ = make_archive("current", spec=era_spec("current", followers=200, mutuals=10))
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Follow-back")
+    total = view.browser.total
+    assert view.unknown_handles * 2 > total  # the generator names few followers anywhere
+    assert view.notice.isVisibleTo(view)
+    assert view.notice.text().startswith(f"{view.unknown_handles:,} followers of {total:,} show")
+    assert "handle unknown" in view.notice.text()
+    assert all(b.isEnabled() for b in [*view.row_buttons, view.export_button])
+    assert window.export_view_action.isEnabled()
+
+
+# -- 9. Changes' empty states ----------------------------------------------------------------
+
+
+def test_changes_with_one_archive_asks_for_an_older_or_newer_one(
+    qtbot, open_window, make_archive, library
+):
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Changes")
+    assert view.empty.isVisibleTo(view) and view.empty.wordWrap()
+    assert "older or newer" in view.empty.text()
+
+
+def test_changes_say_which_lists_an_archive_lacks(qtbot, open_window, make_archive, library):
+    spec = era_spec("current", followers=80, following=40, mutuals=10)
+    old_path, _, _ = make_archive("current", spec=spec)
+    partial = replace(spec, generated_at=datetime(2024, 2, 1), seed=spec.seed + 1)
+    new_path, _, _ = make_archive("current", spec=partial, drop_from_zip=("data/follower.js",))
+    pipeline.import_archive(old_path, library)
+    pipeline.import_archive(new_path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Changes")
+    qtbot.waitUntil(lambda: view.lacking.isVisibleTo(view), timeout=10_000)
+    assert view.lacking.wordWrap()
+    assert view.lacking.text() == (
+        "Followers not compared: the archive of 2024-02-01 does not hold that list."
+    )
+    assert "Followers" not in view.summary.text() and "you followed" in view.summary.text()
+
+
+def test_changes_with_no_lists_on_either_side_say_what_would_help(
+    qtbot, open_window, make_archive, library
+):
+    spec = era_spec("classic")
+    old_path, _, _ = make_archive("classic", spec=spec)
+    newer = replace(spec, generated_at=datetime(2018, 6, 1), seed=spec.seed + 1)
+    new_path, _, _ = make_archive("classic", spec=newer)
+    pipeline.import_archive(old_path, library)
+    pipeline.import_archive(new_path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Changes")
+    qtbot.waitUntil(lambda: view.lacking.isVisibleTo(view), timeout=10_000)
+    assert view.summary.text() == "Nothing to compare"
+    assert "Import an archive of this account that holds its follower" in view.lacking.text()
+
+
+# -- 10. No file names in what a person reads --------------------------------------------------
+
+
+def test_import_notes_name_what_is_missing_and_keep_files_in_details(
+    qtbot, open_window, make_archive
+):
+    path, _, _ = make_archive("current", drop_from_zip=("data/follower.js",))
+    window = open_window()
+    window.show()
+    import_via_gui(qtbot, window, path)
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert box.windowTitle() == "Archive imported, with notes"
+    assert "Your followers list is missing from this archive" in box.informativeText()
+    assert ".js" not in box.text() + box.informativeText()
+    assert "data/follower.js" in box.detailedText()
+    box.close()
+
+
+# -- 14. Export done dialogs -------------------------------------------------------------------
+
+
+def _finished_export(qtbot, window, worker) -> QMessageBox:
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+    titles = ("Export finished", "Workbook saved")
+    return next(
+        b for b in window.findChildren(QMessageBox) if b.isVisible() and b.windowTitle() in titles
+    )
+
+
+def test_export_dialogs_name_every_file_and_open_each(
+    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
+):
+    opened: list[str] = []
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.QDesktopServices.openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    out = tmp_path / "set"
+    box = _finished_export(qtbot, window, window.export_to(out))
+    written = sorted(p.name for p in out.iterdir())
+    listed = box.informativeText()
+    assert all(f"• {name} — " in listed for name in written), listed
+    assert box.text() == f"Wrote {len(written)} files to {out}."
+    assert {b.text() for b in box.buttons()} == {"Open Report", "Open Folder", "Close"}
+    next(b for b in box.buttons() if b.text() == "Open Report").click()
+    assert opened == [str(out / "report.html")]
+    box.close()
+
+    book = tmp_path / "book"
+    box = _finished_export(qtbot, window, window.export_workbook_to(book))
+    (xlsx,) = book.glob("*.xlsx")
+    assert f"• {xlsx.name} — the workbook, 8 sheets" in box.informativeText()
+    assert "• report.html — the one-page report" in box.informativeText()
+    assert {b.text() for b in box.buttons()} == {
+        "Open Workbook",
+        "Open Report",
+        "Open Folder",
+        "Close",
+    }
+    next(b for b in box.buttons() if b.text() == "Open Workbook").click()
+    assert opened[-1] == str(xlsx)
+    box.close()
+
+
+def test_when_nothing_can_open_a_file_the_app_says_so(
+    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr("archivelens.gui.main_window.QDesktopServices.openUrl", lambda url: False)
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    assert not window.open_local(tmp_path, "file manager")
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert box.windowTitle() == "No file manager opened"
+    assert str(tmp_path) in box.text()
+    assert QApplication.clipboard().text() == str(tmp_path)
+    assert "No file manager could be opened" in window.statusBar().currentMessage()
+    box.close()
