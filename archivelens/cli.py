@@ -20,19 +20,20 @@ from typing import TYPE_CHECKING, TextIO
 from archivelens import __version__
 from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.progress import CancelToken
+from archivelens.words import plural
 
 if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens without them
     from archivelens.analysis.report import Report
     from archivelens.store.ingest import ImportResult
     from archivelens.store.snapshots import FileReport
 
-KIND_LABELS = {
-    "reply_to_others": "replies to others",
-    "self_reply": "self-replies",
-    "retweet": "retweets",
-    "quote": "quotes",
-    "mention": "mentions",
-    "original": "originals",
+KIND_LABELS = {  # (one, many)
+    "reply_to_others": ("reply to others", "replies to others"),
+    "self_reply": ("self-reply", "self-replies"),
+    "retweet": ("retweet", "retweets"),
+    "quote": ("quote", "quotes"),
+    "mention": ("mention", "mentions"),
+    "original": ("original", "originals"),
 }
 
 
@@ -323,7 +324,7 @@ def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool
         listed = [f.manifest_count for f in monthly]
         rows.append(
             (
-                f"data/js/tweets/YYYY_MM.js ({len(monthly)} monthly files)",
+                f"data/js/tweets/YYYY_MM.js ({plural(len(monthly), 'monthly file')})",
                 sum(f.records or 0 for f in monthly),
                 None if None in listed else sum(listed),  # type: ignore[arg-type]
                 any(f.mismatch for f in monthly),
@@ -379,11 +380,11 @@ def _export(args: argparse.Namespace) -> int:
         print(f"Wrote {book.path} ({scope.label}):")
         for sheet, rows in book.sheets.items():
             cut = "  (stopped at Excel's row limit; the CSV set holds every row)"
-            print(f"  {sheet:<27} {rows:>10,} rows{cut if sheet in book.cut else ''}")
+            print(f"  {sheet:<27} {plural(rows, 'row'):>15}{cut if sheet in book.cut else ''}")
         return 0
-    print(f"Wrote {len(result.files)} files to {result.folder} ({scope.label}):")
+    print(f"Wrote {plural(len(result.files), 'file')} to {result.folder} ({scope.label}):")
     for name, rows in result.files.items():
-        print(f"  {name:<27} {rows:>10,} rows")
+        print(f"  {name:<27} {plural(rows, 'row'):>15}")
     return 0
 
 
@@ -460,25 +461,29 @@ def print_import(result: ImportResult, out: TextIO) -> None:
             f"Imported {handle}, archive of {when}{estimated}, {result.era} format, "
             f"as snapshot {result.snapshot_id}.\n"
         )
-    kinds = ", ".join(f"{c[k]:,} {label}" for k, label in KIND_LABELS.items())
-    out.write(f"  {c['tweets']:,} tweets: {kinds}\n")
+    kinds = ", ".join(plural(c[k], *label) for k, label in KIND_LABELS.items())
+    out.write(f"  {plural(c['tweets'], 'tweet')}: {kinds}\n")
     held = result.lists
 
     def count(key: str, list_kind: str, label: str) -> str:
-        return f"{c[key]:,} {label}" if list_kind in held else f"{label} not in this archive"
+        one, many = label
+        if list_kind not in held:
+            return f"{many} not in this archive"
+        return plural(c[key], one, many)
 
     lists = ", ".join(
         count(k, kind, label)
         for k, kind, label in (
-            ("followers", "follower", "followers"),
-            ("following", "following", "following"),
+            ("followers", "follower", ("follower", "followers")),
+            ("following", "following", ("following", "following")),
         )
     )
-    mutuals = f", {c['mutuals']:,} mutuals" if {"follower", "following"} <= held else ""
+    mutuals = f", {plural(c['mutuals'], 'mutual')}" if {"follower", "following"} <= held else ""
     out.write(
-        f"  {lists}{mutuals}; {count('likes', 'like', 'likes')}; "
-        f"{count('blocks', 'block', 'blocked')}, {count('mutes', 'mute', 'muted')}; "
-        f"{c['people']:,} other accounts named in tweets\n"
+        f"  {lists}{mutuals}; {count('likes', 'like', ('like', 'likes'))}; "
+        f"{count('blocks', 'block', ('blocked', 'blocked'))}, "
+        f"{count('mutes', 'mute', ('muted', 'muted'))}; "
+        f"{plural(c['people'], 'other account')} named in tweets\n"
     )
     rows = _file_rows(result.files)
     if rows:
@@ -487,7 +492,7 @@ def print_import(result: ImportResult, out: TextIO) -> None:
         for name, records, expected, mismatch in rows:
             listed = "" if expected is None else f" (listed: {expected:,})"
             flag = "  ⚠ count differs" if mismatch else ""
-            out.write(f"  {name:<{width}}  {records:>10,} records{listed}{flag}\n")
+            out.write(f"  {name:<{width}}  {plural(records, 'record'):>18}{listed}{flag}\n")
     if result.not_read:
         out.write(f"Not read (archivelens does not use them): {', '.join(result.not_read)}\n")
     for warning in result.warnings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archivelens.analysis.metrics import Summary
+from archivelens.words import percent, plural
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Band:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    """As the Overview's cards say it: a share that is not zero never reads "0%"."""
+    return percent(x)
 
 
 def bands(s: Summary) -> list[Band]:
@@ -83,7 +85,7 @@ def _four_one_one(promo: int, retweets: int, shares: int) -> Band:
     rt, sh = retweets / promo, shares / promo
     return Band(
         "4-1-1",
-        f"per promotional tweet: {rt:.1f} retweets, {sh:.1f} shares",
+        f"per promotional tweet: {plural(rt, 'retweet')}, {plural(sh, 'share')}",
         rt >= 1 and sh >= 4,
         "For every self-promotional tweet, one retweet and four shares of others' content.",
     )

@@ -18,6 +18,7 @@ import duckdb
 from archivelens.analysis import duplicates, network
 from archivelens.analysis.metrics import Summary, share
 from archivelens.analysis.scope import Scope
+from archivelens.words import percent, plural
 
 MAX_ITEMS = 7
 PROMOTION_BAND = 0.20  # the 80/20 rule
@@ -63,7 +64,7 @@ def build(
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    return percent(x)
 
 
 def _sales_blasts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | None:
@@ -79,11 +80,10 @@ def _sales_blasts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendatio
     last: datetime = max(c["last_at"] for c in clusters)
     return Recommendation(
         "retire_sales_blasts",
-        f"Retire or rewrite your {len(clusters):,} re-sent sales message"
-        f"{'s' if len(clusters) != 1 else ''}: the largest, “{quoted}”, went out {top['size']} "
-        f"times.",
-        f"{tweets:,} tweets in {len(clusters):,} sales blast{'s' if len(clusters) != 1 else ''}, "
-        f"the last on {last:%Y-%m-%d}",
+        f"Retire or rewrite your {plural(len(clusters), 're-sent sales message')}: the largest, "
+        f"“{quoted}”, went out {plural(top['size'], 'time')}.",
+        f"{plural(tweets, 'tweet')} in {plural(len(clusters), 'sales blast')}, the last on "
+        f"{last:%Y-%m-%d}",
         "The same pitch again and again reads as broadcasting; followers tune it out.",
         "duplicate_blasts.csv, cluster_kind = sales_blast",
         "Duplicates",
@@ -98,7 +98,7 @@ def _promotion(v: dict[str, Any]) -> Recommendation | None:
         "promotion_above_band",
         f"Bring promotion down from {_pct(promo)} to at most {_pct(PROMOTION_BAND)} of your "
         "tweets: share other people's useful work and talk with people instead.",
-        f"{v['promotional_tweets']:,} promotional tweets, {_pct(promo)} of your own",
+        f"{plural(v['promotional_tweets'], 'promotional tweet')}, {_pct(promo)} of your own",
         "Above a fifth, an account reads as an advertisement (the 80/20 rule).",
         "tweets.csv, is_promotional = true",
         "Tweets",
@@ -188,12 +188,12 @@ def _follow_back(con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary) -> Re
         return None
     return Recommendation(
         "follow_back_partners",
-        f"Review the {count:,} follower{'s' if count != 1 else ''} you already talk with but don't "
+        f"Review the {plural(count, 'follower')} you already talk with but don't "
         f"follow back, first: {', '.join(names)}"
         + (" …" if count > len(names) else "")
         + " — look at each one by hand.",
-        f"{count:,} follower{'s' if count != 1 else ''} not followed back whom you replied to, "
-        "mentioned or retweeted",
+        f"{plural(count, 'follower')} not followed back whom you replied to, mentioned or "
+        "retweeted",
         "They are your conversation already; following back is how the relationship starts.",
         "not_followed_back.csv, interactions > 0, review_status = to_review",
         "Follow-back",

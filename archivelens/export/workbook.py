@@ -31,6 +31,7 @@ from archivelens.export import csvset, html_report, landing, xlsx_rows
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import branding
 from archivelens.store.library import bind
+from archivelens.words import plural
 
 EXCEL_ROWS = 1_048_576
 _BATCH = 20_000
@@ -152,7 +153,7 @@ def _sheets(
 
         def written(count: int, title: str = title, start: float = start) -> None:
             """Rows so far, the bar moving towards a full sheet (the count is not known ahead)."""
-            stage = f"Writing the sheet “{title}”" + (f": {count:,} rows" if count else "")
+            stage = f"Writing the sheet “{title}”" + (f": {plural(count, 'row')}" if count else "")
             progress.update(stage, start + span * min(count / EXCEL_ROWS, 1.0))
 
         written(0)

@@ -210,8 +210,12 @@ class MainWindow(QMainWindow):
         needed = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 24
         self.sidebar.setMinimumWidth(max(150, needed))
         sizes = [
-            f"{n:,} {what}"
-            for what in ("tweets", "followers", "following")
+            plural(n, noun, many)
+            for what, noun, many in (
+                ("tweets", "tweet", None),
+                ("followers", "follower", None),
+                ("following", "following", "following"),
+            )
             if isinstance(n := rep.value(what), int)
         ]
         self.summary.setText(" · ".join([*sizes, f"{rep.scope.label} · library: {self.ctx.path}"]))
@@ -300,8 +304,10 @@ class MainWindow(QMainWindow):
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
         sample = "" if self.remember else " · sample, not saved"
+        # "Document — App", the app named once: a title ending in the application's display
+        # name is left as it is (Qt appends the name on X11 and Windows otherwise).
         self.setWindowTitle(
-            f"{APP_NAME} — {handle} · archive of {scope.generated_at:%d %b %Y}{sample}"
+            f"{handle} · archive of {scope.generated_at:%d %b %Y}{sample} — {APP_NAME}"
         )
         if self.scope_bar.all_time.isChecked() and (span := self.ctx.date_span()):
             self.scope_bar.set_span(span[0].date(), span[1].date())

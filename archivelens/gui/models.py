@@ -17,6 +17,8 @@ from typing import Any
 import pyarrow as pa
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from archivelens.words import number
+
 Index = QModelIndex | QPersistentModelIndex
 # fetch(offset, limit) -> that page of the prepared rows
 Fetch = Callable[[int, int], pa.Table]
@@ -30,7 +32,7 @@ def plain(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number(value)
     if isinstance(value, int):
         return f"{value:,}" if abs(value) < 10**12 else str(value)
     return str(value)
@@ -43,6 +45,9 @@ class Column:
     fmt: Callable[[Any], str] = plain
     align_right: bool = False
     sortable: bool = True
+    # Every text the column can show, where it is a fixed few ("promotional", "not for me"):
+    # the column is as wide as the widest, whichever rows the first page holds.
+    labels: tuple[str, ...] = ()
 
 
 class PagedTableModel(QAbstractTableModel):

@@ -172,6 +172,17 @@ def compact_table(table: QTableView) -> None:
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, as everywhere else
 
 
+def fit_labels(table: QTableView, columns: list) -> None:
+    """Widen each column with a fixed few texts (``Column.labels``) to its widest, after
+    ``resizeColumnsToContents`` sized it to the rows loaded so far: never "promoti…"."""
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for section, column in enumerate(columns):
+        if column.labels:
+            widest = max(metrics.horizontalAdvance(text) for text in column.labels)
+            header.resizeSection(section, max(header.sectionSize(section), widest + 20))
+
+
 # Palette roles only, so the light and dark palettes of the system both read well.
 STYLE = """
 QFrame#card { background: palette(base); border: 1px solid palette(midlight);

@@ -195,3 +195,92 @@ def test_when_nothing_can_open_a_file_the_app_says_so(
     assert QApplication.clipboard().text() == str(tmp_path)
     assert "No file manager could be opened" in window.statusBar().currentMessage()
     box.close()
+
+
+# -- 11. Singular and plural, numbers as people read them --------------------------------------
+
+
+def test_one_tweet_is_one_tweet_and_a_small_share_reads_the_same_everywhere(
+    qtbot, open_window, make_archive, library
+):
+    spec = era_spec("current", tweets=1000, blast_clusters=1, blast_size=2, thanks_replies=0)
+    path, story, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    overview = show(qtbot, window, "Overview")
+    share = overview.report.value("promotion_share")
+    assert 0 < share < 0.005, share  # a sliver of promotion: neither "0%" nor "1%"
+    assert overview.cards["promotion"].value.text() == "<1%"
+    eighty = next(b for b in overview.report.bands if b.name == "80/20")
+    assert eighty.position == "<1% promotional"
+    assert "<1% promotional" in overview.bands.text().replace("&lt;", "<")
+    four = next(b for b in overview.report.bands if b.name == "4-1-1")
+    assert ".0 " not in four.position, four.position
+    assert "(2 tweets)" in overview.cards["promotion"].detail.text()
+    # The title names the app once, at its end.
+    assert window.windowTitle().count("ArchiveLens") == 1
+    assert window.windowTitle().endswith(" — ArchiveLens")
+    # One tweet found is "1 tweet".
+    texts = [t.text.lower() for t in story.tweets]
+    unique = next(
+        words
+        for t in story.tweets
+        if t.kind == "original"
+        and len(words := " ".join(t.text.split()[:5]).lower()) > 20
+        and sum(words in text for text in texts) == 1
+    )
+    tweets = show(qtbot, window, "Tweets")
+    tweets.search.setText(unique)
+    qtbot.waitUntil(lambda: tweets.count.text() == "1 tweet", timeout=10_000)
+
+
+def test_chart_ticks_sit_on_round_numbers(qtbot, open_window, make_archive, library):
+    from PySide6.QtCharts import QValueAxis
+
+    from archivelens.gui.views.overview import nice_scale
+
+    path, _, _ = make_archive("current", spec=era_spec("current", tweets=700))
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    overview = show(qtbot, window, "Overview")
+    (axis,) = [a for a in overview.chart.axes() if isinstance(a, QValueAxis)]
+    step = axis.tickInterval()
+    assert axis.tickType() == QValueAxis.TickType.TicksDynamic and axis.tickAnchor() == 0
+    assert step in {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500}
+    assert axis.min() == 0 and axis.max() % step == 0
+    assert [nice_scale(p) for p in (23, 46, 69, 93, 0, 3)] == [
+        (25, 5),
+        (50, 10),
+        (80, 20),
+        (100, 20),
+        (1, 1),
+        (3, 1),
+    ]
+
+
+# -- 12. Clipped text ---------------------------------------------------------------------------
+
+
+def _fits(widget, text: str) -> bool:
+    return widget.width() >= widget.fontMetrics().horizontalAdvance(text) + 10
+
+
+def test_pickers_and_columns_show_their_whole_text(qtbot, open_window, two_snapshots):
+    window = open_window()
+    window.resize(1024, 700)
+    window.show()
+    picker = window.scope_bar.snapshot
+    qtbot.waitUntil(lambda: picker.count() == 2)
+    for i in range(picker.count()):
+        assert _fits(picker, picker.itemText(i)), picker.itemText(i)
+    changes = show(qtbot, window, "Changes")
+    for combo in (changes.old, changes.new):
+        assert _fits(combo, combo.currentText()) and _fits(combo, "2023-12-31")
+    tweets = show(qtbot, window, "Tweets")
+    header = tweets.table.horizontalHeader()
+    metrics = tweets.table.fontMetrics()
+    keys = [c.key for c in tweets.model.columns]
+    for key, widest in (("promotional", "promotional"), ("override", "not promotional")):
+        assert header.sectionSize(keys.index(key)) >= metrics.horizontalAdvance(widest) + 12, key

@@ -11,7 +11,7 @@ from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
-from archivelens.gui.widgets import View, ViewExport, compact_table
+from archivelens.gui.widgets import View, ViewExport, compact_table, fit_labels
 from archivelens.words import plural
 
 LABELS = {
@@ -33,7 +33,13 @@ ONE_ARCHIVE = (
     "unfollowed."
 )
 COLUMNS = [
-    Column("change", "Change", lambda v: LABELS.get(v, v), sortable=False),
+    Column(
+        "change",
+        "Change",
+        lambda v: LABELS.get(v, v),
+        sortable=False,
+        labels=tuple(LABELS.values()),
+    ),
     Column("screen_name", "Handle", lambda v: f"@{v}" if v else "handle unknown", sortable=False),
     Column("display_name", "Name", sortable=False),
     Column("account_id", "Account id", str, sortable=False),
@@ -129,6 +135,7 @@ class ChangesView(View):
         self.lacking.setVisible(bool(lacking))
         self.model.show(table.num_rows)
         self.table.resizeColumnsToContents()
+        fit_labels(self.table, COLUMNS)
 
     def export_query(self) -> ViewExport | None:
         old, new = self.old.currentData(), self.new.currentData()

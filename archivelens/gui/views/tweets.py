@@ -30,7 +30,15 @@ from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
+from archivelens.gui.widgets import (
+    SearchBox,
+    View,
+    ViewExport,
+    compact_table,
+    fit_labels,
+    show_error,
+)
+from archivelens.words import plural
 
 KIND_LABELS = {
     "reply_to_others": "reply",
@@ -43,11 +51,17 @@ KIND_LABELS = {
 YOUR_MARK = {True: "promotional", False: "not promotional"}
 COLUMNS = [
     Column("created_at", "Date", lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""),
-    Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v)),
+    Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v), labels=tuple(KIND_LABELS.values())),
     Column("text", "Text", lambda v: (v or "").replace("\n", " ")),
-    Column("promotional", "Promo", lambda v: "promotional" if v else ""),
+    Column("promotional", "Promo", lambda v: "promotional" if v else "", labels=("promotional",)),
     # The user's own word, apart from the automatic verdict it overrules.
-    Column("override", "Your mark", lambda v: YOUR_MARK.get(v, ""), sortable=False),
+    Column(
+        "override",
+        "Your mark",
+        lambda v: YOUR_MARK.get(v, ""),
+        sortable=False,
+        labels=tuple(YOUR_MARK.values()),
+    ),
     Column("matched_terms", "Why"),
     Column("cluster_id", "Cluster", lambda v: "" if v is None else str(v), align_right=True),
     Column("favorite_count", "Likes", align_right=True),
@@ -145,7 +159,8 @@ class TweetsView(View):
             facts.append(f"promotional{f' ({why})' if why else ''}")
         if value("cluster_id") is not None:
             facts.append(f"duplicate cluster {value('cluster_id')}")
-        facts.append(f"{value('favorite_count'):,} likes · {value('retweet_count'):,} retweets")
+        likes, retweets = value("favorite_count"), value("retweet_count")
+        facts.append(f"{plural(likes, 'like')} · {plural(retweets, 'retweet')}")
         text = escape(value("text") or "").replace("\n", "<br>")
         self.preview.setHtml(f"<p><small>{escape(' · '.join(facts))}</small></p><p>{text}</p>")
 
@@ -201,9 +216,10 @@ class TweetsView(View):
     def _prepared(self, browser: browse.TweetBrowser) -> None:
         self.browser = browser
         self.model.show(browser.count)
-        self.count.setText(f"{browser.count:,} tweets")
+        self.count.setText(plural(browser.count, "tweet"))
         # A model reset forgets per-section sizing: narrow columns fit, the text takes the rest.
         self.table.resizeColumnsToContents()
+        fit_labels(self.table, self.model.columns)
         header = self.table.horizontalHeader()
         header.resizeSection(4, min(header.sectionSize(4), 170))  # "Why": the text comes first
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
