@@ -699,12 +699,29 @@ class MainWindow(QMainWindow):
 
         scope = self.ctx.scope
         assert scope is not None
+
+        def count_matches(entries: list[str]):
+            """What each phrase marks in the archive shown, on a worker's own connection."""
+            connection = self.ctx.worker_connection()
+
+            def job():
+                try:
+                    return promotion.entry_counts(connection, scope.snapshot_id, entries)
+                finally:
+                    self.ctx.release(connection)
+
+            return job
+
+        handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
         return AnalysisSettingsDialog(
             pipeline.analysis_settings(self.ctx.con, scope.account_id),
             promotion.default_lexicon_text(),
             promotion.suggested_own_domains(self.ctx.con, scope.snapshot_id),
             duplicates.DEFAULT_THRESHOLD,
             self,
+            account=handle,
+            count_matches=count_matches,
+            pool=self.pool,
         )
 
     def open_advice(self, advice) -> None:

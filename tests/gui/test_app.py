@@ -273,12 +273,16 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     qtbot.addWidget(dialog)
     assert dialog.settings() == current  # opening and closing changes nothing
     assert dialog.domains.toPlainText() == "shop.example" and not dialog.domains.isEnabled()
-    dialog.lexicon.setPlainText("coffee\nmorning\n")
+    dialog.phrase_list.selectAll()
+    dialog.remove_selected()
+    dialog.patterns.setPlainText("")
+    assert dialog.add_phrase("coffee") and dialog.add_phrase("morning")
     dialog.suggest.setChecked(False)
     dialog.domains.setPlainText("")
     dialog.threshold.setValue(90)
     wanted = dialog.settings()
-    assert wanted == pipeline.AnalysisSettings("coffee\nmorning\n", [], 90.0)
+    assert promotion.Lexicon(wanted.lexicon).entries == ["coffee", "morning"]
+    assert (wanted.own_domains, wanted.threshold) == ([], 90.0)
     worker = window.apply_settings(wanted)
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass

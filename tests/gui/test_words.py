@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from archivelens import pipeline
 from tests.conftest import era_spec
@@ -284,3 +284,63 @@ def test_pickers_and_columns_show_their_whole_text(qtbot, open_window, two_snaps
     keys = [c.key for c in tweets.model.columns]
     for key, widest in (("promotional", "promotional"), ("override", "not promotional")):
         assert header.sectionSize(keys.index(key)) >= metrics.horizontalAdvance(widest) + 12, key
+
+
+# -- 13. Analysis Settings for a person who is not a programmer ---------------------------------
+
+
+def test_settings_edit_phrases_as_a_list_with_what_each_marks(
+    qtbot, open_window, make_archive, library
+):
+    from archivelens.analysis import promotion
+
+    path, story, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    show(qtbot, window, "Overview")
+    dialog = window.settings_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    built_in = promotion.Lexicon(promotion.default_lexicon_text()).entries
+    assert dialog.phrases() == [e for e in built_in if not e.startswith("re:")]
+    assert dialog.patterns.toPlainText().splitlines() == [
+        e[3:].strip() for e in built_in if e.startswith("re:")
+    ]
+    assert not dialog.advanced.isVisible()  # patterns wait for the expert who asks
+    dialog.advanced_toggle.click()
+    assert dialog.advanced.isVisible()
+    assert dialog.settings().lexicon is None  # nothing changed: still the built-in list
+    # Each phrase says how many tweets of this archive it marks, counted on a worker.
+    qtbot.waitUntil(lambda: dialog.counting is None and bool(dialog.counts), timeout=20_000)
+    texts = [t.text.lower() for t in story.tweets if t.kind != "retweet"]
+    item = dialog.phrase_list.topLevelItem(0)
+    phrase = item.text(0)
+    expected = sum(phrase in text for text in texts)
+    assert item.text(1) == f"{expected} tweet{'s' if expected != 1 else ''}"
+    # Add and remove like any list.
+    word = next(w for w in texts[0].split() if w.isalpha() and len(w) > 3)
+    assert dialog.add_phrase(word) and not dialog.add_phrase(word.upper())
+    qtbot.waitUntil(lambda: word in dialog.counts, timeout=20_000)
+    assert dialog.counts[word] >= 1
+    last = dialog.phrase_list.topLevelItem(dialog.phrase_list.topLevelItemCount() - 1)
+    assert last.text(0) == word and last.text(1).endswith(("tweet", "tweets"))
+    lexicon = dialog.settings().lexicon
+    assert lexicon is not None and word in promotion.Lexicon(lexicon).entries
+    assert lexicon.startswith("# archivelens default sales lexicon")  # its notes are kept
+    last.setSelected(True)
+    dialog.remove_button.click()
+    assert word not in dialog.phrases() and dialog.settings().lexicon is None
+    # A pattern typed as a phrase goes to the patterns.
+    dialog.add_phrase("re:\\bsale\\b")
+    assert dialog.patterns.toPlainText().splitlines()[-1] == "\\bsale\\b"
+    # Whom each page applies to.
+    pages = {dialog.tabs.tabText(i): dialog.tabs.widget(i) for i in range(dialog.tabs.count())}
+    said = {
+        name: " ".join(lbl.text() for lbl in page.findChildren(QLabel))
+        for name, page in pages.items()
+    }
+    assert "For every account in this library." in said["Sales phrases"]
+    assert "For @ZimblerMiller only." in said["Your websites"]
+    assert "For every account in this library." in said["Re-sent messages"]
+    dialog.reject()
