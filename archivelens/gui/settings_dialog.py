@@ -184,6 +184,8 @@ class AnalysisSettingsDialog(QDialog):
         self.patterns = QPlainTextEdit()
         self.patterns.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.patterns.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # A few lines: the phrases stay the main thing on the page.
+        self.patterns.setMaximumHeight(self.patterns.fontMetrics().lineSpacing() * 6 + 12)
         inner.addWidget(self.patterns)
         self.advanced.hide()
         self.advanced_toggle.toggled.connect(self._show_advanced)
@@ -297,9 +299,9 @@ class AnalysisSettingsDialog(QDialog):
         box = QVBoxLayout(page)
         box.addWidget(
             _explain(
-                f"<b>For {self.account} only.</b> Another account in this library has websites "
-                "of its own. Tweets that link to your own websites (shop, booking page, "
-                "newsletter) count as promotional. One domain per line, e.g. "
+                f"<b>For {self.account} only</b> (each account in this library has its own). "
+                "Tweets that link to your own websites (shop, booking page, newsletter) count "
+                "as promotional. One domain per line, e.g. "
                 "<code>myshop.com</code>; its subdomains count too."
             )
         )

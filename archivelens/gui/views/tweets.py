@@ -221,8 +221,14 @@ class TweetsView(View):
         self.table.resizeColumnsToContents()
         fit_labels(self.table, self.model.columns)
         header = self.table.horizontalHeader()
-        header.resizeSection(4, min(header.sectionSize(4), 170))  # "Why": the text comes first
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        keys = [c.key for c in self.model.columns]
+        why, text = keys.index("matched_terms"), keys.index("text")
+        # "Why" gives way first (the preview below says it in full): the text keeps at least
+        # a third of the table, at 1024×700 too.
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i not in (why, text))
+        room = self.table.viewport().width() - others - self.table.viewport().width() // 3
+        header.resizeSection(why, max(60, min(header.sectionSize(why), 170, room)))
+        header.setSectionResizeMode(text, QHeaderView.ResizeMode.Stretch)
 
     def search_box(self) -> SearchBox:
         return self.search
