@@ -169,7 +169,9 @@ class DuplicatesView(View):
         for r in rows:
             gap = r["days_since_previous"]
             meta = f"{r['created_at']:%Y-%m-%d} · similarity {r['similarity']:.0f}" + (
-                f" · {gap:.0f} days after the previous one" if gap is not None else " · the first"
+                f" · {plural(round(gap), 'day')} after the previous one"
+                if gap is not None
+                else " · the first"
             )
             parts.append(f"<p><small>{meta}</small><br>{highlight(reference, r['text'])}</p>")
         self.members.setHtml("".join(parts))
