@@ -769,7 +769,7 @@ class MainWindow(QMainWindow):
         handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
         answer = QMessageBox.question(
             self,
-            APP_NAME,
+            "Remove this archive?",
             f"Remove the archive of {scope.generated_at:%d %b %Y} ({handle}) from this library?"
             "\n\nIts tweets, followers, following and likes go. Your review statuses, notes and "
             "promotional marks stay: they belong to the people and tweets, and show again with "
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
         """Quitting during an import or export cancels it: ask first."""
         answer = QMessageBox.question(
             self,
-            APP_NAME,
+            "Quit while working?",
             "Work is still running. Quit and cancel it? (The library stays as it was before "
             "it started.)",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

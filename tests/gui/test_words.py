@@ -347,3 +347,20 @@ def test_settings_edit_phrases_as_a_list_with_what_each_marks(
     assert "For @ZimblerMiller only" in said["Your websites"]
     assert "For every account in this library." in said["Re-sent messages"]
     dialog.reject()
+
+
+def test_questions_are_titled_in_plain_words(
+    qtbot, open_window, make_archive, library, monkeypatch
+):
+    titles: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        titles.append(title)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr("archivelens.gui.main_window.QMessageBox.question", question)
+    path, _, _ = make_archive("current")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    assert window.remove_snapshot() is None  # answered No: nothing removed
+    assert titles == ["Remove this archive?"]
