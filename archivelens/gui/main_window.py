@@ -5,20 +5,17 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QFileDialog,
     QListWidget,
@@ -32,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from archivelens import __version__, pipeline, scratch
 from archivelens.errors import UserError
-from archivelens.export import csvset, html_report
+from archivelens.export import csvset
+from archivelens.gui import finished
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
@@ -48,10 +46,7 @@ from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
-from archivelens.words import join, plural, split_files
-
-if TYPE_CHECKING:  # the workbook module (and XlsxWriter) load on the first export
-    from archivelens.export.workbook import WorkbookResult
+from archivelens.words import plural
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -501,24 +496,7 @@ class MainWindow(QMainWindow):
             self.show_import_notes(result.warnings)
 
     def show_import_notes(self, warnings: list[str]) -> QMessageBox:
-        """What the import noticed, in a person's words; the archive's file names behind
-        "Show Details…" (not modal)."""
-        split = [split_files(w) for w in warnings]
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "Archive imported, with notes",
-            f"The archive is imported. The import noticed {plural(len(split), 'thing')} worth "
-            "knowing:",
-            parent=self,
-        )
-        box.setInformativeText("\n\n".join(f"• {sentence}" for sentence, _ in split))
-        details = [f"{sentence}\n    {files}" for sentence, files in split if files]
-        if details:
-            box.setDetailedText("Files in the archive:\n\n" + "\n\n".join(details))
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # many exports, no pile of boxes
-        box.open()
-        return box
+        return finished.import_notes(self, warnings)
 
     def export_csv(self) -> None:
         if folder := self._export_folder("Choose a folder for the consultant's CSV files"):
@@ -532,7 +510,7 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_csv(
                 con, scope, folder, True, progress, cancel
             ),
-            _csv_written,
+            finished.csv_written,
         )
 
     def export_workbook(self) -> None:
@@ -547,7 +525,7 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_xlsx(
                 con, scope, folder, progress, cancel
             ),
-            _workbook_written,
+            finished.workbook_written,
         )
 
     def export_pdf(self) -> None:
@@ -609,41 +587,11 @@ class MainWindow(QMainWindow):
 
         return self.jobs.run(job, title, done)
 
-    def offer_files(self, written: Written, folder: Path) -> QMessageBox:
-        """A finished export names every file it wrote, with buttons that open the workbook,
-        the report and the folder (not modal)."""
-        box = QMessageBox(QMessageBox.Icon.Information, written.title, written.text, parent=self)
-        box.setInformativeText("\n".join(f"• {line}" for line in written.files))
-        opens = [(written.workbook, "Open Workbook", "spreadsheet program")]
-        opens.append((folder / html_report.FILE_NAME, "Open Report", "web browser"))
-        opens.append((folder, "Open Folder", "file manager"))
-        for path, label, program in opens:
-            if path is not None and path.exists():  # local files: nothing goes online
-                button = box.addButton(label, QMessageBox.ButtonRole.ActionRole)
-                button.clicked.connect(lambda _c=False, p=path, w=program: self.open_local(p, w))
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # many exports, no pile of boxes
-        box.open()
-        return box
+    def offer_files(self, written: finished.Written, folder: Path) -> QMessageBox:
+        return finished.offer_files(self, written, folder)
 
     def open_local(self, path: Path, program: str) -> bool:
-        """Open *path* with the desktop's *program*; where none opens, say so and copy the
-        path (so it can be pasted into one)."""
-        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            return True
-        QApplication.clipboard().setText(str(path))
-        self.statusBar().showMessage(f"No {program} could be opened: the path is copied.", 8000)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            f"No {program} opened",
-            f"No {program} could be opened on this computer. Its location is copied, to paste "
-            f"into one:\n\n{path}",
-            QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return False
+        return finished.open_local(self, path, program)
 
     def export_view(self, view: View) -> None:
         if view.export_reason:
@@ -872,48 +820,3 @@ class MainWindow(QMainWindow):
         if self.scratch_folder is not None:
             shutil.rmtree(self.scratch_folder, ignore_errors=True)
         super().closeEvent(event)
-
-
-@dataclasses.dataclass(frozen=True)
-class Written:
-    """What an export wrote, for the dialog that says so."""
-
-    title: str
-    text: str
-    files: list[str]  # one line per file written: its name and what it holds
-    workbook: Path | None = None
-
-
-_REPORT_LINE = f"{html_report.FILE_NAME} — the one-page report, for the browser"
-
-
-def _csv_written(result: csvset.ExportResult) -> Written:
-    """Every file of the CSV set, with its rows, and the report."""
-    files = [f"{name} — {plural(rows, 'row')}" for name, rows in result.files.items()]
-    count = plural(len(files) + 1, "file")
-    return Written(
-        "Export finished",
-        f"Wrote {count} to {result.folder}.",
-        [*files, _REPORT_LINE],
-    )
-
-
-def _workbook_written(result: WorkbookResult) -> Written:
-    """What the finished workbook holds, and where a sheet had to stop."""
-    from archivelens.export.workbook import EXCEL_ROWS
-
-    text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
-    if result.cut:
-        names = [f"“{title}”" for title in result.cut]
-        verb = "stop" if len(names) > 1 else "stops"
-        text += (
-            f" {join(names)} {verb} at Excel's {EXCEL_ROWS:,} rows; the CSV set "
-            "(File ▸ Export for Consultant) holds every row."
-        )
-    sheets = plural(len(result.sheets), "sheet")
-    return Written(
-        "Workbook saved",
-        text,
-        [f"{result.path.name} — the workbook, {sheets}", _REPORT_LINE],
-        result.path,
-    )

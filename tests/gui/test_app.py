@@ -762,7 +762,7 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
 
     opened = []
     monkeypatch.setattr(
-        "archivelens.gui.main_window.QDesktopServices.openUrl",
+        "archivelens.gui.finished.QDesktopServices.openUrl",
         lambda url: opened.append(url.toLocalFile()) or True,
     )
     path, _, _ = make_archive("current")

@@ -144,7 +144,7 @@ def test_export_dialogs_name_every_file_and_open_each(
 ):
     opened: list[str] = []
     monkeypatch.setattr(
-        "archivelens.gui.main_window.QDesktopServices.openUrl",
+        "archivelens.gui.finished.QDesktopServices.openUrl",
         lambda url: opened.append(url.toLocalFile()) or True,
     )
     path, _, _ = make_archive("current")
@@ -183,7 +183,7 @@ def test_when_nothing_can_open_a_file_the_app_says_so(
 ):
     from PySide6.QtWidgets import QApplication
 
-    monkeypatch.setattr("archivelens.gui.main_window.QDesktopServices.openUrl", lambda url: False)
+    monkeypatch.setattr("archivelens.gui.finished.QDesktopServices.openUrl", lambda url: False)
     path, _, _ = make_archive("current")
     pipeline.import_archive(path, library)
     window = open_window()
