@@ -49,7 +49,7 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
     "grailbird": ("your tweets", "tweet"),
     "tweets_csv": ("your tweets", "tweet"),
     "follower": ("your followers list", "follower"),
-    "following": ("the list of accounts you follow", "followed account"),
+    "following": ("the list of accounts you follow", "account"),
     "block": ("your block list", "blocked account"),
     "mute": ("your mute list", "muted account"),
     "like": ("your likes", "like"),
