@@ -73,6 +73,18 @@ def test_changes_with_one_archive_asks_for_an_older_or_newer_one(
     assert "older or newer" in view.empty.text()
 
 
+def test_changes_with_one_classic_archive_asks_for_archives_with_lists(
+    qtbot, open_window, make_archive, library
+):
+    path, _, _ = make_archive("classic")
+    pipeline.import_archive(path, library)
+    window = open_window()
+    window.show()
+    view = show(qtbot, window, "Changes")
+    assert view.empty.isVisibleTo(view)
+    assert "this archive has none" in view.empty.text() and "2019 or later" in view.empty.text()
+
+
 def test_changes_say_which_lists_an_archive_lacks(qtbot, open_window, make_archive, library):
     spec = era_spec("current", followers=80, following=40, mutuals=10)
     old_path, _, _ = make_archive("current", spec=spec)

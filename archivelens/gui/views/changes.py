@@ -4,6 +4,7 @@ dropped."""
 from __future__ import annotations
 
 import pyarrow as pa
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from archivelens.analysis import changes
@@ -31,6 +32,11 @@ ONE_ARCHIVE = (
     "Changes compares two archives of this account. Import another archive of it, older or "
     "newer, to see who followed and unfollowed you in between, and whom you followed and "
     "unfollowed."
+)
+NO_LISTS = (
+    "Changes compares the follower lists of two archives of this account, and this archive "
+    "has none (Twitter's archives before 2019 had no follower lists). Import archives of it "
+    "from 2019 or later to see who followed and unfollowed you in between."
 )
 COLUMNS = [
     Column(
@@ -85,7 +91,7 @@ class ChangesView(View):
         layout.addWidget(self.table, 1)
         self.empty = QLabel(ONE_ARCHIVE)
         self.empty.setWordWrap(True)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)  # read first, at the top
 
     def refresh(self) -> None:
         refs = (
@@ -94,6 +100,8 @@ class ChangesView(View):
             else changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
         )
         self.empty.setVisible(len(refs) < 2)
+        listless = len(refs) == 1 and not refs[0].lists & {"follower", "following"}
+        self.empty.setText(NO_LISTS if listless else ONE_ARCHIVE)
         for widget in (self.bar, self.table):  # one archive: nothing to compare, nothing shown
             widget.setVisible(len(refs) >= 2)
         for combo in (self.old, self.new):
