@@ -450,7 +450,7 @@ def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archi
     )
     checklist = show(qtbot, window, "Follow-back")
     assert checklist.model.total() == 0
-    assert "no follower lists" in checklist.who.text()
+    assert "no follower lists" in checklist.notice.text()
     tweets = show(qtbot, window, "Tweets")
     assert tweets.model.total() == len(story.tweets)
 

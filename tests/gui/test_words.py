@@ -37,7 +37,9 @@ def test_follow_back_without_lists_disables_what_cannot_act(
         assert button.toolTip() == reason, button.text()
     assert not window.export_view_action.isEnabled()
     assert window.export_view_action.statusTip() == reason
-    assert "not in this archive" in view.who.text()  # the empty state says it too
+    assert "Nobody to review" in view.who.text()  # the empty state, without repeating why
+    assert not view.filter.isEnabled() and not view.search_field.isEnabled()
+    assert not view.progress.isVisibleTo(view)
     # Another view can export: the menu item follows the view on screen.
     show(qtbot, window, "Tweets")
     assert window.export_view_action.isEnabled()

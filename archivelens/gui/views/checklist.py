@@ -448,13 +448,19 @@ class ChecklistView(View):
             text = ""
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
-        self.set_export_reason(self._missing_text() if self.missing_lists else None)
+        missing = self._missing_text() if self.missing_lists else None
+        self.set_export_reason(missing)
+        for control in (self.filter, self.search_field):  # nothing to filter or search
+            control.setEnabled(missing is None)
+            control.setToolTip(missing or "")
+        self.progress_label.setVisible(missing is None)
+        self.progress.setVisible(missing is None)
 
     def _empty_text(self) -> str:
         if self.loader.busy():
             return "<i>Preparing the checklist…</i>"
-        if self.missing_lists:
-            return f"<p>{self._missing_text()}</p>"
+        if self.missing_lists:  # the line above the list says why
+            return "<p><i>Nobody to review in this archive.</i></p>"
         if self.browser is not None and self.browser.total == 0:
             return "<p>You follow back every follower: nobody is waiting for a review.</p>"
         return "<p><i>Nobody matches this filter.</i></p>"
