@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from archivelens.gui import APP_NAME
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.models import Column
 from archivelens.gui.workers import Loader
 
 
@@ -172,7 +174,7 @@ def compact_table(table: QTableView) -> None:
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, as everywhere else
 
 
-def fit_labels(table: QTableView, columns: list) -> None:
+def fit_labels(table: QTableView, columns: Sequence[Column]) -> None:
     """Widen each column with a fixed few texts (``Column.labels``) to its widest, after
     ``resizeColumnsToContents`` sized it to the rows loaded so far: never "promoti…"."""
     header = table.horizontalHeader()

@@ -46,6 +46,7 @@ from archivelens.gui.widgets import (
     View,
     ViewExport,
     compact_table,
+    fit_labels,
     show_error,
 )
 from archivelens.store import snapshots
@@ -62,7 +63,12 @@ COLUMNS = [
     Column("display_name", "Name"),
     Column("interactions", "Talked", align_right=True),
     Column("last_interaction", "Last talked", lambda v: v.strftime("%Y-%m-%d") if v else ""),
-    Column("review_status", "Status", lambda v: network.STATUS_LABELS.get(v, v)),
+    Column(
+        "review_status",
+        "Status",
+        lambda v: network.STATUS_LABELS.get(v, v),
+        labels=tuple(network.STATUS_LABELS.values()),
+    ),
     Column("note", "Note"),
 ]
 
@@ -240,14 +246,7 @@ class ChecklistView(View):
         # the display name gives way (eliding) before the numbers do.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         # Every status fits, not just the ones on the first page ("followed back" ≠ "follow …").
-        widest = max(network.STATUS_LABELS.values(), key=self.table.fontMetrics().horizontalAdvance)
-        status = [c.key for c in COLUMNS].index("review_status")
-        header.resizeSection(
-            status,
-            max(
-                header.sectionSize(status), self.table.fontMetrics().horizontalAdvance(widest) + 16
-            ),
-        )
+        fit_labels(self.table, COLUMNS)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._update_progress()
         if self.model.rowCount():
