@@ -264,18 +264,21 @@ class AnalysisSettingsDialog(QDialog):
         if self.count_matches is None:
             return
         missing = [p for p in self.phrases() if p not in self.counts]
-        if not missing:
+        if not missing or self.counting is not None:  # one count at a time; the next follows
             return
-        if self.counting is not None:
-            self.counting.cancel()
         self.count_status.setText("Counting the tweets each phrase marks…")
         job = self.count_matches(missing)
         worker = Worker(lambda progress, cancel: job())
         worker.signals.finished.connect(self._counted.done)
-        worker.signals.failed.connect(lambda sentence, _d: self.count_status.setText(sentence))
+        worker.signals.failed.connect(self._count_failed)
         self.counting = worker
         self._workers.append(worker)
         start(worker, self.pool)
+
+    def _count_failed(self, sentence: str, _details: str) -> None:
+        """The counts are a help, not the settings: say why they are missing, nothing more."""
+        self.counting = None
+        self.count_status.setText(sentence)
 
     def _show_counts(self, counts: dict[str, int | None]) -> None:
         self.counting = None
