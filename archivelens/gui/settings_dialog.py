@@ -118,7 +118,9 @@ class AnalysisSettingsDialog(QDialog):
             )
         )
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        # Tall enough for a dozen phrases with the patterns open, on a 700-pixel screen too.
+        room = self.screen().availableGeometry().height() - 80
+        self.resize(640, max(480, min(620, room)))
         self._count()
 
     # -- sales phrases ---------------------------------------------------------------------------
@@ -185,7 +187,7 @@ class AnalysisSettingsDialog(QDialog):
         self.patterns.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.patterns.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         # A few lines: the phrases stay the main thing on the page.
-        self.patterns.setMaximumHeight(self.patterns.fontMetrics().lineSpacing() * 6 + 12)
+        self.patterns.setMaximumHeight(self.patterns.fontMetrics().lineSpacing() * 4 + 12)
         inner.addWidget(self.patterns)
         self.advanced.hide()
         self.advanced_toggle.toggled.connect(self._show_advanced)
