@@ -299,7 +299,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             result = pipeline.rebuild_library(args.db, args.archive, args.skip_missing, bar, cancel)
     finally:
         bar.finish()
-    print(f"Rebuilt {result.library} from {len(result.imported)} archive(s):")
+    print(f"Rebuilt {result.library} from {plural(len(result.imported), 'archive')}:")
     for path in result.imported:
         print(f"  {path}")
     print(f"  {result.decisions:,} reviews, notes, marks and settings replayed from the journal")
