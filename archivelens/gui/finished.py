@@ -28,6 +28,7 @@ class Written:
     text: str
     files: list[str]  # one line per file written: its name and what it holds
     workbook: Path | None = None
+    report: Path | None = None  # the report to open, where it is not report.html
 
 
 _REPORT_LINE = f"{html_report.FILE_NAME} — the one-page report, for the browser"
@@ -58,6 +59,16 @@ def workbook_written(result: WorkbookResult) -> Written:
         text,
         [f"{result.path.name} — the workbook, {sheets}", _REPORT_LINE],
         result.path,
+    )
+
+
+def pdf_written(path: Path) -> Written:
+    """The one-page report as a PDF: "Open Report" opens it (in the PDF viewer)."""
+    return Written(
+        "PDF report saved",
+        f"Wrote the one-page report {path.name} to {path.parent}.",
+        [f"{path.name} — the one-page report, to print or send"],
+        report=path,
     )
 
 
@@ -93,7 +104,9 @@ def offer_files(window: QMainWindow, written: Written, folder: Path) -> QMessage
     box.setInformativeText("\n".join(f"• {line}" for line in written.files))
     opens = [
         (written.workbook, "Open Workbook", "spreadsheet program"),
-        (folder / html_report.FILE_NAME, "Open Report", "web browser"),
+        (written.report, "Open Report", "PDF viewer")
+        if written.report
+        else (folder / html_report.FILE_NAME, "Open Report", "web browser"),
         (folder, "Open Folder", "file manager"),
     ]
     for path, label, program in opens:

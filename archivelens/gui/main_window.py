@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
         )
 
     def export_pdf(self) -> None:
-        if folder := self._export_folder("Save the PDF report in folder"):
+        if folder := self._export_folder("Choose a folder for the PDF report"):
             self.export_pdf_to(folder)
 
     def export_pdf_to(self, folder: Path) -> Worker | None:
@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
             folder,
             "Writing the PDF report",
             lambda con, scope, progress, cancel: pipeline.export_pdf(con, scope, folder),
-            lambda path: f"Wrote the one-page report {path.name} to {path.parent}.",
+            finished.pdf_written,
         )
 
     def open_branding(self) -> None:
