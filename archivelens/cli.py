@@ -413,7 +413,8 @@ def _brand(args: argparse.Namespace) -> int:
 def print_report(rep: Report, out: TextIO) -> None:
     scope = rep.scope
     handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
-    out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d} · {scope.label}\n\n")
+    estimated = " (estimated: the archive does not say)" if rep.snapshot_estimated else ""
+    out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d}{estimated} · {scope.label}\n\n")
     width = max(len(m.name) for m in rep.metrics)
     for m in rep.metrics:
         out.write(f"  {m.name:<{width}}  {_show(m.value, m.kind):>12}  {m.explanation}\n")
@@ -424,7 +425,7 @@ def print_report(rep: Report, out: TextIO) -> None:
         out.write(f"  {'':<15} {band.explanation}\n")
     out.write("\nWhat to change:\n")
     if not rep.recommendations:
-        out.write("  Nothing stands out: keep talking with people and sharing useful things.\n")
+        out.write(f"  {rep.advice.note}\n")
     for n, r in enumerate(rep.recommendations, start=1):
         out.write(f"  {n}. {r.action}\n     {r.figure}. {r.why}\n     Rows: {r.rows}\n")
     out.write("\nWhat an archive cannot tell:\n")
@@ -447,6 +448,8 @@ def _show(value: object, kind: str) -> str:
 
 
 def print_import(result: ImportResult, out: TextIO) -> None:
+    from archivelens.store.snapshots import NO_TWEETS_FILE, TWEET_FILE_KINDS
+
     c = result.counts
     when = result.generated_at.strftime("%Y-%m-%d")
     estimated = " (estimated: the archive does not say)" if result.generated_estimated else ""
@@ -462,7 +465,10 @@ def print_import(result: ImportResult, out: TextIO) -> None:
             f"as snapshot {result.snapshot_id}.\n"
         )
     kinds = ", ".join(plural(c[k], *label) for k, label in KIND_LABELS.items())
-    out.write(f"  {plural(c['tweets'], 'tweet')}: {kinds}\n")
+    if any(f.kind in TWEET_FILE_KINDS for f in result.files):
+        out.write(f"  {plural(c['tweets'], 'tweet')}: {kinds}\n")
+    else:
+        out.write(f"  {NO_TWEETS_FILE.capitalize()}: its tweets are unknown\n")
     held = result.lists
 
     def count(key: str, list_kind: str, label: str) -> str:

@@ -53,7 +53,7 @@ def test_ids_are_text_dates_are_dates_and_headers_stay(book):
         assert re.fullmatch(r'=HYPERLINK\("https://twitter\.com/[^"]+"\)', link), link
     summary = wb["Summary"]
     texts = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "What to change" in texts and "repetition_share" in texts
+    assert "What to change" in texts and "Repetition share" in texts  # in words
 
 
 def test_the_monthly_sheet_has_a_native_stacked_chart(book):

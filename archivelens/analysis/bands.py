@@ -29,7 +29,8 @@ def bands(s: Summary) -> list[Band]:
     v = s.values
     tweets = v["tweets"]
     if not tweets:
-        empty = "No tweets in this period."
+        held = s.snapshot is None or s.snapshot.tweets_file
+        empty = "No tweets in this period." if held else "No tweets file in this archive."
         return [Band(n, "–", None, empty) for n in ("80/20", "Rule of thirds", "4-1-1", "5-3-2")]
     promo = v["promotional_tweets"]
     curated = v["retweets"] + v["quotes"] + _curated_links(s)

@@ -63,6 +63,41 @@ def build(
     return fired[:MAX_ITEMS]
 
 
+NOTHING_STANDS_OUT = "Nothing stands out: keep talking with people and sharing useful things."
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Why the list of recommendations is what it is, in one sentence for every output."""
+
+    status: str  # advised | nothing_stands_out | too_few_tweets | no_tweets | no_tweets_file
+    note: str  # the sentence shown in place of (or above) the list
+
+
+def status(s: Summary, advised: int) -> Advice:
+    """Why there is advice, or none: an account measured and fine is not an account too small
+    (or without tweets) to measure."""
+    if advised:
+        return Advice(
+            "advised",
+            f"{advised} thing{'s' if advised != 1 else ''} to change, most important first.",
+        )
+    if s.snapshot is not None and not s.snapshot.tweets_file:
+        return Advice(
+            "no_tweets_file",
+            "No advice: there is no tweets file in this archive, and advice is drawn from tweets.",
+        )
+    tweets = s["tweets"] or 0
+    if not tweets:
+        return Advice("no_tweets", "No tweets in this period: nothing to advise on.")
+    if tweets < MIN_TWEETS:
+        return Advice(
+            "too_few_tweets",
+            f"Too few tweets in this period to advise: {tweets}, advice needs {MIN_TWEETS}.",
+        )
+    return Advice("nothing_stands_out", NOTHING_STANDS_OUT)
+
+
 def _pct(x: float | None) -> str:
     return percent(x)
 

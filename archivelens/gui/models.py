@@ -48,6 +48,7 @@ class Column:
     # Every text the column can show, where it is a fixed few ("promotional", "not for me"):
     # the column is as wide as the widest, whichever rows the first page holds.
     labels: tuple[str, ...] = ()
+    tooltip: Callable[[Any], str | None] | None = None  # a cell's tooltip from its value
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -131,6 +132,9 @@ class PagedTableModel(QAbstractTableModel):
             # Rich text, so Qt wraps it instead of one screen-wide line; long posts are cut.
             text = self._shown[col][row]
             return f"<p>{escape(text[:1000])}{'…' if len(text) > 1000 else ''}</p>"
+        if role == Qt.ItemDataRole.ToolTipRole and self.columns[col].tooltip is not None:
+            column = self.columns[col]
+            return column.tooltip(self._raw[column.key][row])  # type: ignore[misc]
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -169,7 +169,16 @@ CREATE TABLE IF NOT EXISTS branding (
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5)]
+# Like and retweet counts a classic archive lacks are unknown, not zero: the columns take NULL,
+# and snapshots imported from classic archives (which stored 0 for every tweet) lose their zeros.
+_V6 = """
+ALTER TABLE tweets ALTER COLUMN favorite_count DROP NOT NULL;
+ALTER TABLE tweets ALTER COLUMN retweet_count DROP NOT NULL;
+UPDATE tweets SET favorite_count = NULL, retweet_count = NULL
+WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots WHERE era = 'classic');
+"""
+
+MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -22,6 +22,7 @@ class Snapshot:
     era: str
     has_follow_lists: bool
     lists: frozenset[str] = frozenset()  # the lists its archive held (see ``holds``)
+    tweets_file: bool = True  # whether its archive held a tweets file (else tweets are unknown)
 
     def holds(self, *lists: str) -> bool:
         """Whether the archive held every one of *lists* ("follower", "following", "block",
@@ -130,7 +131,22 @@ def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:
     row = con.execute(
         f"SELECT {_COLUMNS} FROM snapshots WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    return Snapshot(*row, lists=lists_of(con, snapshot_id)) if row else None
+    if not row:
+        return None
+    return Snapshot(*row, lists=lists_of(con, snapshot_id), tweets_file=_held_tweets(con, row[0]))
+
+
+TWEET_FILE_KINDS = ("tweets", "grailbird", "tweets_csv")
+NO_TWEETS_FILE = "no tweets file in this archive"
+
+
+def _held_tweets(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
+    """Whether the snapshot's archive had a tweets file (an empty one counts: 0 is known)."""
+    row = con.execute(
+        f"SELECT count(*) FROM import_files WHERE snapshot_id = ? AND kind IN {TWEET_FILE_KINDS}",
+        [snapshot_id],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]:
@@ -151,6 +167,13 @@ def missing_list_sentence(snapshot: Snapshot, *lists: str) -> str:
     missing = [_LIST_NAMES.get(k, k) for k in lists if k not in snapshot.lists]
     lists_word = "list is" if len(missing) == 1 else "lists are"
     return f"not in this archive (its {join(missing)} {lists_word} missing)"
+
+
+def missing_counts_sentence(snapshot: Snapshot) -> str:
+    """ "unknown", with why: for like and retweet figures of tweets that carry no counts."""
+    if snapshot.era == "classic":
+        return "unknown: classic archives keep no like or retweet counts"
+    return "unknown: the archive's tweets carry no like or retweet counts"
 
 
 def files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[FileReport]:

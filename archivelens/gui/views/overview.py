@@ -180,10 +180,8 @@ class OverviewView(View):
 
     def _show_advice(self, rep: report.Report) -> None:
         if not rep.recommendations:
-            self.advice.setText(
-                "<h3>What to change</h3><p>Nothing stands out in this period: keep talking with "
-                "people and sharing useful things.</p>"
-            )
+            # Why there is none: too few tweets to judge is not "nothing stands out".
+            self.advice.setText(f"<h3>What to change</h3><p>{escape(rep.advice.note)}</p>")
             return
         items = "".join(
             f"<li><b>{escape(breakable(r.action))}</b><br>"

@@ -29,7 +29,7 @@ from archivelens.analysis import browse, promotion
 from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
-from archivelens.gui.models import Column, PagedTableModel
+from archivelens.gui.models import Column, PagedTableModel, plain
 from archivelens.gui.widgets import (
     SearchBox,
     View,
@@ -49,6 +49,21 @@ KIND_LABELS = {
     "original": "original",
 }
 YOUR_MARK = {True: "promotional", False: "not promotional"}
+# Why a tweet's like and retweet counts are unknown (NULL in the library, never 0).
+UNKNOWN_COUNTS = (
+    "Unknown: this archive keeps no like or retweet counts (classic archives have none)."
+)
+
+
+def count_or_dash(value: int | None) -> str:
+    """A like or retweet count; "–" when the archive does not say (never 0)."""
+    return "–" if value is None else plain(value)
+
+
+def unknown_count(value: int | None) -> str | None:
+    return UNKNOWN_COUNTS if value is None else None
+
+
 COLUMNS = [
     Column("created_at", "Date", lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""),
     Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v), labels=tuple(KIND_LABELS.values())),
@@ -64,8 +79,8 @@ COLUMNS = [
     ),
     Column("matched_terms", "Why"),
     Column("cluster_id", "Cluster", lambda v: "" if v is None else str(v), align_right=True),
-    Column("favorite_count", "Likes", align_right=True),
-    Column("retweet_count", "RTs", align_right=True),
+    Column("favorite_count", "Likes", count_or_dash, align_right=True, tooltip=unknown_count),
+    Column("retweet_count", "RTs", count_or_dash, align_right=True, tooltip=unknown_count),
 ]
 
 
@@ -160,7 +175,10 @@ class TweetsView(View):
         if value("cluster_id") is not None:
             facts.append(f"duplicate cluster {value('cluster_id')}")
         likes, retweets = value("favorite_count"), value("retweet_count")
-        facts.append(f"{plural(likes, 'like')} · {plural(retweets, 'retweet')}")
+        if likes is None:
+            facts.append("likes and retweets unknown (the archive keeps no counts)")
+        else:
+            facts.append(f"{plural(likes, 'like')} · {plural(retweets or 0, 'retweet')}")
         text = escape(value("text") or "").replace("\n", "<br>")
         self.preview.setHtml(f"<p><small>{escape(' · '.join(facts))}</small></p><p>{text}</p>")
 
