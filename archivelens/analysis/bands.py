@@ -44,6 +44,14 @@ def bands(s: Summary) -> list[Band]:
     ]
 
 
+def four_one_one_ratios(s: Summary) -> tuple[float, float] | None:
+    """(retweets, shares of others' content) per promotional tweet; None without promotion."""
+    promo = s["promotional_tweets"]
+    if not promo:
+        return None
+    return s["retweets"] / promo, (s["quotes"] + _curated_links(s)) / promo
+
+
 def _curated_links(s: Summary) -> int:
     """Own tweets sharing someone else's link (not promotional): curation, in the rules' terms."""
     links, own = s["links"], s["own_links"]

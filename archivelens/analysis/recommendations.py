@@ -9,15 +9,18 @@ on what an archive cannot know: replies received, who is a bot, when someone fol
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
-from archivelens.analysis import duplicates, network
+from archivelens.analysis import bands, duplicates, network
 from archivelens.analysis.metrics import Summary, share
 from archivelens.analysis.scope import Scope
+from archivelens.analysis.textnorm import normalize_all
+from archivelens.store.library import query_arrow
 from archivelens.words import percent, plural
 
 MAX_ITEMS = 7
@@ -28,6 +31,16 @@ TREND_MIN_TWEETS = 30  # each side needs this many tweets to compare
 TREND_DROP = 0.7  # a share falling below 70 % of what it was
 LOW_CONVERSATION = 0.10
 MIN_TWEETS = 50  # below this, an account's shares say too little to advise on
+SILENCE_DAYS = 180  # a gap this long between two tweets is a silence …
+BURST_DAYS = 31  # … and most of the tweets after it within this many days, a burst
+BURST_SHARE = 0.5
+CANNED_RECIPIENTS = 5  # the same words sent to this many accounts are canned …
+CANNED_SHARE = 0.2  # … and advice when this share of your own tweets is canned
+CANNED_MIN_ACCOUNTS = 20
+OWN_SITE_SHARE = 0.5  # most links going to your own site
+OWN_SITE_MIN_LINKS = 10
+FOUR_ONE_ONE_MIN_PROMO = 5
+FAR = 0.5  # "by far": under half of a rule's target
 
 
 @dataclass(frozen=True)
@@ -49,9 +62,16 @@ def build(
     v = s.values
     if (v["tweets"] or 0) < MIN_TWEETS:
         return []
+    # Most severe first: what the account mostly is now (a burst, canned outreach, the same pitch
+    # re-sent), then how far it sits outside the content-mix bands, then how it has drifted,
+    # then the people waiting for a follow-back, then how it posts.
     found = [
+        _burst(con, scope),
+        _canned_outreach(con, scope, v),
         _sales_blasts(con, scope),
         _promotion(v),
+        _own_site_links(s),
+        _four_one_one(s),
         *_trends(months),
         _low_conversation(v),
         _follow_back(con, scope, s),
@@ -249,4 +269,148 @@ def _scheduler(v: dict[str, Any]) -> Recommendation | None:
         "Scheduled posts can't take part in a conversation that happens now.",
         "tweets.csv, source_client (Buffer, Hootsuite, IFTTT, dlvr.it …)",
         "Tweets",
+    )
+
+
+def _burst(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | None:
+    """Most of the account's tweets in a few weeks after a long silence: a campaign, not a
+    presence (one real account sent 325 of its 335 tweets in 17 days after three years)."""
+    rows = con.execute(
+        f"""WITH g AS (
+                SELECT created_at,
+                       date_diff('second', lag(created_at) OVER (ORDER BY created_at),
+                                 created_at) AS gap
+                FROM tweets WHERE snapshot_id = $snapshot
+                  AND created_at >= $start AND created_at < $end),
+            s AS (SELECT *, count(*) FILTER (gap > {SILENCE_DAYS * 86400})
+                            OVER (ORDER BY created_at ROWS UNBOUNDED PRECEDING) AS run FROM g)
+            SELECT count(*), min(created_at), max(created_at),
+                   arg_min(gap, created_at), sum(count(*)) OVER ()
+            FROM s GROUP BY run ORDER BY run""",
+        {k: v for k, v in scope.params().items() if k != "account"},
+    ).fetchall()
+    for n, first, last, silence, total in rows[1:]:  # the first run follows no silence
+        days = (last - first).total_seconds() / 86400
+        if days <= BURST_DAYS and n >= BURST_SHARE * total:
+            years = silence / (365.25 * 86400)
+            quiet = f"{years:.0f} years" if years >= 1.5 else f"{silence // 86400:,} days"
+            span = max(1, round(days))
+            return Recommendation(
+                "burst",
+                "Spread your tweets out: most of them went out in a few weeks after a long "
+                "silence — post a little every week and talk with people between your posts.",
+                f"{n:,} of your {int(total):,} tweets in {span} day{'s' if span != 1 else ''} "
+                f"({first:%Y-%m-%d} to {last:%Y-%m-%d}), after {quiet} of silence",
+                "A burst after silence reads as a campaign; relationships grow from a steady "
+                "presence.",
+                f"tweets.csv, created_at from {first:%Y-%m-%d} to {last:%Y-%m-%d}",
+                "Tweets",
+            )
+    return None
+
+
+def _canned_outreach(
+    con: duckdb.DuckDBPyConnection, scope: Scope, v: dict[str, Any]
+) -> Recommendation | None:
+    """The same words sent as replies or mentions to many people ("Hi", "Interested", "Let's
+    connect"): outreach by template is broadcasting too. Short texts count here, though they
+    are no *message* for repetition."""
+    table = query_arrow(
+        con,
+        """SELECT text, CASE WHEN kind = 'reply_to_others'
+                             THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
+                             ELSE lower(mention_handles[1]) END AS recipient
+           FROM tweets WHERE snapshot_id = $snapshot AND created_at >= $start
+             AND created_at < $end AND kind IN ('reply_to_others', 'mention')""",
+        {k: val for k, val in scope.params().items() if k != "account"},
+    )
+    if not table.num_rows:
+        return None
+    words = table.append_column("words", normalize_all(table.column("text").combine_chunks()))
+    groups = words.group_by("words").aggregate(
+        [("recipient", "count_distinct"), ("text", "count"), ("text", "min")]
+    )
+    canned = [
+        g
+        for g in groups.to_pylist()
+        if g["words"] and g["recipient_count_distinct"] >= CANNED_RECIPIENTS
+    ]
+    tweets = sum(g["text_count"] for g in canned)
+    own = v["own_tweets"] or 0
+    if not own or tweets < CANNED_SHARE * own:
+        return None
+    recipients = len(
+        {
+            r["recipient"]
+            for r in words.select(["words", "recipient"]).to_pylist()
+            if r["recipient"] and r["words"] in {g["words"] for g in canned}
+        }
+    )
+    if recipients < CANNED_MIN_ACCOUNTS:
+        return None
+    canned.sort(key=lambda g: -g["text_count"])
+    shown = ", ".join(f"“{_short(_bare(g['text_min']), 30)}”" for g in canned[:4])
+    more = " …" if len(canned) > 4 else ""
+    return Recommendation(
+        "canned_outreach",
+        "Write to people in your own words: the same short message sent to many accounts reads "
+        "as outreach by template, and most people ignore it.",
+        f"{tweets:,} of your {own:,} tweets are {len(canned)} canned "
+        f"message{'s' if len(canned) != 1 else ''} ({shown}{more}) sent to {recipients:,} "
+        "accounts",
+        "Canned outreach to many people is broadcasting; a reply that answers what someone "
+        "said starts a conversation.",
+        "tweets.csv, kind = reply_to_others or mention, the same text",
+        "Tweets",
+        {"kind": "reply_to_others"},
+    )
+
+
+def _bare(text: str) -> str:
+    """A tweet's words without the @handles it starts with and its links."""
+    return re.sub(r"^(?:@\w+\s*)+|https?://\S+", "", text).strip() or text
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _own_site_links(s: Summary) -> Recommendation | None:
+    """Most links going to your own site: the curation band missed by far."""
+    share_own, links = s["own_domain_share"], s["links"] or 0
+    if share_own is None or links < OWN_SITE_MIN_LINKS or share_own <= OWN_SITE_SHARE:
+        return None
+    domains = ", ".join(s.own_domains) or "your own domains"
+    return Recommendation(
+        "own_site_links",
+        "Link to other people's work too: articles, tools and news from others in your field, "
+        "with a line on why they matter.",
+        f"{_pct(share_own)} of your links go to your own site ({domains}): "
+        f"{s['own_links']:,} of {links:,}",
+        "Sharing others' work is what makes an account worth following; links only to your "
+        "own site read as advertising.",
+        f"tweets.csv, link_domains = {s.own_domains[0] if s.own_domains else 'your domain'}",
+        "Tweets",
+        {"promotional": True},
+    )
+
+
+def _four_one_one(s: Summary) -> Recommendation | None:
+    """4-1-1 missed by far: under half the retweets and under half the shares it asks for."""
+    ratios = bands.four_one_one_ratios(s)
+    if ratios is None or s["promotional_tweets"] < FOUR_ONE_ONE_MIN_PROMO:
+        return None
+    rt, sh = ratios
+    if rt >= 1 * FAR or sh >= 4 * FAR:
+        return None
+    return Recommendation(
+        "four_one_one",
+        "For each promotional tweet, share four useful things from others and retweet one.",
+        f"per promotional tweet you retweet {rt:.1f} and share {sh:.1f} from others "
+        f"({s['promotional_tweets']:,} promotional tweets); 4-1-1 asks for 1 and 4",
+        "Promotion is heard when it is a small part of useful sharing (the 4-1-1 rule).",
+        "tweets.csv, is_promotional = true",
+        "Tweets",
+        {"promotional": True},
     )

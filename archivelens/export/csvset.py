@@ -311,7 +311,7 @@ def tweets_view(
     where, params = filt.where()
     return (
         f"""
-        WITH t AS ({SCOPED_TWEETS})
+        WITH t AS ({SCOPED_TWEETS}), {duplicates.CLUSTER_OF}
         SELECT t.tweet_id, {iso("t.created_at")} AS created_at, t.kind,
                t.promotional AS is_promotional,
                nullif(array_to_string(t.matched_terms, '; '), '') AS matched_terms,
@@ -322,8 +322,7 @@ def tweets_view(
                t.lang, t.reply_to_screen_name AS in_reply_to,
                CASE WHEN t.override THEN 'promotional'
                     WHEN NOT t.override THEN 'not promotional' END AS user_override
-        FROM t LEFT JOIN dup_members d
-          ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
+        FROM t LEFT JOIN cluster_of d USING (tweet_id)
         WHERE {where}
         {browse.order_by(sort, descending)}""",
         params,
