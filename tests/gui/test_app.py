@@ -453,6 +453,27 @@ def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archi
     assert "no follower lists" in checklist.notice.text()
     tweets = show(qtbot, window, "Tweets")
     assert tweets.model.total() == len(story.tweets)
+    # Likes and retweets are unknown, not 0: "–", with the reason in the tooltip (issue 19.7).
+    model = tweets.model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    for title in ("Likes", "RTs"):
+        cell = model.index(0, titles.index(title))
+        assert model.data(cell) == "–"
+        assert "classic archives" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    text = model.index(0, titles.index("Text"))
+    assert "classic" not in (model.data(text, Qt.ItemDataRole.ToolTipRole) or "")
+    tweets.table.setCurrentIndex(cell)
+    assert "likes and retweets unknown" in tweets.preview.toPlainText()
+
+
+def test_the_overview_says_why_there_is_no_advice(qtbot, open_window, make_archive, library):
+    spec = era_spec("current", tweets=22, blast_clusters=0, thanks_replies=0, notes=0)
+    path, _, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    overview = show(qtbot, open_window(), "Overview")
+    qtbot.waitUntil(lambda: "What to change" in overview.advice.text(), timeout=30_000)
+    assert "Too few tweets in this period to advise: 22, advice needs 50." in overview.advice.text()
+    assert "Nothing stands out" not in overview.advice.text()
 
 
 def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archive, library):
