@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
+import pyarrow.compute as pc
 
 from archivelens.analysis import bands, duplicates, network
 from archivelens.analysis.metrics import Summary, share
@@ -330,22 +331,20 @@ def _canned_outreach(
     groups = words.group_by("words").aggregate(
         [("recipient", "count_distinct"), ("text", "count"), ("text", "min")]
     )
-    canned = [
-        g
-        for g in groups.to_pylist()
-        if g["words"] and g["recipient_count_distinct"] >= CANNED_RECIPIENTS
-    ]
+    # Arrow filters first: a big library has a million distinct replies, a few of them canned.
+    groups = groups.filter(
+        pc.and_(
+            pc.greater(pc.utf8_length(groups.column("words")), 0),
+            pc.greater_equal(groups.column("recipient_count_distinct"), CANNED_RECIPIENTS),
+        )
+    )
+    canned = groups.to_pylist()
     tweets = sum(g["text_count"] for g in canned)
     own = v["own_tweets"] or 0
     if not own or tweets < CANNED_SHARE * own:
         return None
-    recipients = len(
-        {
-            r["recipient"]
-            for r in words.select(["words", "recipient"]).to_pylist()
-            if r["recipient"] and r["words"] in {g["words"] for g in canned}
-        }
-    )
+    sent = words.filter(pc.is_in(words.column("words"), value_set=groups.column("words")))
+    recipients = pc.count_distinct(sent.column("recipient")).as_py()  # nulls are not counted
     if recipients < CANNED_MIN_ACCOUNTS:
         return None
     canned.sort(key=lambda g: -g["text_count"])

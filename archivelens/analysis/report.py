@@ -67,6 +67,10 @@ class Report:
     def explanation(self, name: str) -> str:
         return next(m.explanation for m in self.metrics if m.name == name)
 
+    def unknown(self, name: str) -> str | None:
+        """Why the figure *name* is unknown (None when it is known)."""
+        return next(m.unknown for m in self.metrics if m.name == name)
+
     @property
     def advice(self) -> recommendations.Advice:
         """Why the recommendations are what they are (none: too few tweets, or nothing stands

@@ -476,6 +476,18 @@ def test_the_overview_says_why_there_is_no_advice(qtbot, open_window, make_archi
     assert "Nothing stands out" not in overview.advice.text()
 
 
+def test_an_archive_without_tweets_says_so_on_the_overview(
+    qtbot, open_window, make_archive, library
+):
+    spec = era_spec("2018-2020", tweets=50)
+    path, _, _ = make_archive("2018-2020", spec=spec, drop_from_zip=("tweet.js",))
+    pipeline.import_archive(path, library)
+    overview = show(qtbot, open_window(), "Overview")
+    qtbot.waitUntil(lambda: "What to change" in overview.advice.text(), timeout=30_000)
+    assert overview.cards["conversation"].detail.text() == "no tweets file in this archive"
+    assert "there is no tweets file in this archive" in overview.advice.text()
+
+
 def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archive, library):
     path, _, _ = make_archive("current")
     pipeline.import_archive(path, library)

@@ -145,7 +145,7 @@ class OverviewView(View):
         self.cards["repetition"].set(
             pct(rep_share),
             "of your tweets re-send a sales message: "
-            f"{plural(rep.value('sales_blast_clusters'), 'sales blast')}",
+            f"{plural(rep.value('sales_blast_clusters') or 0, 'sales blast')}",
         )
         self.cards["links"].set(
             pct(v["curation_share"]),
@@ -161,6 +161,9 @@ class OverviewView(View):
             self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
             self.cards["reciprocity"].set("–", rep.explanation("follow_back_share"))
+        if not rep.tweets_file:  # unknown, not 0 people and 0 blasts
+            for name in ("conversation", "promotion", "amplification", "repetition", "links"):
+                self.cards[name].set("–", rep.unknown("tweets") or "")
         self._show_advice(rep)
         self._show_suggestion(rep.summary.own_domains if rep.summary.own_domains_suggested else [])
         self._fill_chart(months)
