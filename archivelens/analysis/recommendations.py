@@ -283,8 +283,9 @@ def _burst(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | Non
                                  created_at) AS gap
                 FROM tweets WHERE snapshot_id = $snapshot
                   AND created_at >= $start AND created_at < $end),
-            s AS (SELECT *, count(*) FILTER (gap > {SILENCE_DAYS * 86400})
-                            OVER (ORDER BY created_at ROWS UNBOUNDED PRECEDING) AS run FROM g)
+            -- A running sum, not count(*) FILTER over a frame: that took 17 s for 200,000 tweets.
+            s AS (SELECT *, sum(coalesce(gap > {SILENCE_DAYS * 86400}, false)::INTEGER)
+                            OVER (ORDER BY created_at) AS run FROM g)
             SELECT count(*), min(created_at), max(created_at),
                    arg_min(gap, created_at), sum(count(*)) OVER ()
             FROM s GROUP BY run ORDER BY run""",
