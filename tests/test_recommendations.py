@@ -7,7 +7,10 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
 from archivelens import pipeline
+from archivelens.analysis import recommendations
 from archivelens.analysis.report import as_dict
 from tests.conftest import era_spec
 from tests.precision import ordinary_spec
@@ -158,3 +161,12 @@ def test_corrections_and_look_alike_jokes_give_no_advice_and_no_template(make_ar
     assert rep.recommendations == []
     assert rep.advice.status == "nothing_stands_out"
     assert rep.value("template_clusters") == 1  # the canned thank-you only
+
+
+@pytest.mark.parametrize(("spec", "fires"), [(burst_spec(), True), (calm(), False)])
+def test_a_sample_decides_first_on_big_accounts(make_archive, library, monkeypatch, spec, fires):
+    """With more replies than the sample (here 100), the sample decides whether all of them are
+    read: canned outreach still shows, an ordinary account's "thanks!" replies do not."""
+    monkeypatch.setattr(recommendations, "CANNED_SAMPLE", 100)
+    rep, _ = advice(make_archive, library, spec)
+    assert ("canned_outreach" in rules(rep)) is fires
