@@ -194,3 +194,35 @@ def test_band_verdicts_in_summary_csv_and_the_workbook(make_archive, library, tm
     assert {rule: cells[rule][0] for rule in said} == said
     position = next(b["position"] for b in data["bands"] if b["rule"] == "Rule of thirds")
     assert cells["Rule of thirds"][1].startswith(position)  # in the wide column, not clipped
+
+
+@pytest.mark.parametrize("era", ["current", "classic"])
+def test_every_headline_figure_is_the_same_in_json_csv_and_workbook(
+    era, make_archive, library, tmp_path
+):
+    """Known or unknown, a figure reads the same in ``report --json``, summary.csv and the
+    workbook Summary (unknown: null, an empty cell, "unknown")."""
+    path, _, _ = make_archive(era)
+    pipeline.import_archive(path, library)
+    out = tmp_path / "out"
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        rep = pipeline.build_report(con, scope)
+        pipeline.export_csv(con, scope, out)
+        book = pipeline.export_xlsx(con, scope, out).path
+    data = json.loads(run("report", "--db", str(library), "--json"))
+    summary = {r["metric"]: r["value"] for r in rows(out / "summary.csv")}
+    cells = summary_cells(book)
+    unknown = 0
+    for m in rep.metrics:
+        value, cell = data["metrics"][m.name], cells[m.name.replace("_", " ").capitalize()][0]
+        if value is None:
+            unknown += 1
+            assert summary[m.name] == "" and cell in ("unknown", None), m.name
+        elif isinstance(value, str):  # a date
+            assert summary[m.name] == value and cell.strftime("%Y-%m-%dT%H:%M:%SZ") == value
+        else:
+            shown = 0.005 if m.kind == "number" else 1e-4  # the CSV's 2 and 4 decimals
+            assert float(summary[m.name]) == pytest.approx(value, abs=shown), m.name
+            assert cell == pytest.approx(value, abs=1e-4), m.name
+    assert (unknown > 0) is (era == "classic")
