@@ -90,13 +90,13 @@ def test_classic_counts_are_unknown_in_every_output(classic, library):
 
 def test_old_libraries_forget_the_zeros_of_classic_snapshots(make_archive, library):
     """A library written before the counts could be unknown stored 0 for every classic tweet:
-    migration 5 makes them unknown, and leaves other eras' counts alone."""
+    migration 6 makes them unknown, and leaves other eras' counts alone."""
     for era in ("classic", "current"):
         path, _, _ = make_archive(era)
         pipeline.import_archive(path, library)
     with duckdb.connect(str(library)) as con:
         con.execute("UPDATE tweets SET favorite_count = 0, retweet_count = 0 WHERE snapshot_id = 1")
-        con.execute("DELETE FROM schema_version WHERE version >= 5")
+        con.execute("DELETE FROM schema_version WHERE version >= 6")
     with pipeline.open_library(library) as con:
         by_era = dict(
             con.execute(
@@ -105,7 +105,7 @@ def test_old_libraries_forget_the_zeros_of_classic_snapshots(make_archive, libra
             ).fetchall()
         )
         (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    assert version >= 5
+    assert version >= 6
     assert by_era["classic"] == 0 and by_era["current"] > 0
 
 

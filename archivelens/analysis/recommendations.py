@@ -21,7 +21,7 @@ from archivelens.analysis import bands, duplicates, network
 from archivelens.analysis.metrics import Summary, share
 from archivelens.analysis.scope import Scope
 from archivelens.analysis.textnorm import normalize_all
-from archivelens.store.library import query_arrow
+from archivelens.store.library import query_arrow, register_arrow
 from archivelens.words import percent, plural
 
 MAX_ITEMS = 7
@@ -299,15 +299,16 @@ def _burst(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | Non
             years = silence / (365.25 * 86400)
             quiet = f"{years:.0f} years" if years >= 1.5 else f"{silence // 86400:,} days"
             span = max(1, round(days))
+            start, end = f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
             return Recommendation(
                 "burst",
                 "Spread your tweets out: most of them went out in a few weeks after a long "
                 "silence — post a little every week and talk with people between your posts.",
                 f"{n:,} of your {int(total):,} tweets in {span} day{'s' if span != 1 else ''} "
-                f"({first:%Y-%m-%d} to {last:%Y-%m-%d}), after {quiet} of silence",
+                f"({start} to {end}), after {quiet} of silence",
                 "A burst after silence reads as a campaign; relationships grow from a steady "
                 "presence.",
-                f"tweets.csv, created_at from {first:%Y-%m-%d} to {last:%Y-%m-%d}",
+                f"tweets.csv, created_at from {start} to {end}",
                 "Tweets",
             )
     return None
@@ -332,26 +333,30 @@ def _canned_outreach(
     if not table.num_rows:
         return None
     words = table.append_column("words", normalize_all(table.column("text").combine_chunks()))
-    groups = words.group_by("words").aggregate(
-        [("recipient", "count_distinct"), ("text", "count"), ("text", "min")]
-    )
-    # Arrow filters first: a big library has a million distinct replies, a few of them canned.
-    groups = groups.filter(
-        pc.and_(
-            pc.greater(pc.utf8_length(groups.column("words")), 0),
-            pc.greater_equal(groups.column("recipient_count_distinct"), CANNED_RECIPIENTS),
-        )
-    )
-    canned = groups.to_pylist()
-    tweets = sum(g["text_count"] for g in canned)
-    if tweets < CANNED_SHARE * own:
-        return None
-    to = words.filter(pc.is_in(words.column("words"), value_set=groups.column("words")))
-    recipients = pc.count_distinct(to.column("recipient")).as_py()  # nulls are not counted
+    # Grouped by DuckDB: Arrow's group_by loads pyarrow.dataset, which needs SSL (the built
+    # app has none).
+    register_arrow(con, "canned_words", words)
+    try:
+        canned = con.execute(
+            f"""SELECT words, count(DISTINCT recipient) AS recipients, count(*) AS tweets,
+                       min(text) AS example
+                FROM canned_words WHERE words <> '' GROUP BY words
+                HAVING count(DISTINCT recipient) >= {CANNED_RECIPIENTS}
+                ORDER BY tweets DESC, words"""
+        ).fetchall()
+        tweets = sum(n for _, _, n, _ in canned)
+        if tweets < CANNED_SHARE * own:
+            return None
+        ((recipients,),) = con.execute(
+            "SELECT count(DISTINCT recipient) FROM canned_words WHERE list_contains($w, words)",
+            {"w": [w for w, *_ in canned]},
+        ).fetchall()
+    finally:
+        con.complete()
+        con.unregister("canned_words")
     if recipients < CANNED_MIN_ACCOUNTS:
         return None
-    canned.sort(key=lambda g: -g["text_count"])
-    shown = ", ".join(f"“{_short(_bare(g['text_min']), 30)}”" for g in canned[:4])
+    shown = ", ".join(f"“{_short(_bare(example), 30)}”" for *_, example in canned[:4])
     more = " …" if len(canned) > 4 else ""
     return Recommendation(
         "canned_outreach",
@@ -402,6 +407,7 @@ def _own_site_links(s: Summary) -> Recommendation | None:
     if share_own is None or links < OWN_SITE_MIN_LINKS or share_own <= OWN_SITE_SHARE:
         return None
     domains = ", ".join(s.own_domains) or "your own domains"
+    domain = s.own_domains[0] if s.own_domains else "your own domain"
     return Recommendation(
         "own_site_links",
         "Link to other people's work too: articles, tools and news from others in your field, "
@@ -410,7 +416,7 @@ def _own_site_links(s: Summary) -> Recommendation | None:
         f"{s['own_links']:,} of {links:,}",
         "Sharing others' work is what makes an account worth following; links only to your "
         "own site read as advertising.",
-        f"tweets.csv, link_domains = {s.own_domains[0] if s.own_domains else 'your domain'}",
+        f"tweets.csv, link_domains = {domain}",
         "Tweets",
         {"promotional": True},
     )
