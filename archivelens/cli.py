@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from archivelens import __version__
 from archivelens.errors import Cancelled, UserError, from_environment
 from archivelens.progress import CancelToken
+from archivelens.words import plural
 
 if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens without them
     from archivelens.analysis.comparison import Comparison
@@ -29,13 +30,13 @@ if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens witho
     from archivelens.store.ingest import ImportResult
     from archivelens.store.snapshots import FileReport
 
-KIND_LABELS = {
-    "reply_to_others": "replies to others",
-    "self_reply": "self-replies",
-    "retweet": "retweets",
-    "quote": "quotes",
-    "mention": "mentions",
-    "original": "originals",
+KIND_LABELS = {  # (one, many)
+    "reply_to_others": ("reply to others", "replies to others"),
+    "self_reply": ("self-reply", "self-replies"),
+    "retweet": ("retweet", "retweets"),
+    "quote": ("quote", "quotes"),
+    "mention": ("mention", "mentions"),
+    "original": ("original", "originals"),
 }
 
 
@@ -323,7 +324,7 @@ def _rebuild(args: argparse.Namespace) -> int:
             result = pipeline.rebuild_library(args.db, args.archive, args.skip_missing, bar, cancel)
     finally:
         bar.finish()
-    print(f"Rebuilt {result.library} from {len(result.imported)} archive(s):")
+    print(f"Rebuilt {result.library} from {plural(len(result.imported), 'archive')}:")
     for path in result.imported:
         print(f"  {path}")
     print(f"  {result.decisions:,} reviews, notes, marks and settings replayed from the journal")
@@ -348,7 +349,7 @@ def _file_rows(files: list[FileReport]) -> list[tuple[str, int, int | None, bool
         listed = [f.manifest_count for f in monthly]
         rows.append(
             (
-                f"data/js/tweets/YYYY_MM.js ({len(monthly)} monthly files)",
+                f"data/js/tweets/YYYY_MM.js ({plural(len(monthly), 'monthly file')})",
                 sum(f.records or 0 for f in monthly),
                 None if None in listed else sum(listed),  # type: ignore[arg-type]
                 any(f.mismatch for f in monthly),
@@ -417,11 +418,11 @@ def _export(args: argparse.Namespace) -> int:
         print(f"Wrote {book.path} ({scope.label}):")
         for sheet, rows in book.sheets.items():
             cut = "  (stopped at Excel's row limit; the CSV set holds every row)"
-            print(f"  {sheet:<27} {rows:>10,} rows{cut if sheet in book.cut else ''}")
+            print(f"  {sheet:<27} {plural(rows, 'row'):>15}{cut if sheet in book.cut else ''}")
         return 0
-    print(f"Wrote {len(result.files)} files to {result.folder} ({scope.label}):")
+    print(f"Wrote {plural(len(result.files), 'file')} to {result.folder} ({scope.label}):")
     for name, rows in result.files.items():
-        print(f"  {name:<27} {rows:>10,} rows")
+        print(f"  {name:<27} {plural(rows, 'row'):>15}")
     return 0
 
 
@@ -555,7 +556,8 @@ def _brand(args: argparse.Namespace) -> int:
 def print_report(rep: Report, out: TextIO) -> None:
     scope = rep.scope
     handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
-    out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d} · {scope.label}\n\n")
+    estimated = " (estimated: the archive does not say)" if rep.snapshot_estimated else ""
+    out.write(f"{handle} · archive of {scope.generated_at:%Y-%m-%d}{estimated} · {scope.label}\n\n")
     width = max(len(m.name) for m in rep.metrics)
     for m in rep.metrics:
         out.write(f"  {m.name:<{width}}  {_show(m.value, m.kind):>12}  {m.explanation}\n")
@@ -566,7 +568,7 @@ def print_report(rep: Report, out: TextIO) -> None:
         out.write(f"  {'':<15} {band.explanation}\n")
     out.write("\nWhat to change:\n")
     if not rep.recommendations:
-        out.write("  Nothing stands out: keep talking with people and sharing useful things.\n")
+        out.write(f"  {rep.advice.note}\n")
     for n, r in enumerate(rep.recommendations, start=1):
         out.write(f"  {n}. {r.action}\n     {r.figure}. {r.why}\n     Rows: {r.rows}\n")
     out.write("\nWhat an archive cannot tell:\n")
@@ -589,6 +591,8 @@ def _show(value: object, kind: str) -> str:
 
 
 def print_import(result: ImportResult, out: TextIO) -> None:
+    from archivelens.store.snapshots import NO_TWEETS_FILE, TWEET_FILE_KINDS
+
     c = result.counts
     when = result.generated_at.strftime("%Y-%m-%d")
     estimated = " (estimated: the archive does not say)" if result.generated_estimated else ""
@@ -603,25 +607,32 @@ def print_import(result: ImportResult, out: TextIO) -> None:
             f"Imported {handle}, archive of {when}{estimated}, {result.era} format, "
             f"as snapshot {result.snapshot_id}.\n"
         )
-    kinds = ", ".join(f"{c[k]:,} {label}" for k, label in KIND_LABELS.items())
-    out.write(f"  {c['tweets']:,} tweets: {kinds}\n")
+    kinds = ", ".join(plural(c[k], *label) for k, label in KIND_LABELS.items())
+    if any(f.kind in TWEET_FILE_KINDS for f in result.files):
+        out.write(f"  {plural(c['tweets'], 'tweet')}: {kinds}\n")
+    else:
+        out.write(f"  {NO_TWEETS_FILE.capitalize()}: its tweets are unknown\n")
     held = result.lists
 
     def count(key: str, list_kind: str, label: str) -> str:
-        return f"{c[key]:,} {label}" if list_kind in held else f"{label} not in this archive"
+        one, many = label
+        if list_kind not in held:
+            return f"{many} not in this archive"
+        return plural(c[key], one, many)
 
     lists = ", ".join(
         count(k, kind, label)
         for k, kind, label in (
-            ("followers", "follower", "followers"),
-            ("following", "following", "following"),
+            ("followers", "follower", ("follower", "followers")),
+            ("following", "following", ("following", "following")),
         )
     )
-    mutuals = f", {c['mutuals']:,} mutuals" if {"follower", "following"} <= held else ""
+    mutuals = f", {plural(c['mutuals'], 'mutual')}" if {"follower", "following"} <= held else ""
     out.write(
-        f"  {lists}{mutuals}; {count('likes', 'like', 'likes')}; "
-        f"{count('blocks', 'block', 'blocked')}, {count('mutes', 'mute', 'muted')}; "
-        f"{c['people']:,} other accounts named in tweets\n"
+        f"  {lists}{mutuals}; {count('likes', 'like', ('like', 'likes'))}; "
+        f"{count('blocks', 'block', ('blocked', 'blocked'))}, "
+        f"{count('mutes', 'mute', ('muted', 'muted'))}; "
+        f"{plural(c['people'], 'other account')} named in tweets\n"
     )
     rows = _file_rows(result.files)
     if rows:
@@ -630,7 +641,7 @@ def print_import(result: ImportResult, out: TextIO) -> None:
         for name, records, expected, mismatch in rows:
             listed = "" if expected is None else f" (listed: {expected:,})"
             flag = "  ⚠ count differs" if mismatch else ""
-            out.write(f"  {name:<{width}}  {records:>10,} records{listed}{flag}\n")
+            out.write(f"  {name:<{width}}  {plural(records, 'record'):>18}{listed}{flag}\n")
     if result.not_read:
         out.write(f"Not read (archivelens does not use them): {', '.join(result.not_read)}\n")
     for warning in result.warnings:

@@ -25,6 +25,7 @@ from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import journal
 from archivelens.store.library import connect
 from archivelens.store.writes import unwritable_folder
+from archivelens.words import plural
 
 _SCRATCH = ".archivelens-rebuild-"
 
@@ -176,7 +177,7 @@ def _missing_sentence(missing: list[ArchiveRecord]) -> str:
     listed = "; ".join(r.label for r in missing)
     many = len(missing) != 1
     return (
-        f"{len(missing)} archive{'s' if many else ''} the library came from "
+        f"{plural(len(missing), 'archive')} the library came from "
         f"{'cannot' if many else 'can not'} be found: {listed}. Pass "
         f"{'each' if many else 'it'} with --archive PATH, or --skip-missing to rebuild without "
         f"{'them' if many else 'it'}."

@@ -114,6 +114,8 @@ def main() -> None:
         window.resize(*SIZES[0])
         dialog = window.settings_dialog()
         dialog.show()
+        while dialog.counting is not None:  # each phrase with the tweets it marks
+            app.processEvents()
         app.processEvents()
         save(dialog, out / "settings.png")
         dialog.close()

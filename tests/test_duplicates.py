@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from dataclasses import replace
 from itertools import combinations
 
 import pytest
@@ -13,6 +15,7 @@ from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
 from tests import blocking
 from tests.archivegen import Spec, build_story
+from tests.archivegen.content import JOKE, JOKE_PAIRS
 from tests.conftest import era_spec
 
 
@@ -234,3 +237,49 @@ def test_stored_cluster_fingerprint_names_the_clustering_settings():
         f"rows={clustering.ROWS} scorer={clustering.SCORER.__name__}"
     )
     assert expected == duplicates._PARAMS
+
+
+def test_corrections_and_look_alike_jokes_are_no_template(make_archive, library, tmp_path):
+    """Issue 20: a typo re-posted fixed 40 seconds later is a correction; two different jokes
+    that read alike (88 %) on two days are a coincidence. Both cluster, neither is listed."""
+    spec = replace(era_spec("current", blast_clusters=2), corrections=4, lookalike_jokes=True)
+    path, story, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    joke = JOKE.format(*JOKE_PAIRS[0][0])
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        (raw,) = con.execute("SELECT count(DISTINCT cluster_id) FROM dup_members").fetchone()
+        listed = duplicates.clusters(con, scope).to_pylist()
+        pipeline.export_csv(con, scope, tmp_path / "out")
+    assert raw == 2 + 1 + 4 + 1  # blasts, the thank-you, four corrections, the jokes
+    assert sorted(c["cluster_kind"] for c in listed) == ["sales_blast", "sales_blast", "template"]
+    assert not any(c["representative"] == joke for c in listed)
+    with open(tmp_path / "out" / "tweets.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    clustered = {r["tweet_id"] for r in rows if r["cluster_id"]}
+    assert clustered == {str(t.tweet_id) for t in story.tweets if t.cluster is not None}
+
+
+def test_a_template_needs_several_people_or_days(library, make_archive):
+    """The thank-you goes to four people: a template. Sent twice to one person on one day
+    (an hour apart), the same words are not."""
+    spec = replace(era_spec("current", blast_clusters=0), thanks_replies=4)
+    path, _, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        assert duplicates.repetition(con, scope).templates == 1
+        members = duplicates.members(con, scope).to_pylist()
+        keep = sorted(members, key=lambda m: m["created_at"])[:2]
+        gone = [m["tweet_id"] for m in members if m not in keep]
+        con.execute("DELETE FROM dup_members WHERE list_contains(?, tweet_id)", [gone])
+        first, second = (m["tweet_id"] for m in keep)
+        con.execute(
+            """UPDATE tweets SET created_at = (SELECT created_at FROM tweets WHERE tweet_id = ?)
+                                             + INTERVAL 1 HOUR,
+                                 reply_to_screen_name = (SELECT reply_to_screen_name FROM tweets
+                                                         WHERE tweet_id = ?)
+               WHERE tweet_id = ?""",
+            [first, first, second],
+        )
+        assert duplicates.repetition(con, scope).templates == 0

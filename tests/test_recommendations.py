@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import replace
+from datetime import datetime
+
+import pytest
 
 from archivelens import pipeline
+from archivelens.analysis import recommendations
 from archivelens.analysis.report import as_dict
 from tests.conftest import era_spec
 from tests.precision import ordinary_spec
@@ -89,3 +93,80 @@ def test_scheduler_only_posting(make_archive, library, tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["rank"], r["rule"]) for r in rows] == [("1", "scheduler_only")]
     assert rows[0]["rows"].startswith("tweets.csv")
+
+
+def burst_spec(**changes):
+    """The real shape of issue 20: 325 of 335 tweets in the last 17 days after three years of
+    silence, nearly all "Hi" / "Interested" / "Let's connect" to a different account each."""
+    spec = replace(
+        ordinary_spec(41, tweets=335),
+        followers=60,
+        following=200,
+        mutuals=60,
+        people=300,
+        burst=325,
+        canned_outreach=290,
+    )
+    return replace(spec, **changes)
+
+
+def test_a_burst_after_years_of_silence_comes_first_with_its_figure(make_archive, library):
+    rep, _ = advice(make_archive, library, burst_spec())
+    assert rules(rep)[:2] == ["burst", "canned_outreach"]
+    burst = rep.recommendations[0]
+    assert burst.figure.startswith("325 of your 335 tweets in 17 days (")
+    assert burst.figure.endswith("after 3 years of silence")
+
+
+def test_canned_outreach_counts_the_short_greetings_repetition_ignores(make_archive, library):
+    rep, story = advice(make_archive, library, burst_spec())
+    canned = next(r for r in rep.recommendations if r.rule == "canned_outreach")
+    assert all(f"“{word}”" in canned.figure for word in ("Hi", "Hello", "Interested"))
+    greeted = {
+        t.reply_to.account_id
+        for t in story.tweets
+        if t.kind == "reply_to_others" and t.text.split(" ", 1)[1] in ("Hi", "Hello", "Interested")
+    }
+    assert len(greeted) > 200
+    sent_to = int(canned.figure.rsplit(" sent to ", 1)[1].split()[0].replace(",", ""))
+    assert sent_to >= len(greeted)
+    assert rep.value("sales_blast_clusters") == 0  # "Hi" is no message: no blast, no template
+
+
+def test_a_new_accounts_first_weeks_are_no_burst(make_archive, library):
+    """All its tweets in 17 days, but no silence before them: it has just begun."""
+    rep, _ = advice(make_archive, library, burst_spec(burst=0, start=datetime(2023, 6, 13)))
+    assert "burst" not in rules(rep) and "canned_outreach" in rules(rep)
+
+
+def test_a_sales_account_hears_about_its_own_site_and_4_1_1(make_archive, library):
+    spec = calm(tweets=600, blast_clusters=40, blast_size=4, own_links=60)
+    rep, _ = advice(make_archive, library, spec)
+    found = rules(rep)
+    assert found[:4] == [
+        "retire_sales_blasts",
+        "promotion_above_band",
+        "own_site_links",
+        "four_one_one",
+    ]
+    assert len(found) <= 7
+    own = rep.recommendations[2]
+    assert "zimblerbooks.com" in own.figure and own.figure.startswith("8")  # 80-odd percent
+    bands = {b["rule"]: b["within"] for b in as_dict(rep)["bands"]}
+    assert bands["4-1-1"] is False
+
+
+def test_corrections_and_look_alike_jokes_give_no_advice_and_no_template(make_archive, library):
+    rep, _ = advice(make_archive, library, calm(corrections=5, lookalike_jokes=True))
+    assert rep.recommendations == []
+    assert rep.advice.status == "nothing_stands_out"
+    assert rep.value("template_clusters") == 1  # the canned thank-you only
+
+
+@pytest.mark.parametrize(("spec", "fires"), [(burst_spec(), True), (calm(), False)])
+def test_a_sample_decides_first_on_big_accounts(make_archive, library, monkeypatch, spec, fires):
+    """With more replies than the sample (here 100), the sample decides whether all of them are
+    read: canned outreach still shows, an ordinary account's "thanks!" replies do not."""
+    monkeypatch.setattr(recommendations, "CANNED_SAMPLE", 100)
+    rep, _ = advice(make_archive, library, spec)
+    assert ("canned_outreach" in rules(rep)) is fires

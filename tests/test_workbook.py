@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from dataclasses import replace
 from datetime import datetime
 
 import openpyxl
@@ -53,7 +54,7 @@ def test_ids_are_text_dates_are_dates_and_headers_stay(book):
         assert re.fullmatch(r'=HYPERLINK\("https://twitter\.com/[^"]+"\)', link), link
     summary = wb["Summary"]
     texts = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "What to change" in texts and "repetition_share" in texts
+    assert "What to change" in texts and "Repetition share" in texts  # in words
 
 
 def test_the_monthly_sheet_has_a_native_stacked_chart(book):
@@ -98,3 +99,69 @@ def test_a_cancel_mid_sheet_leaves_no_file_and_the_library_usable(book, library,
             pipeline.export_xlsx(con, pipeline.resolve_scope(con), out, CancelAtTweets(), cancel)
         assert con.execute("SELECT count(*) FROM tweets").fetchone()[0] > 0  # no reader left open
     assert list(out.iterdir()) == []
+
+
+def test_the_summary_reads_in_words_with_a_frozen_header(book):
+    _, result = book
+    sheet = openpyxl.load_workbook(result.path)["Summary"]
+    assert sheet.freeze_panes == "A3"  # who and which period stay in sight
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Metric")
+    assert header[:3] == ("Metric", "Value", "Explanation")
+    labels = [
+        r[0]
+        for r in sheet.iter_rows(values_only=True)
+        if r[0] and r[2] and not str(r[0]).startswith(("What", "Metric", "Rule"))
+    ]
+    assert "Promotion share" in labels and not any("_" in str(x) for x in labels)
+    # Band positions sit in the wide column C, never clipped by B.
+    assert sheet.column_dimensions["C"].width >= 90
+    bands = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0] == "4-1-1"}
+    assert bands["4-1-1"][1] in ("within", "outside", "–")
+    assert bands["4-1-1"][2].startswith(("per promotional tweet", "no promotional tweets"))
+
+
+def test_similarity_and_gaps_are_numbers(book):
+    _, result = book
+    sheet = openpyxl.load_workbook(result.path, read_only=True)["Sales blasts and templates"]
+    header, *body = sheet.iter_rows(values_only=True)
+    similarity, gap = header.index("similarity"), header.index("days_since_previous")
+    assert body and all(isinstance(r[similarity], int | float) for r in body)
+    assert all(0 < r[similarity] <= 100 for r in body)
+    gaps = [r[gap] for r in body if r[gap] is not None]
+    assert gaps and all(isinstance(g, int | float) and g >= 0 for g in gaps)
+
+
+def test_partners_have_a_profile_link_and_a_readable_name(book):
+    _, result = book
+    sheet = openpyxl.load_workbook(result.path)["Conversation partners"]
+    header = [c.value for c in sheet[1]]
+    link = header.index("profile_url") + 1
+    assert re.fullmatch(
+        r'=HYPERLINK\("https://twitter\.com/intent/user\?user_id=\d+"\)', sheet.cell(2, link).value
+    )
+    name = openpyxl.utils.get_column_letter(header.index("display_name") + 1)
+    assert sheet.column_dimensions[name].width >= 30
+
+
+def test_the_monthly_chart_has_every_month(make_archive, library, tmp_path):
+    """Tweets in 2016–2020 and in June 2023, nothing between: every month is a bar."""
+    spec = replace(era_spec("current", tweets=300), burst=100, burst_silence_days=3 * 365)
+    path, story, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    with pipeline.open_library(library) as con:
+        result = pipeline.export_xlsx(con, pipeline.resolve_scope(con), tmp_path / "out")
+    first, last = min(t.created_at for t in story.tweets), max(t.created_at for t in story.tweets)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    sheet = openpyxl.load_workbook(result.path, read_only=True)["Monthly"]
+    body = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert result.sheets["Monthly"] == len(body) == months
+    assert [r[0] for r in body][:2] == [f"{first:%Y-%m}", _next(first)]
+    assert sum(1 for r in body if r[1] == 0) > 30  # the silence, as months of zero
+    assert sum(r[1] for r in body) == len(story.tweets)
+    with zipfile.ZipFile(result.path) as zf:
+        xml = zf.read("xl/charts/chart1.xml").decode()
+    assert f"$A$2:$A${months + 1}" in xml
+
+
+def _next(when: datetime) -> str:
+    return f"{when.year + 1}-01" if when.month == 12 else f"{when.year}-{when.month + 1:02d}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archivelens.analysis.metrics import Summary
+from archivelens.words import percent, plural
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,16 @@ class Band:
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0%}"
+    """As the Overview's cards say it: a share that is not zero never reads "0%"."""
+    return percent(x)
 
 
 def bands(s: Summary) -> list[Band]:
     v = s.values
     tweets = v["tweets"]
     if not tweets:
-        empty = "No tweets in this period."
+        held = s.snapshot is None or s.snapshot.tweets_file
+        empty = "No tweets in this period." if held else "No tweets file in this archive."
         return [Band(n, "–", None, empty) for n in ("80/20", "Rule of thirds", "4-1-1", "5-3-2")]
     promo = v["promotional_tweets"]
     curated = v["retweets"] + v["quotes"] + _curated_links(s)
@@ -39,6 +42,14 @@ def bands(s: Summary) -> list[Band]:
         _four_one_one(promo, v["retweets"], v["quotes"] + _curated_links(s)),
         _five_three_two(curated / tweets, (own_content + promo) / tweets, personal / tweets),
     ]
+
+
+def four_one_one_ratios(s: Summary) -> tuple[float, float] | None:
+    """(retweets, shares of others' content) per promotional tweet; None without promotion."""
+    promo = s["promotional_tweets"]
+    if not promo:
+        return None
+    return s["retweets"] / promo, (s["quotes"] + _curated_links(s)) / promo
 
 
 def _curated_links(s: Summary) -> int:
@@ -83,7 +94,7 @@ def _four_one_one(promo: int, retweets: int, shares: int) -> Band:
     rt, sh = retweets / promo, shares / promo
     return Band(
         "4-1-1",
-        f"per promotional tweet: {rt:.1f} retweets, {sh:.1f} shares",
+        f"per promotional tweet: {plural(rt, 'retweet')}, {plural(sh, 'share')}",
         rt >= 1 and sh >= 4,
         "For every self-promotional tweet, one retweet and four shares of others' content.",
     )

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from archivelens.analysis import duplicates
 from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
 from archivelens.analysis.scope import Scope
 from archivelens.store.library import query_arrow
@@ -68,12 +69,11 @@ def _base(filt: TweetFilter) -> tuple[str, dict[str, Any]]:
     where, params = filt.where()
     return (
         f"""
-        WITH t AS ({SCOPED_TWEETS})
+        WITH t AS ({SCOPED_TWEETS}), {duplicates.CLUSTER_OF}
         SELECT t.tweet_id, t.created_at, t.kind, t.text, t.promotional,
                array_to_string(t.matched_terms, ', ') AS matched_terms, d.cluster_id,
                t.favorite_count, t.retweet_count, t.override
-        FROM t LEFT JOIN dup_members d
-          ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
+        FROM t LEFT JOIN cluster_of d USING (tweet_id)
         WHERE {where}""",
         params,
     )

@@ -166,10 +166,16 @@ def _store(
 
 # -- queries over a scope ------------------------------------------------------------------------
 
-# Cluster members within the scope, with the gap to the previous member in the cluster.
-MEMBERS_SQL = f"""
-WITH t AS ({SCOPED_TWEETS}),
-m AS (
+CORRECTION_SECONDS = 600  # a re-post this soon after the last one corrects it (a typo fixed)
+TEMPLATE_RECIPIENTS = 2  # a template goes to several people …
+TEMPLATE_DAYS = 3  # … or out on several days; else two look-alike tweets are a coincidence
+
+# Cluster members within the scope, with the gap to the previous member in the cluster. A
+# cluster counts when it was sent at least twice (re-posts within CORRECTION_SECONDS of the one
+# before are corrections of it, not sends), and, unless it sells, when it reached several
+# people or went out on several days: two different jokes that read alike are no template.
+MEMBERS_CTES = f"""
+all_members AS (
     SELECT d.cluster_id, t.tweet_id, t.created_at, t.text, t.promotional, d.similarity,
            count(*) OVER (PARTITION BY d.cluster_id) AS size,
            avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
@@ -177,11 +183,29 @@ m AS (
            CASE WHEN avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
                 THEN 'sales_blast' ELSE 'template' END AS cluster_kind,
            date_diff('second', lag(t.created_at) OVER w, t.created_at) / 86400.0
-               AS days_since_previous
+               AS days_since_previous,
+           CASE WHEN t.kind = 'reply_to_others'
+                THEN coalesce(lower(t.reply_to_screen_name), t.reply_to_user_id::VARCHAR)
+                WHEN t.kind = 'mention' THEN lower(t.mention_handles[1]) END AS recipient
     FROM dup_members d JOIN t USING (tweet_id)
     WHERE d.snapshot_id = $snapshot
     WINDOW w AS (PARTITION BY d.cluster_id ORDER BY t.created_at, t.tweet_id)
-)
+),
+counted AS (
+    SELECT cluster_id FROM all_members GROUP BY cluster_id
+    HAVING count(*) FILTER (days_since_previous IS NULL
+                            OR days_since_previous * 86400 > {CORRECTION_SECONDS}) >= 2
+       AND (any_value(cluster_kind) = 'sales_blast'
+            OR count(DISTINCT recipient) >= {TEMPLATE_RECIPIENTS}
+            OR count(DISTINCT created_at::DATE) >= {TEMPLATE_DAYS})
+),
+m AS (SELECT * EXCLUDE (recipient) FROM all_members SEMI JOIN counted USING (cluster_id))
+"""
+MEMBERS_SQL = f"WITH t AS ({SCOPED_TWEETS}),{MEMBERS_CTES}"
+# The cluster of each tweet that is in a counted cluster (the Tweets view's and tweets.csv's
+# cluster_id), given the scope's tweets as ``t``: the same clusters the Duplicates view lists.
+CLUSTER_OF = f"""{MEMBERS_CTES.rstrip()},
+cluster_of AS (SELECT tweet_id, cluster_id FROM m WHERE size >= 2)
 """
 
 _CLUSTERS = f"""

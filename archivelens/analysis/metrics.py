@@ -86,6 +86,7 @@ SELECT
     (SELECT count(*) FROM replies WHERE partner IS NOT NULL AND n >= 3) AS recurring_partners,
     sum(favorite_count) FILTER (kind = 'original') AS likes_on_originals,
     sum(retweet_count) FILTER (kind = 'original') AS retweets_of_originals,
+    count(favorite_count) FILTER (kind = 'original') AS originals_with_counts,
     coalesce(sum(len(ext_domains)) FILTER (kind <> 'retweet'), 0) AS links,
     coalesce(sum(len(list_filter(ext_domains, lambda d: len(list_filter($own::VARCHAR[],
         lambda o: d = o OR ends_with(d, '.' || o))) > 0))) FILTER (kind <> 'retweet'), 0)
@@ -142,8 +143,10 @@ def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     v["own_domain_share"] = share(v["own_links"], v["links"])
     v["promotion_share"] = share(v["promotional_tweets"], v["own_tweets"])
     v["scheduler_share"] = share(v["scheduled_tweets"], v["tweets"])
-    v["likes_per_original"] = share(v["likes_on_originals"] or 0, v["originals"])
-    v["retweets_per_original"] = share(v["retweets_of_originals"] or 0, v["originals"])
+    # Per original that carries counts: a classic archive's tweets carry none (NULL, unknown).
+    counted = v["originals_with_counts"]
+    v["likes_per_original"] = share(v["likes_on_originals"], counted)
+    v["retweets_per_original"] = share(v["retweets_of_originals"], counted)
     v["follow_back_share"] = share(net["mutuals"], net["followers"])
     v["followers_per_following"] = share(net["followers"], net["following"])
     return Summary(scope, v, domains, suggested, snapshots.get(con, scope.snapshot_id))

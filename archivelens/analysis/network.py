@@ -199,6 +199,11 @@ class ChecklistBrowser:
         ).fetchone()
         return int(row[0]) if row else 0
 
+    def unknown_handles(self) -> int:
+        """Rows of the whole checklist whose handle the archive does not give (its follower
+        list holds ids only, and nothing else in it names them)."""
+        return self._count("checklist_all WHERE screen_name IS NULL")
+
     def _count(self, table: str) -> int:
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
         return int(row[0]) if row else 0

@@ -207,6 +207,40 @@ def _compile_error(con: duckdb.DuckDBPyConnection, pattern: str) -> str | None:
     return None
 
 
+def pattern_error(con: duckdb.DuckDBPyConnection, entry: str) -> str | None:
+    """Why a ``re:`` entry does not compile (RE2, as DuckDB runs it); None for a good one or a
+    phrase (a phrase is escaped, so it always compiles)."""
+    return _compile_error(con, entry[3:].strip()) if entry.startswith("re:") else None
+
+
+def entry_counts(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, entries: list[str]
+) -> dict[str, int | None]:
+    """How many of the snapshot's tweets (retweets never count) each lexicon entry matches,
+    matched as the classification matches it; None for a pattern that does not compile. One
+    pass over the tweets for all of them: the settings dialog shows what each phrase does."""
+    patterns = {
+        e: Lexicon(e).pattern() for e in dict.fromkeys(entries) if pattern_error(con, e) is None
+    }
+    usable = [(e, p) for e, p in patterns.items() if p is not None]
+    if not usable:
+        return dict.fromkeys(entries)
+    params: dict[str, object] = {f"p{i}": p for i, (_e, p) in enumerate(usable)}
+    columns = ", ".join(
+        f"count(*) FILTER (WHERE regexp_matches(text, $p{i}))" for i in range(len(usable))
+    )
+    # One pattern for all of them first: only the few tweets it matches are tried one entry at
+    # a time (44 patterns on every tweet would take seconds on a big archive).
+    every = Lexicon("\n".join(e for e, _p in usable)).pattern()
+    row = con.execute(
+        f"""SELECT {columns} FROM tweets
+            WHERE snapshot_id = $snapshot AND kind <> 'retweet' AND regexp_matches(text, $every)""",
+        {**params, "snapshot": snapshot_id, "every": every},
+    ).fetchone()
+    found = {e: int(n) for (e, _p), n in zip(usable, row or [], strict=False)}
+    return {e: found.get(e) for e in entries}
+
+
 def reset_lexicon(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con, "saving the settings") as tx:
         con.execute("DELETE FROM settings WHERE key = ?", [LEXICON_KEY])

@@ -26,6 +26,29 @@ class Metric:
     value: Any  # int, float share (0..1), datetime, str, or None (not available)
     explanation: str
     kind: str = "count"  # count | share | date | text | number
+    unknown: str | None = None  # why the value is None when the archive cannot know it
+
+
+def label(name: str) -> str:
+    """A metric's name in words, for people ("promotion_share" → "Promotion share")."""
+    return name.replace("_", " ").capitalize()
+
+
+VERDICTS = {True: "within", False: "outside", None: ""}  # a band's verdict, as every output says
+
+
+# Figures from the follower/following lists; every other one comes from the tweets.
+NETWORK_METRICS = frozenset(
+    {
+        "followers",
+        "following",
+        "mutuals",
+        "not_followed_back",
+        "not_following_you",
+        "follow_back_share",
+        "followers_per_following",
+    }
+)
 
 
 @dataclass
@@ -44,13 +67,56 @@ class Report:
     def explanation(self, name: str) -> str:
         return next(m.explanation for m in self.metrics if m.name == name)
 
+    def unknown(self, name: str) -> str | None:
+        """Why the figure *name* is unknown (None when it is known)."""
+        return next(m.unknown for m in self.metrics if m.name == name)
+
+    @property
+    def advice(self) -> recommendations.Advice:
+        """Why the recommendations are what they are (none: too few tweets, or nothing stands
+        out), one sentence every output shows."""
+        return recommendations.status(self.summary, len(self.recommendations))
+
+    @property
+    def snapshot_estimated(self) -> bool:
+        """Whether the archive's date is an estimate (the archive does not say when it was made)."""
+        return bool(self.summary.snapshot and self.summary.snapshot.generated_estimated)
+
+    @property
+    def tweets_file(self) -> bool:
+        """Whether the archive held a tweets file: without one, every tweet figure is unknown."""
+        return self.summary.snapshot is None or self.summary.snapshot.tweets_file
+
 
 def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     s = summarize(con, scope)
     rep = duplicates.repetition(con, scope)
     months = monthly(con, scope)
     advice = recommendations.build(con, scope, s, months)
-    return Report(scope, s, _metrics(s, rep), bands_mod.bands(s), advice, months)
+    return Report(scope, s, _known(s, _metrics(s, rep)), bands_mod.bands(s), advice, months)
+
+
+def _known(s: Summary, metrics: list[Metric]) -> list[Metric]:
+    """*metrics* with the figures the archive cannot know made None, each with its reason: every
+    tweet figure of an archive without a tweets file, and the like and retweet figures of tweets
+    that carry no counts (classic archives)."""
+    snapshot = s.snapshot
+    if snapshot is None:
+        return metrics
+    if not snapshot.tweets_file:
+        why = snapshots.NO_TWEETS_FILE
+        return [m if m.name in NETWORK_METRICS else _unknown(m, why) for m in metrics]
+    if s["originals"] and not s["originals_with_counts"]:
+        why = snapshots.missing_counts_sentence(snapshot)
+        return [_unknown(m, why) if m.name in _COUNT_METRICS else m for m in metrics]
+    return metrics
+
+
+_COUNT_METRICS = frozenset({"likes_per_original", "retweets_per_original"})
+
+
+def _unknown(m: Metric, why: str) -> Metric:
+    return Metric(m.name, None, f"{m.explanation} {why[0].upper()}{why[1:]}.", m.kind, why)
 
 
 def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Metric]:
@@ -70,7 +136,8 @@ def _metrics(s: Summary, rep: duplicates.Repetition) -> list[Metric]:
         if s.holds(*needs):
             return Metric(name, v[name], explanation, kind)
         assert s.snapshot is not None
-        return Metric(name, None, snapshots.missing_list_sentence(s.snapshot, *needs), kind)
+        why = snapshots.missing_list_sentence(s.snapshot, *needs)
+        return Metric(name, None, why, kind, why)
 
     domains = ", ".join(s.own_domains) or "none"
     own_note = (
@@ -252,12 +319,15 @@ def as_dict(report: Report) -> dict[str, Any]:
         "account": scope.screen_name,
         "account_id": scope.account_id,
         "snapshot": scope.generated_at.strftime("%Y-%m-%d"),
+        "snapshot_estimated": report.snapshot_estimated,
+        "tweets_file": report.tweets_file,
         "period": {
             "from": str(scope.date_from) if scope.date_from else None,
             "to": str(scope.date_to) if scope.date_to else None,
         },
         "metrics": {m.name: plain(m.value) for m in report.metrics},
         "explanations": {m.name: m.explanation for m in report.metrics},
+        "unknown": {m.name: m.unknown for m in report.metrics if m.unknown},
         "bands": [
             {
                 "rule": b.name,
@@ -268,6 +338,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             for b in report.bands
         ],
         "recommendations": [asdict(r) for r in report.recommendations],
+        "advice": asdict(report.advice),
         "own_domains": report.summary.own_domains,
         "own_domains_suggested": report.summary.own_domains_suggested,
         "cannot_measure": list(report.cannot_measure),

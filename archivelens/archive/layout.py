@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from archivelens.archive.jsfile import load_small
 from archivelens.archive.source import ArchiveSource
 from archivelens.errors import UserError
+from archivelens.words import number, with_files
 
 # Our name for each data type we read → the basename pattern of its files (part0 and partN).
 _KINDS: dict[str, re.Pattern[str]] = {
@@ -41,6 +42,20 @@ _MANIFEST_KINDS = {
 }
 # Account lists and likes: an archive that lacks one of these does not tell it is empty.
 LIST_KINDS = ("follower", "following", "block", "mute", "like")
+# What a person calls each kind's file, and what one record of it is (for the notes an import
+# leaves: "Your followers list is missing from this archive …").
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "tweets": ("your tweets", "tweet"),
+    "grailbird": ("your tweets", "tweet"),
+    "tweets_csv": ("your tweets", "tweet"),
+    "follower": ("your followers list", "follower"),
+    "following": ("the list of accounts you follow", "account"),
+    "block": ("your block list", "blocked account"),
+    "mute": ("your mute list", "muted account"),
+    "like": ("your likes", "like"),
+    "note_tweet": ("your long tweets", "long tweet"),
+}
+_MANY = {"tweets", "grailbird", "tweets_csv", "like", "note_tweet"}  # "your likes are …"
 _GRAILBIRD_RE = re.compile(r"^data/js/tweets/(\d{4})_(\d{2})\.js$")
 _PART_RE = re.compile(r"-part(\d+)\.js$")
 
@@ -253,7 +268,7 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
     files = list(listed.values())
     for extra in globbed:
         if extra.name not in listed:
-            warnings.append(f"{extra.name} is not listed in the manifest; read it anyway.")
+            warnings.append(_unlisted_sentence(extra))
             files.append(extra)
     tweet_names = {f.name.rsplit("/", 1)[-1] for f in files if f.kind == "tweets"}
     era = (
@@ -270,10 +285,19 @@ def _dict(value: object) -> dict:
 
 
 def _missing_sentence(file_name: str, kind: str, count: int | None) -> str:
-    records = f" with {count:,} records" if count else ""
-    unknown = " — so they are unknown for this archive, not zero" if kind in LIST_KINDS else ""
-    return (
-        f"{file_name} is listed in the manifest{records} but is missing from the archive{unknown}."
+    what = KIND_WORDS.get(kind, ("a part of the archive", "record"))[0]
+    part = "Part of " if _PART_RE.search(file_name) and kind == "tweets" else ""
+    what = f"{part}{what}" if part else what[0].upper() + what[1:]
+    listed = f" (its table of contents lists {number(count)})" if count else ""
+    unknown = ", so they are unknown for this archive, not zero" if kind in LIST_KINDS else ""
+    verb = "are" if kind in _MANY and not part else "is"
+    return with_files(f"{what} {verb} missing from this archive{listed}{unknown}", file_name)
+
+
+def _unlisted_sentence(extra: DataFile) -> str:
+    what = KIND_WORDS.get(extra.kind, ("a part of the archive", "record"))[0]
+    return with_files(
+        f"The archive's table of contents does not list {what}; it was read anyway", extra.name
     )
 
 
@@ -317,7 +341,7 @@ def _classic_layout(source: ArchiveSource) -> Layout:
         if match:
             part = int(match.group(1)) * 100 + int(match.group(2))
             files.append(DataFile(name, "grailbird", part, expected.pop(name, None)))
-    warnings = [f"{name} is listed in tweet_index.js but is missing." for name in expected]
+    warnings = [_missing_month_sentence(name) for name in expected]
     if not files and source.has("tweets.csv"):
         files.append(DataFile("tweets.csv", "tweets_csv", 0))
     warnings.append(
@@ -328,6 +352,16 @@ def _classic_layout(source: ArchiveSource) -> Layout:
         payload.get("created_at") if isinstance(payload, dict) else None
     )
     return Layout(ERA_CLASSIC, owner, generated, files, [], warnings)
+
+
+def _missing_month_sentence(name: str) -> str:
+    match = _GRAILBIRD_RE.match(name)
+    when = (
+        datetime(int(match[1]), int(match[2]), 1).strftime("of %B %Y")
+        if match and 1 <= int(match[2]) <= 12
+        else "of one month"
+    )
+    return with_files(f"Your tweets {when} are missing from this archive", name)
 
 
 def _int_or_none(value: object) -> int | None:

@@ -162,8 +162,8 @@ SELECT
   coalesce(list_filter(list_transform(r.entities.urls, lambda u: coalesce(u.expanded_url, u.url)),
                        lambda u: u IS NOT NULL), []) AS urls,
   coalesce(list_transform(r.entities.hashtags, lambda h: h."text"), []) AS hashtags,
-  coalesce(TRY_CAST(r.favorite_count AS BIGINT), 0) AS favorite_count,
-  coalesce(TRY_CAST(r.retweet_count AS BIGINT), 0) AS retweet_count,
+  TRY_CAST(r.favorite_count AS BIGINT) AS favorite_count,  -- absent (Grailbird): unknown
+  TRY_CAST(r.retweet_count AS BIGINT) AS retweet_count,
   r.lang AS lang,
   r.retweeted_status IS NOT NULL AS classic_retweet,
   {strict_id('r.retweeted_status."user".id_str')} AS rt_user_id,
@@ -191,8 +191,8 @@ SELECT
     lambda h: {{'id': NULL::BIGINT, 'screen_name': h, 'name': NULL::VARCHAR}}) AS mentions,
   list_filter(string_split(coalesce(expanded_urls, ''), ','), lambda u: u <> '') AS urls,
   regexp_extract_all("text", '(?:^|[^\\w])#(\\w+)', 1) AS hashtags,
-  0::BIGINT AS favorite_count,
-  0::BIGINT AS retweet_count,
+  NULL::BIGINT AS favorite_count,  -- tweets.csv has no counts: unknown, never 0
+  NULL::BIGINT AS retweet_count,
   NULL::VARCHAR AS lang,
   coalesce(retweeted_status_id, '') <> '' AS classic_retweet,
   {strict_id("retweeted_status_user_id")} AS rt_user_id,

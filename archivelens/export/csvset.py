@@ -222,21 +222,24 @@ def _from_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> s
 
 
 def _summary(con: duckdb.DuckDBPyConnection, rep: report.Report) -> tuple[str, dict[str, Any]]:
-    rows = [(m.name, _format(m.value, m.kind), m.explanation) for m in rep.metrics]
+    """``summary.csv``: every metric (an unknown one empty, its explanation saying why), each
+    band with its verdict, why the advice is what it is, and what an archive cannot tell."""
+    rows = [(m.name, _format(m.value, m.kind), m.explanation, "") for m in rep.metrics]
     rows += [
         (
             f"band_{b.name.lower().replace(' ', '_').replace('/', '_').replace('-', '_')}",
             b.position,
             b.explanation,
+            report.VERDICTS[b.within],
         )
         for b in rep.bands
     ]
-    rows += [(f"cannot_measure_{i + 1}", "", text) for i, text in enumerate(rep.cannot_measure)]
+    rows.append(("advice", rep.advice.status, rep.advice.note, ""))
+    rows += [(f"cannot_measure_{i + 1}", "", text, "") for i, text in enumerate(rep.cannot_measure)]
     table = pa.table(
         {
-            "metric": [r[0] for r in rows],
-            "value": [r[1] for r in rows],
-            "explanation": [r[2] for r in rows],
+            column: [r[n] for r in rows]
+            for n, column in enumerate(("metric", "value", "explanation", "verdict"))
         }
     )
     return f"SELECT * FROM {_from_arrow(con, 'export_summary', table)}", {}
@@ -260,12 +263,16 @@ def _recommendations(
     """``recommendations.csv``: what to change, most important first, with the rows behind it."""
     advice = rep.recommendations
     columns = ("rank", "rule", "action", "figure", "why", "rows")
-    table = pa.table(
-        {
-            "rank": pa.array([str(n) for n in range(1, len(advice) + 1)], pa.string()),
-            **{c: pa.array([getattr(r, c) for r in advice], pa.string()) for c in columns[1:]},
-        }
-    )
+    if advice:
+        table = pa.table(
+            {
+                "rank": pa.array([str(n) for n in range(1, len(advice) + 1)], pa.string()),
+                **{c: pa.array([getattr(r, c) for r in advice], pa.string()) for c in columns[1:]},
+            }
+        )
+    else:  # one line saying why there is no advice (too few tweets, or nothing stands out)
+        said = {"rank": "", "rule": rep.advice.status, "action": rep.advice.note}
+        table = pa.table({c: pa.array([said.get(c)], pa.string()) for c in columns})
     return f"SELECT * FROM {_from_arrow(con, 'export_recommendations', table)}", {}
 
 
@@ -304,7 +311,7 @@ def tweets_view(
     where, params = filt.where()
     return (
         f"""
-        WITH t AS ({SCOPED_TWEETS})
+        WITH t AS ({SCOPED_TWEETS}), {duplicates.CLUSTER_OF}
         SELECT t.tweet_id, {iso("t.created_at")} AS created_at, t.kind,
                t.promotional AS is_promotional,
                nullif(array_to_string(t.matched_terms, '; '), '') AS matched_terms,
@@ -315,8 +322,7 @@ def tweets_view(
                t.lang, t.reply_to_screen_name AS in_reply_to,
                CASE WHEN t.override THEN 'promotional'
                     WHEN NOT t.override THEN 'not promotional' END AS user_override
-        FROM t LEFT JOIN dup_members d
-          ON d.snapshot_id = t.snapshot_id AND d.tweet_id = t.tweet_id
+        FROM t LEFT JOIN cluster_of d USING (tweet_id)
         WHERE {where}
         {browse.order_by(sort, descending)}""",
         params,
@@ -330,8 +336,9 @@ def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
         {duplicates.MEMBERS_SQL}
         SELECT cluster_id, cluster_kind, size AS cluster_size,
                cluster_promotional AS is_promotional, tweet_id,
-               {iso("created_at")} AS created_at, printf('%.1f', similarity) AS similarity,
-               printf('%.2f', days_since_previous) AS days_since_previous, text,
+               {iso("created_at")} AS created_at,
+               CAST(similarity AS DECIMAL(5, 1)) AS similarity,
+               CAST(days_since_previous AS DECIMAL(18, 2)) AS days_since_previous, text,
                {tweet_url(scope.screen_name)} AS tweet_url
         FROM m WHERE size >= 2 ORDER BY cluster_id, created_at, tweet_id""",
         {},
@@ -390,7 +397,7 @@ def _partners() -> tuple[str, dict[str, Any]]:
         SELECT account_id, screen_name, display_name, replies, mentions, retweets, quotes,
                {iso("first_interaction")} AS first_interaction,
                {iso("last_interaction")} AS last_interaction, follows_you, you_follow,
-               interactions
+               interactions, '{network.PROFILE_URL}' || account_id AS profile_url
         FROM ({network.PARTNERS_SQL})""",
         {},
     )

@@ -208,8 +208,9 @@ def _tweets_line(rep: report.Report) -> str:
 
 
 def _no_advice(rep: report.Report) -> str:
-    """What the page says when the Report gives no recommendation."""
-    return "Nothing stands out: keep talking with people and sharing useful things."
+    """What the page says when the Report gives no recommendation: why (too few tweets, no
+    tweets file, an empty period), "nothing stands out" only for an account measured and fine."""
+    return rep.advice.note
 
 
 def _more(count: int) -> str | None:
@@ -275,6 +276,7 @@ _FILTER_WORDS = {
     "cluster_kind = template": "the template messages",
     "is_promotional = true": "the promotional tweets",
     "kind = reply_to_others": "the replies to others",
+    "kind = reply_to_others or mention": "the replies and mentions",
     "interactions > 0": "the people you talked with",
     "review_status = to_review": "not yet reviewed",
 }

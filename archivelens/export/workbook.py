@@ -32,6 +32,7 @@ from archivelens.export import csvset, html_report, landing, xlsx_rows
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store import branding
 from archivelens.store.library import bind
+from archivelens.words import plural
 
 EXCEL_ROWS = 1_048_576
 _BATCH = 20_000
@@ -63,6 +64,8 @@ _WIDTHS = {
     "why": 60,
     "rows": 45,
     "profile_url": 50,  # the whole link shows
+    "display_name": 30,  # names are read, not guessed at
+    "screen_name": 20,
     "tweet_url": 62,
 }
 
@@ -153,7 +156,7 @@ def _sheets(
 
         def written(count: int, title: str = title, start: float = start) -> None:
             """Rows so far, the bar moving towards a full sheet (the count is not known ahead)."""
-            stage = f"Writing the sheet “{title}”" + (f": {count:,} rows" if count else "")
+            stage = f"Writing the sheet “{title}”" + (f": {plural(count, 'row')}" if count else "")
             progress.update(stage, start + span * min(count / EXCEL_ROWS, 1.0))
 
         written(0)
@@ -211,6 +214,8 @@ class _Formats:
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self.note = book.add_format({"italic": True, "font_color": "#9C0006"})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})  # Excel's own
+        self.muted = book.add_format({"italic": True, "font_color": "#808080"})
+        self.wrap_plain = book.add_format({"text_wrap": True})
 
 
 def _summary(
@@ -218,19 +223,21 @@ def _summary(
 ) -> int:
     scope = rep.scope
     who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
+    estimated = " (estimated: the archive does not say)" if rep.snapshot_estimated else ""
     sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 30)
-    sheet.set_column(2, 2, 90)
+    sheet.set_column(1, 1, 16)
+    sheet.set_column(2, 2, 100)
     sheet.set_landscape()  # printed or saved as PDF: one page wide
     sheet.fit_to_pages(1, 0)
-    row = 0
-    sheet.write_string(row, 0, f"{who} · archive of {scope.generated_at:%Y-%m-%d}", f.title)
-    sheet.write_string(row + 1, 0, f"Period: {scope.label}")
+    sheet.freeze_panes(2, 0)  # who and which period stay in sight while scrolling
+    title = f"{who} · archive of {scope.generated_at:%Y-%m-%d}{estimated}"
+    sheet.write_string(0, 0, title, f.title)
+    sheet.write_string(1, 0, f"Period: {scope.label}")
     row = 3 + _branding(sheet, 2, brand or branding.Branding(), f)
     sheet.write_string(row, 0, "What to change", f.bold)
     row += 1
     if not rep.recommendations:
-        sheet.write_string(row, 0, "Nothing stands out in this period.")
+        sheet.merge_range(row, 0, row, 2, rep.advice.note, f.wrap)
         row += 1
     for n, r in enumerate(rep.recommendations, start=1):
         sheet.set_row(row, 60)  # four lines: Excel does not grow a row for wrapped text
@@ -239,23 +246,30 @@ def _summary(
         )
         row += 1
     row += 1
-    for col, title in enumerate(("metric", "value", "explanation")):
+    for col, title in enumerate(("Metric", "Value", "Explanation")):
         sheet.write_string(row, col, title, f.header)
     first = row
     row += 1
     for m in rep.metrics:
-        sheet.write_string(row, 0, m.name)
+        sheet.write_string(row, 0, report.label(m.name))
+        if m.value is None and m.unknown:
+            sheet.write_string(row, 1, "unknown", f.muted)
         _cell(sheet, row, 1, m.value, f, m.kind)
-        sheet.write_string(row, 2, m.explanation)
+        sheet.write_string(row, 2, m.explanation, f.wrap_plain)
         row += 1
     sheet.autofilter(first, 0, row - 1, 2)
     row += 1
     sheet.write_string(row, 0, "Content mix against the common rules", f.bold)
     row += 1
+    for col, title in enumerate(("Rule", "Verdict", "Where you sit, and the rule")):
+        sheet.write_string(row, col, title, f.header)
+    row += 1
     for band in rep.bands:
+        # The position goes with the explanation in the wide column: in B it was clipped.
+        sheet.set_row(row, 30)  # two lines
         sheet.write_string(row, 0, band.name)
-        sheet.write_string(row, 1, band.position)
-        sheet.write_string(row, 2, band.explanation)
+        sheet.write_string(row, 1, report.VERDICTS[band.within] or "–")
+        sheet.write_string(row, 2, f"{band.position}\n{band.explanation}", f.wrap)
         row += 1
     row += 1
     sheet.write_string(row, 0, "What an archive cannot tell", f.bold)
@@ -310,9 +324,27 @@ _MONTHLY = (
 )
 
 
+def every_month(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """*months* (those with tweets) with the months between them as rows of zeros, so a chart's
+    axis keeps time: 46 months are 46 bars, and a quiet spell shows as one."""
+    if not months:
+        return []
+    have = {m["month"]: m for m in months}
+    year, month = (int(x) for x in months[0]["month"].split("-"))
+    out: list[dict[str, Any]] = []
+    while True:
+        key = f"{year:04d}-{month:02d}"
+        zero = {k: 0 for k, _ in _MONTHLY} | {"retweets": 0, "quotes": 0, "month": key}
+        out.append(have.get(key, zero | {"conversation_share": None, "promotion_share": None}))
+        if key == months[-1]["month"]:
+            return out
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
 def _monthly(
     book: xlsxwriter.Workbook, sheet: Any, months: list[dict[str, Any]], f: _Formats
 ) -> int:
+    months = every_month(months)
     sheet.set_column(0, len(_MONTHLY) - 1, 16)
     sheet.freeze_panes(1, 0)
     for col, (_, title) in enumerate(_MONTHLY):
@@ -337,6 +369,9 @@ def _monthly(
             )
         chart.set_title({"name": "Content mix by month"})
         chart.set_y_axis({"name": "tweets"})
+        # Text categories: every month stays on the axis, in order (a date axis would drop
+        # or bunch them); Excel thins the labels itself when they would not fit.
+        chart.set_x_axis({"num_font": {"rotation": -45}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 960, "height": 400})
         sheet.insert_chart(1, len(_MONTHLY) + 1, chart)

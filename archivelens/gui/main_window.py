@@ -5,13 +5,11 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDropEvent,
@@ -31,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from archivelens import __version__, pipeline, scratch
 from archivelens.errors import UserError
-from archivelens.export import csvset, html_report
+from archivelens.export import csvset
+from archivelens.gui import finished
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.jobs import JobPanel
 from archivelens.gui.scope_bar import ScopeBar
@@ -47,9 +46,7 @@ from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
-
-if TYPE_CHECKING:  # the workbook module (and XlsxWriter) load on the first export
-    from archivelens.export.workbook import WorkbookResult
+from archivelens.words import plural
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
 
@@ -138,6 +135,7 @@ class MainWindow(QMainWindow):
         for view in self.views.values():
             self.views_stack.addWidget(view)
             view.export_requested.connect(lambda v=view: self.export_view(v))
+            view.export_changed.connect(self._update_export_action)
             view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._wire_drill_downs()
         self.sidebar.setCurrentRow(0)  # before connecting: the first refresh comes once, below
@@ -207,8 +205,12 @@ class MainWindow(QMainWindow):
         needed = self.sidebar.sizeHintForColumn(0) + 2 * self.sidebar.frameWidth() + 24
         self.sidebar.setMinimumWidth(max(150, needed))
         sizes = [
-            f"{n:,} {what}"
-            for what in ("tweets", "followers", "following")
+            plural(n, noun, many)
+            for what, noun, many in (
+                ("tweets", "tweet", None),
+                ("followers", "follower", None),
+                ("following", "following", "following"),
+            )
             if isinstance(n := rep.value(what), int)
         ]
         self.summary.setText(" · ".join([*sizes, f"{rep.scope.label} · library: {self.ctx.path}"]))
@@ -297,8 +299,10 @@ class MainWindow(QMainWindow):
         scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
         sample = "" if self.remember else " · sample, not saved"
+        # "Document — App", the app named once: a title ending in the application's display
+        # name is left as it is (Qt appends the name on X11 and Windows otherwise).
         self.setWindowTitle(
-            f"{APP_NAME} — {handle} · archive of {scope.generated_at:%d %b %Y}{sample}"
+            f"{handle} · archive of {scope.generated_at:%d %b %Y}{sample} — {APP_NAME}"
         )
         if self.scope_bar.all_time.isChecked() and (span := self.ctx.date_span()):
             self.scope_bar.set_span(span[0].date(), span[1].date())
@@ -315,11 +319,20 @@ class MainWindow(QMainWindow):
             return
         self.views_stack.setCurrentIndex(row)
         view = self.views[VIEWS[row]]
+        self._update_export_action()
         if view.shown_version != self.ctx.version:
             view.shown_version = self.ctx.version
             view.refresh()
         if (target := view.focus_widget()) is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)  # review keys work at once
+
+    def _update_export_action(self) -> None:
+        """File ▸ Export This View is there when the view on screen can export, else it says
+        why (in the status bar, when pointed at)."""
+        view = self.views[VIEWS[max(self.sidebar.currentRow(), 0)]]
+        reason = view.export_reason
+        self.export_view_action.setEnabled(self.ctx.scope is not None and reason is None)
+        self.export_view_action.setStatusTip(reason or "")
 
     # -- libraries -------------------------------------------------------------------------------
 
@@ -480,15 +493,13 @@ class MainWindow(QMainWindow):
         verb = "was already in the library" if result.already_imported else "is imported"
         self.statusBar().showMessage(f"The archive of {result.generated_at:%Y-%m-%d} {verb}.", 8000)
         if result.warnings:
-            QMessageBox.information(
-                self,
-                APP_NAME,
-                "The archive was imported, with notes:"
-                "\n\n" + "\n".join(f"• {w}" for w in result.warnings),
-            )
+            self.show_import_notes(result.warnings)
+
+    def show_import_notes(self, warnings: list[str]) -> QMessageBox:
+        return finished.import_notes(self, warnings)
 
     def export_csv(self) -> None:
-        if folder := self._export_folder("Export the CSV set to folder"):
+        if folder := self._export_folder("Choose a folder for the consultant's CSV files"):
             self.export_to(folder)
 
     def export_to(self, folder: Path) -> Worker | None:
@@ -499,11 +510,11 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_csv(
                 con, scope, folder, True, progress, cancel
             ),
-            lambda result: f"Wrote {len(result.files)} CSV files to {result.folder}.",
+            finished.csv_written,
         )
 
     def export_workbook(self) -> None:
-        if folder := self._export_folder("Save the Excel workbook in folder"):
+        if folder := self._export_folder("Choose a folder for the Excel workbook"):
             self.export_workbook_to(folder)
 
     def export_workbook_to(self, folder: Path) -> Worker | None:
@@ -514,11 +525,11 @@ class MainWindow(QMainWindow):
             lambda con, scope, progress, cancel: pipeline.export_xlsx(
                 con, scope, folder, progress, cancel
             ),
-            _workbook_written,
+            finished.workbook_written,
         )
 
     def export_pdf(self) -> None:
-        if folder := self._export_folder("Save the PDF report in folder"):
+        if folder := self._export_folder("Choose a folder for the PDF report"):
             self.export_pdf_to(folder)
 
     def export_pdf_to(self, folder: Path) -> Worker | None:
@@ -527,7 +538,7 @@ class MainWindow(QMainWindow):
             folder,
             "Writing the PDF report",
             lambda con, scope, progress, cancel: pipeline.export_pdf(con, scope, folder),
-            lambda path: f"Wrote the one-page report {path.name} to {path.parent}.",
+            finished.pdf_written,
         )
 
     def open_branding(self) -> None:
@@ -555,7 +566,8 @@ class MainWindow(QMainWindow):
 
     def _export(self, folder: Path, title: str, write, describe) -> Worker | None:
         """Run *write* (connection, scope, progress, cancel) on a worker with its own
-        connection; when done, say *describe*(result) and offer the report and the folder."""
+        connection; when done, say what *describe*(result) tells was written, and offer to
+        open it."""
         if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
@@ -569,34 +581,29 @@ class MainWindow(QMainWindow):
                 self.ctx.release(connection)
 
         def done(result) -> None:
-            text = describe(result)
-            self.statusBar().showMessage(text, 8000)
-            self._offer_folder(text, folder)
+            written = describe(result)
+            self.statusBar().showMessage(written.text, 8000)
+            self.offer_files(written, folder)
 
         return self.jobs.run(job, title, done)
 
-    def _offer_folder(self, text: str, folder: Path) -> QMessageBox:
-        """A finished export says so, with buttons that open its report and show the folder
-        (not modal)."""
-        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, text, parent=self)
-        report = folder / html_report.FILE_NAME
-        if report.exists():  # the one-page report, in the browser (a local file: no network)
-            view = box.addButton("Open Report", QMessageBox.ButtonRole.ActionRole)
-            view.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(report))))
-        show = box.addButton("Show Folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
-        box.open()
-        return box
+    def offer_files(self, written: finished.Written, folder: Path) -> QMessageBox:
+        return finished.offer_files(self, written, folder)
+
+    def open_local(self, path: Path, program: str) -> bool:
+        return finished.open_local(self, path, program)
 
     def export_view(self, view: View) -> None:
+        if view.export_reason:
+            self.statusBar().showMessage(view.export_reason, 8000)
+            return
         query = view.export_query()
         if query is None:
             self.statusBar().showMessage("This view has no table to export.", 5000)
             return
         folder = self.settings.last_export_folder() or str(Path.home())
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export this view", str(Path(folder) / query.file_name), "CSV (*.csv)"
+            self, "Save this view as a CSV file", str(Path(folder) / query.file_name), "CSV (*.csv)"
         )
         if path:
             self.export_view_to(query, Path(path))
@@ -622,7 +629,9 @@ class MainWindow(QMainWindow):
         return self.jobs.run(
             job,
             f"Exporting {target.name}",
-            lambda rows: self.statusBar().showMessage(f"Wrote {rows:,} rows to {target}.", 8000),
+            lambda rows: self.statusBar().showMessage(
+                f"Wrote {plural(rows, 'row')} to {target}.", 8000
+            ),
         )
 
     def open_settings(self) -> None:
@@ -638,12 +647,29 @@ class MainWindow(QMainWindow):
 
         scope = self.ctx.scope
         assert scope is not None
+
+        def count_matches(entries: list[str]):
+            """What each phrase marks in the archive shown, on a worker's own connection."""
+            connection = self.ctx.worker_connection()
+
+            def job():
+                try:
+                    return promotion.entry_counts(connection, scope.snapshot_id, entries)
+                finally:
+                    self.ctx.release(connection)
+
+            return job
+
+        handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
         return AnalysisSettingsDialog(
             pipeline.analysis_settings(self.ctx.con, scope.account_id),
             promotion.default_lexicon_text(),
             promotion.suggested_own_domains(self.ctx.con, scope.snapshot_id),
             duplicates.DEFAULT_THRESHOLD,
             self,
+            account=handle,
+            count_matches=count_matches,
+            pool=self.pool,
         )
 
     def open_advice(self, advice) -> None:
@@ -691,7 +717,7 @@ class MainWindow(QMainWindow):
         handle = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
         answer = QMessageBox.question(
             self,
-            APP_NAME,
+            "Remove this archive?",
             f"Remove the archive of {scope.generated_at:%d %b %Y} ({handle}) from this library?"
             "\n\nIts tweets, followers, following and likes go. Your review statuses, notes and "
             "promotional marks stay: they belong to the people and tweets, and show again with "
@@ -765,7 +791,7 @@ class MainWindow(QMainWindow):
         """Quitting during an import or export cancels it: ask first."""
         answer = QMessageBox.question(
             self,
-            APP_NAME,
+            "Quit while working?",
             "Work is still running. Quit and cancel it? (The library stays as it was before "
             "it started.)",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
@@ -794,19 +820,3 @@ class MainWindow(QMainWindow):
         if self.scratch_folder is not None:
             shutil.rmtree(self.scratch_folder, ignore_errors=True)
         super().closeEvent(event)
-
-
-def _workbook_written(result: WorkbookResult) -> str:
-    """What the finished workbook holds, and where a sheet had to stop."""
-    from archivelens.export.workbook import EXCEL_ROWS
-
-    text = f"Wrote the workbook {result.path.name} to {result.path.parent}."
-    if result.cut:
-        names = [f"“{title}”" for title in result.cut]
-        sheets = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-        verb = "stop" if len(names) > 1 else "stops"
-        text += (
-            f" {sheets} {verb} at Excel's {EXCEL_ROWS:,} rows; the CSV set "
-            "(File ▸ Export for Consultant) holds every row."
-        )
-    return text

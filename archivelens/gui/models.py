@@ -17,6 +17,8 @@ from typing import Any
 import pyarrow as pa
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from archivelens.words import number
+
 Index = QModelIndex | QPersistentModelIndex
 # fetch(offset, limit) -> that page of the prepared rows
 Fetch = Callable[[int, int], pa.Table]
@@ -30,7 +32,7 @@ def plain(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number(value)
     if isinstance(value, int):
         return f"{value:,}" if abs(value) < 10**12 else str(value)
     return str(value)
@@ -43,6 +45,10 @@ class Column:
     fmt: Callable[[Any], str] = plain
     align_right: bool = False
     sortable: bool = True
+    # Every text the column can show, where it is a fixed few ("promotional", "not for me"):
+    # the column is as wide as the widest, whichever rows the first page holds.
+    labels: tuple[str, ...] = ()
+    tooltip: Callable[[Any], str | None] | None = None  # a cell's tooltip from its value
 
 
 class PagedTableModel(QAbstractTableModel):
@@ -126,6 +132,9 @@ class PagedTableModel(QAbstractTableModel):
             # Rich text, so Qt wraps it instead of one screen-wide line; long posts are cut.
             text = self._shown[col][row]
             return f"<p>{escape(text[:1000])}{'…' if len(text) > 1000 else ''}</p>"
+        if role == Qt.ItemDataRole.ToolTipRole and self.columns[col].tooltip is not None:
+            column = self.columns[col]
+            return column.tooltip(self._raw[column.key][row])  # type: ignore[misc]
         if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -53,6 +53,8 @@ class ScopeBar(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(self._date_edited)
         self.snapshot = QComboBox()
+        # The whole "@handle · 2023-12-31", never "@brenden_gerelle · 20".
+        self.snapshot.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.snapshot.activated.connect(
             lambda i: self.snapshot_chosen.emit(self.snapshot.itemData(i))
         )

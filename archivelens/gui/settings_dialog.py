@@ -1,34 +1,77 @@
-"""Tools ▸ Analysis Settings: the sales words, the owner's own websites, the duplicate threshold.
+"""Tools ▸ Analysis Settings: the sales phrases, the owner's own websites, the duplicate threshold.
 
-The dialog only edits values; the window applies them on a worker (reclassifying and
-re-clustering can take a while on a big archive), all or nothing.
+For a person, not a programmer: the sales lexicon is a list of phrases to add to and remove
+from, each with how many tweets of the archive shown it matches (counted on a worker); the
+patterns (``re:`` lines) are apart, under "Advanced", for those who write regular expressions.
+Each page says whom it applies to: the phrases and the threshold are the library's, the own
+websites belong to the account.
+
+The dialog only edits values, the same ones the core stores (``AnalysisSettings``); the window
+applies them on a worker (reclassifying and re-clustering can take a while), all or nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from archivelens.analysis import promotion
+from archivelens.analysis.promotion import Lexicon
+from archivelens.gui.workers import Worker, start
 from archivelens.pipeline import AnalysisSettings
+from archivelens.words import plural
+
+# Called on the GUI thread with the phrases to count: returns the job to run on a worker (it
+# takes its own connection first), which returns how many tweets each phrase matches.
+CountMatches = Callable[[list[str]], Callable[[], dict[str, "int | None"]]]
+
+LIBRARY_WIDE = "<b>For every account in this library.</b> "
 
 
 def _explain(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return label
+
+
+def split_lexicon(text: str) -> tuple[str, list[str], list[str]]:
+    """(the comment lines that head it, its phrases, its patterns without ``re:``)."""
+    lines = text.splitlines()
+    head = []
+    for line in lines:
+        if line.strip() and not line.strip().startswith("#"):
+            break
+        head.append(line)
+    entries = Lexicon(text).entries
+    phrases = [e for e in entries if not e.startswith("re:")]
+    patterns = [e[3:].strip() for e in entries if e.startswith("re:")]
+    return "\n".join(head).rstrip() + "\n\n" if any(head) else "", phrases, patterns
+
+
+class _Counted(QObject):
+    """Carries a worker's counts to the GUI thread."""
+
+    done = Signal(object)
 
 
 class AnalysisSettingsDialog(QDialog):
@@ -39,6 +82,9 @@ class AnalysisSettingsDialog(QDialog):
         suggested_domains: list[str],
         default_threshold: float,
         parent: QWidget | None = None,
+        account: str = "this account",
+        count_matches: CountMatches | None = None,
+        pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Analysis Settings")
@@ -46,17 +92,25 @@ class AnalysisSettingsDialog(QDialog):
         self.default_lexicon = default_lexicon
         self.suggested = suggested_domains
         self.default_threshold = default_threshold
-        tabs = QTabWidget()
-        tabs.addTab(self._lexicon_tab(current.lexicon), "Sales words")
-        tabs.addTab(self._domains_tab(current.own_domains), "Your websites")
-        tabs.addTab(self._threshold_tab(current.threshold), "Duplicates")
+        self.account = account
+        self.count_matches = count_matches
+        self.pool = pool or QThreadPool.globalInstance()
+        self.counts: dict[str, int | None] = {}
+        self.counting: Worker | None = None
+        self._workers: list[Worker] = []  # kept until the dialog goes: the pool may touch them
+        self._counted = _Counted(self)
+        self._counted.done.connect(self._show_counts)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._lexicon_tab(current.lexicon), "Sales phrases")
+        self.tabs.addTab(self._domains_tab(current.own_domains), "Your websites")
+        self.tabs.addTab(self._threshold_tab(current.threshold), "Re-sent messages")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(tabs, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(
             _explain(
                 "<small>Applying recomputes which tweets are promotional and which are "
@@ -64,39 +118,196 @@ class AnalysisSettingsDialog(QDialog):
             )
         )
         layout.addWidget(buttons)
-        self.resize(620, 520)
+        # Tall enough for a dozen phrases with the patterns open, on a 700-pixel screen too.
+        room = self.screen().availableGeometry().height() - 80
+        self.resize(640, max(480, min(620, room)))
+        self._count()
+
+    # -- sales phrases ---------------------------------------------------------------------------
 
     def _lexicon_tab(self, lexicon: str | None) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(
             _explain(
-                "A tweet that contains any of these words or phrases counts as promotional "
-                "(retweets never do). One per line; a line starting with # is a comment, one "
-                "starting with <code>re:</code> is a pattern. Up to "
-                f"{promotion.MAX_ENTRIES:,} lines of up to {promotion.MAX_LINE:,} characters "
-                f"({promotion.MAX_PATTERNS:,} patterns)."
+                LIBRARY_WIDE + "A tweet that contains one of these phrases counts as "
+                "promotional (retweets never do). Capitals don't matter, and a phrase matches "
+                "whole words only: “on sale” is not found in “person salesman”."
             )
         )
-        self.lexicon = QPlainTextEdit(lexicon if lexicon is not None else self.default_lexicon)
-        self.lexicon.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        box.addWidget(self.lexicon, 1)
+        self.phrase_list = QTreeWidget()
+        self.phrase_list.setRootIsDecorated(False)
+        self.phrase_list.setHeaderLabels(["Phrase", "Tweets it marks here"])
+        self.phrase_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        header = self.phrase_list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.phrase_list.itemSelectionChanged.connect(self._selection_changed)
+        box.addWidget(self.phrase_list, 1)
+        add_row = QHBoxLayout()
+        self.new_phrase = QLineEdit()
+        self.new_phrase.setPlaceholderText("A phrase to add, e.g. “book a call”")
+        self.new_phrase.returnPressed.connect(self._add_typed)
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self._add_typed)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setEnabled(False)
+        self.remove_button.clicked.connect(self.remove_selected)
         restore = QPushButton("Restore the built-in list")
-        restore.clicked.connect(lambda: self.lexicon.setPlainText(self.default_lexicon))
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(restore)
-        box.addLayout(row)
+        restore.clicked.connect(self.restore_built_in)
+        for w in (self.new_phrase, self.add_button, self.remove_button):
+            add_row.addWidget(w)
+        add_row.setStretch(0, 1)
+        box.addLayout(add_row)
+        self.count_status = QLabel()
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.count_status, 1)
+        status_row.addWidget(restore)
+        box.addLayout(status_row)
+        box.addWidget(self._advanced())
+        self._fill_lexicon(lexicon if lexicon is not None else self.default_lexicon)
         return page
+
+    def _advanced(self) -> QWidget:
+        """The patterns, for those who write regular expressions: out of the way until asked."""
+        self.advanced_toggle = QPushButton("Advanced: patterns ▸")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setFlat(True)
+        self.advanced = QGroupBox()
+        inner = QVBoxLayout(self.advanced)
+        inner.addWidget(
+            _explain(
+                "For experts: one regular expression (RE2) per line, e.g. "
+                "<code>\\d+% off</code> for any percentage off. A tweet matching any of them "
+                "counts as promotional too."
+            )
+        )
+        self.patterns = QPlainTextEdit()
+        self.patterns.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.patterns.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # A few lines: the phrases stay the main thing on the page.
+        self.patterns.setMaximumHeight(self.patterns.fontMetrics().lineSpacing() * 4 + 12)
+        inner.addWidget(self.patterns)
+        self.advanced.hide()
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.advanced_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.advanced)
+        return holder
+
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setText("Advanced: patterns ▾" if on else "Advanced: patterns ▸")
+
+    def _fill_lexicon(self, text: str) -> None:
+        self.lexicon_head, phrases, patterns = split_lexicon(text)
+        self.phrase_list.clear()
+        for phrase in phrases:
+            self._append(phrase)
+        self.patterns.setPlainText("\n".join(patterns))
+
+    def _append(self, phrase: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([phrase, self._count_text(phrase)])
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.phrase_list.addTopLevelItem(item)
+        return item
+
+    def _count_text(self, phrase: str) -> str:
+        n = self.counts.get(phrase)
+        return "" if n is None else plural(n, "tweet")
+
+    def phrases(self) -> list[str]:
+        return [
+            self.phrase_list.topLevelItem(i).text(0)
+            for i in range(self.phrase_list.topLevelItemCount())
+        ]
+
+    def add_phrase(self, text: str) -> bool:
+        """Add *text* as a phrase (a line starting with ``re:`` goes to the patterns); False
+        for an empty one or one already there."""
+        text = " ".join(text.split())
+        if text.startswith("re:"):
+            lines = [*self.patterns.toPlainText().splitlines(), text[3:].strip()]
+            self.patterns.setPlainText("\n".join(line for line in lines if line.strip()))
+            self._show_advanced(True)
+            self.advanced_toggle.setChecked(True)
+            return True
+        text = text.lstrip("#").strip()
+        if not text or text.lower() in (p.lower() for p in self.phrases()):
+            return False
+        self.phrase_list.scrollToItem(self._append(text))
+        self._count()
+        return True
+
+    def _add_typed(self) -> None:
+        if self.add_phrase(self.new_phrase.text()):
+            self.new_phrase.clear()
+        else:
+            self.count_status.setText("That phrase is empty or already in the list.")
+
+    def remove_selected(self) -> None:
+        for item in self.phrase_list.selectedItems():
+            self.phrase_list.takeTopLevelItem(self.phrase_list.indexOfTopLevelItem(item))
+
+    def restore_built_in(self) -> None:
+        self._fill_lexicon(self.default_lexicon)
+        self._count()
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.phrase_list.selectedItems()))
+
+    # -- counting, on a worker ------------------------------------------------------------------
+
+    def _count(self) -> None:
+        """Count what every phrase matches in the archive shown (all at once, in one pass)."""
+        if self.count_matches is None:
+            return
+        missing = [p for p in self.phrases() if p not in self.counts]
+        if not missing or self.counting is not None:  # one count at a time; the next follows
+            return
+        self.count_status.setText("Counting the tweets each phrase marks…")
+        job = self.count_matches(missing)
+        worker = Worker(lambda progress, cancel: job())
+        worker.signals.finished.connect(self._counted.done)
+        worker.signals.failed.connect(self._count_failed)
+        self.counting = worker
+        self._workers.append(worker)
+        start(worker, self.pool)
+
+    def _count_failed(self, sentence: str, _details: str) -> None:
+        """The counts are a help, not the settings: say why they are missing, nothing more."""
+        self.counting = None
+        self.count_status.setText(sentence)
+
+    def _show_counts(self, counts: dict[str, int | None]) -> None:
+        self.counting = None
+        self.counts.update(counts)
+        for i in range(self.phrase_list.topLevelItemCount()):
+            item = self.phrase_list.topLevelItem(i)
+            item.setText(1, self._count_text(item.text(0)))
+        unused = sum(1 for p in self.phrases() if self.counts.get(p) == 0)
+        self.count_status.setText(
+            f"{plural(unused, 'phrase')} of {len(self.phrases())} "
+            f"{'marks' if unused == 1 else 'mark'} no tweet of this archive."
+            if unused
+            else ""
+        )
+        self._count()  # phrases added while counting
+
+    # -- own websites, threshold ------------------------------------------------------------------
 
     def _domains_tab(self, domains: list[str] | None) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(
             _explain(
+                f"<b>For {self.account} only</b> (each account in this library has its own). "
                 "Tweets that link to your own websites (shop, booking page, newsletter) count "
-                "as promotional. One domain per line, e.g. <code>myshop.com</code>; its "
-                "subdomains count too."
+                "as promotional. One domain per line, e.g. "
+                "<code>myshop.com</code>; its subdomains count too."
             )
         )
         self.suggest = QCheckBox("Suggest them from my tweets")
@@ -123,10 +334,10 @@ class AnalysisSettingsDialog(QDialog):
         box = QVBoxLayout(page)
         box.addWidget(
             _explain(
-                "How alike two tweets must be to count as the same message sent again. Lower "
-                "finds more, and looser, matches; higher only near-copies. Tweets under five "
-                f"words only match exactly. The default, {self.default_threshold:g}, was "
-                "chosen by measurement on archives with known re-sent messages."
+                LIBRARY_WIDE + "How alike two tweets must be to count as the same message sent "
+                "again. Lower finds more, and looser, matches; higher only near-copies. Tweets "
+                f"under five words only match exactly. The default, {self.default_threshold:g}, "
+                "was chosen by measurement on archives with known re-sent messages."
             )
         )
         row = QHBoxLayout()
@@ -144,11 +355,31 @@ class AnalysisSettingsDialog(QDialog):
         box.addStretch(1)
         return page
 
+    # -- the result ------------------------------------------------------------------------------
+
+    def lexicon_text(self) -> str | None:
+        """The lexicon as the core stores it: None for the built-in one; the text it was
+        opened with when its entries are unchanged; else the head comments, the phrases and
+        the patterns, one a line."""
+        patterns = [p.strip() for p in self.patterns.toPlainText().splitlines() if p.strip()]
+        entries = [*self.phrases(), *(f"re:{p}" for p in patterns)]
+        # Order does not matter (the longest phrase is tried first anyway).
+        if sorted(entries) == sorted(Lexicon(self.default_lexicon).entries):
+            return None
+        opened = self.current.lexicon
+        if opened is not None and sorted(entries) == sorted(Lexicon(opened).entries):
+            return opened
+        return self.lexicon_head + "\n".join(entries) + "\n"
+
     def settings(self) -> AnalysisSettings:
-        """What the dialog holds; a lexicon equal to the built-in one means the built-in one."""
-        text = self.lexicon.toPlainText()
-        lexicon = None if text.strip() == self.default_lexicon.strip() else text
+        """What the dialog holds, in the terms the core stores."""
         domains = None
         if not self.suggest.isChecked():
             domains = [d.strip() for d in self.domains.toPlainText().splitlines() if d.strip()]
-        return AnalysisSettings(lexicon, domains, float(self.threshold.value()))
+        return AnalysisSettings(self.lexicon_text(), domains, float(self.threshold.value()))
+
+    def done(self, result: int) -> None:
+        """Closing stops a count still running (its answer has nowhere to go)."""
+        if self.counting is not None:
+            self.counting.cancel()
+        super().done(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from archivelens.gui import APP_NAME
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.models import Column
 from archivelens.gui.workers import Loader
 
 
@@ -34,12 +36,17 @@ class View(QWidget):
     """
 
     export_requested = Signal()  # "Export this view…": the window asks where and writes it
+    export_changed = Signal()  # the view can or cannot export now (see ``export_reason``)
     message = Signal(str)  # a passing remark for the status bar
+
+    EXPORT_TIP = "Save exactly the rows shown here, with their filters, as a CSV file"
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.shown_version = -1
+        self.export_reason: str | None = None  # why this view cannot export now, if so
+        self.export_button: QPushButton | None = None
 
     def refresh(self) -> None:
         raise NotImplementedError
@@ -64,9 +71,19 @@ class View(QWidget):
 
     def make_export_button(self) -> QPushButton:
         button = QPushButton("Export this view…")
-        button.setToolTip("Save exactly the rows shown here, with their filters, as a CSV file")
+        button.setToolTip(self.EXPORT_TIP)
         button.clicked.connect(self.export_requested)
+        self.export_button = button
         return button
+
+    def set_export_reason(self, reason: str | None) -> None:
+        """Disable exporting with *reason* (shown as the button's tooltip), or enable it
+        (None); the window's File ▸ Export This View follows."""
+        self.export_reason = reason
+        if self.export_button is not None:
+            self.export_button.setEnabled(reason is None)
+            self.export_button.setToolTip(reason or self.EXPORT_TIP)
+        self.export_changed.emit()
 
 
 @dataclass(frozen=True)
@@ -155,6 +172,17 @@ def compact_table(table: QTableView) -> None:
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
     table.setTabKeyNavigation(False)  # Tab moves on to the next control, as everywhere else
+
+
+def fit_labels(table: QTableView, columns: Sequence[Column]) -> None:
+    """Widen each column with a fixed few texts (``Column.labels``) to its widest, after
+    ``resizeColumnsToContents`` sized it to the rows loaded so far: never "promoti…"."""
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for section, column in enumerate(columns):
+        if column.labels:
+            widest = max(metrics.horizontalAdvance(text) for text in column.labels)
+            header.resizeSection(section, max(header.sectionSize(section), widest + 20))
 
 
 # Palette roles only, so the light and dark palettes of the system both read well.

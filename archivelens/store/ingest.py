@@ -19,12 +19,14 @@ import duckdb
 
 from archivelens import errors
 from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect, records
+from archivelens.archive.layout import KIND_WORDS
 from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages
 from archivelens.store import journal, likes, network, people, snapshots, tweets
 from archivelens.store.snapshots import FileReport
 from archivelens.store.writes import transaction
+from archivelens.words import number, plural, with_files
 
 
 @dataclass
@@ -226,10 +228,11 @@ def _load(
     ]
     reports += [FileReport(name, "not read", None, None) for name in layout.not_read]
     snapshots.record_files(con, snapshot_id, reports)
+    kinds = {f.name: f.kind for f in layout.files}
     messages = (
         layout.warnings
         + _cut_short(staged, counts)
-        + _skipped_sentences(skipped, counts)
+        + _skipped_sentences(skipped, counts, kinds)
         + _undated_notes(con, staged)
         + _mismatches(reports)
     )
@@ -301,13 +304,23 @@ def _undated_notes(con: duckdb.DuckDBPyConnection, staged: _Staged) -> list[str]
     ]
 
 
-def _skipped_sentences(skipped: dict[tuple[str, str], int], counts: dict[str, int]) -> list[str]:
-    """One sentence per member and reason: "data/tweets.js: 10 of 600 records were skipped …"."""
-    return [
-        f"{member}: {n:,} of {counts.get(member, n):,} records "
-        f"{'was' if n == 1 else 'were'} skipped ({why})."
-        for (member, why), n in sorted(skipped.items())
-    ]
+def _skipped_sentences(
+    skipped: dict[tuple[str, str], int], counts: dict[str, int], kinds: dict[str, str]
+) -> list[str]:
+    """One sentence per member and reason: "10 of 600 tweets could not be read and were
+    skipped: no readable date (file: data/tweets.js)."."""
+    out = []
+    for (member, why), n in sorted(skipped.items()):
+        noun = KIND_WORDS.get(kinds.get(member, ""), ("", "record"))[1]
+        verb = "was" if n == 1 else "were"
+        out.append(
+            with_files(
+                f"{number(n)} of {plural(counts.get(member, n), noun)} could not be read and "
+                f"{verb} skipped: {why}",
+                member,
+            )
+        )
+    return out
 
 
 def _estimate_generation(con: duckdb.DuckDBPyConnection, layout: Layout) -> datetime:
@@ -321,12 +334,21 @@ def _estimate_generation(con: duckdb.DuckDBPyConnection, layout: Layout) -> date
 
 
 def _mismatches(reports: list[FileReport]) -> list[str]:
-    return [
-        f"{r.file_name}: the manifest says {r.manifest_count:,} records but {r.records:,} "
-        "were found."
-        for r in reports
-        if r.mismatch
-    ]
+    """ "Your followers list holds 1,300 followers where its table of contents lists 1,333"."""
+    out = []
+    for r in reports:
+        if not r.mismatch:
+            continue
+        what, noun = KIND_WORDS.get(r.kind, ("a part of the archive", "record"))
+        holds = "hold" if what.endswith(("tweets", "likes")) else "holds"
+        out.append(
+            with_files(
+                f"{what[0].upper()}{what[1:]} {holds} {plural(r.records or 0, noun)} where the "
+                f"archive's table of contents lists {number(r.manifest_count or 0)}",
+                r.file_name,
+            )
+        )
+    return out
 
 
 def _user_error(err: BaseException, staged: _Staged) -> BaseException:

@@ -169,17 +169,34 @@ CREATE TABLE IF NOT EXISTS branding (
 );
 """
 
+# Like and retweet counts a classic archive lacks are unknown, not zero: the columns take NULL,
+# and snapshots imported from classic archives (which stored 0 for every tweet) lose their zeros.
+_V6 = """
+ALTER TABLE tweets ALTER COLUMN favorite_count DROP NOT NULL;
+ALTER TABLE tweets ALTER COLUMN retweet_count DROP NOT NULL;
+UPDATE tweets SET favorite_count = NULL, retweet_count = NULL
+WHERE snapshot_id IN (SELECT snapshot_id FROM snapshots WHERE era = 'classic');
+"""
+
 # The headline figures of each snapshot's whole history as last computed, with the fingerprint
 # of everything they were computed from: the portfolio reads hundreds of libraries from these.
-_V6 = """
-CREATE TABLE headline_cache (
+_V7 = """
+CREATE TABLE IF NOT EXISTS headline_cache (
     snapshot_id INTEGER PRIMARY KEY,
     fingerprint VARCHAR NOT NULL,
     figures     VARCHAR NOT NULL  -- JSON
 );
 """
 
-MIGRATIONS: list[tuple[int, str]] = [(1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5), (6, _V6)]
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, _V1),
+    (2, _V2),
+    (3, _V3),
+    (4, _V4),
+    (5, _V5),
+    (6, _V6),
+    (7, _V7),
+]
 LATEST = MIGRATIONS[-1][0]
 
 

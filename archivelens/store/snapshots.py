@@ -8,6 +8,7 @@ from datetime import datetime
 import duckdb
 
 from archivelens.store.writes import transaction
+from archivelens.words import join
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Snapshot:
     era: str
     has_follow_lists: bool
     lists: frozenset[str] = frozenset()  # the lists its archive held (see ``holds``)
+    tweets_file: bool = True  # whether its archive held a tweets file (else tweets are unknown)
 
     def holds(self, *lists: str) -> bool:
         """Whether the archive held every one of *lists* ("follower", "following", "block",
@@ -132,7 +134,22 @@ def get(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> Snapshot | None:
     if row is None:
         return None
     fields = dict(zip(_COLUMNS.replace(" ", "").split(","), row, strict=True))
-    return Snapshot(**fields, lists=lists_of(con, snapshot_id))
+    return Snapshot(
+        **fields, lists=lists_of(con, snapshot_id), tweets_file=_held_tweets(con, row[0])
+    )
+
+
+TWEET_FILE_KINDS = ("tweets", "grailbird", "tweets_csv")
+NO_TWEETS_FILE = "no tweets file in this archive"
+
+
+def _held_tweets(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
+    """Whether the snapshot's archive had a tweets file (an empty one counts: 0 is known)."""
+    row = con.execute(
+        f"SELECT count(*) FROM import_files WHERE snapshot_id = ? AND kind IN {TWEET_FILE_KINDS}",
+        [snapshot_id],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]:
@@ -143,15 +160,23 @@ def lists_of(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> frozenset[str]
 
 
 # What a report says in place of a figure from a list the archive did not hold.
-_LIST_FILES = {"follower": "follower.js", "following": "following.js", "like": "like.js"}
+_LIST_NAMES = {"follower": "followers", "following": "following", "like": "likes"}
 
 
 def missing_list_sentence(snapshot: Snapshot, *lists: str) -> str:
     """ "not in this archive", with why: for a figure that needs *lists* the snapshot lacks."""
     if snapshot.era == "classic":
         return "not in this archive (classic archives have no follower or following lists)"
-    missing = [_LIST_FILES.get(k, k) for k in lists if k not in snapshot.lists]
-    return f"not in this archive ({' and '.join(missing)} missing from it)"
+    missing = [_LIST_NAMES.get(k, k) for k in lists if k not in snapshot.lists]
+    lists_word = "list is" if len(missing) == 1 else "lists are"
+    return f"not in this archive (its {join(missing)} {lists_word} missing)"
+
+
+def missing_counts_sentence(snapshot: Snapshot) -> str:
+    """ "unknown", with why: for like and retweet figures of tweets that carry no counts."""
+    if snapshot.era == "classic":
+        return "unknown: classic archives keep no like or retweet counts"
+    return "unknown: the archive's tweets carry no like or retweet counts"
 
 
 def files(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> list[FileReport]:

@@ -92,6 +92,13 @@ NEUTRAL_WORDS = [
 EXTRA_TEXT = ("café", "naïve", "שלום עולם", "مرحبا", "e\u0301cole", "😀", "🎉", "👩‍💻", "日本語")
 THANKS = "Thank you so much for sharing this, really appreciated!"
 # Replies real people send again and again, in several languages: none is a message.
+# Canned outreach (issue 20): the same short greeting to hundreds of strangers in a few weeks.
+CANNED = ("Hi", "Hello", "Interested", "Let's connect 🤝")
+# Two different jokes that read alike (88 % similar once normalised): no template message.
+JOKE = (
+    "Why did the {0} bring a ladder to the {1}? Because someone said the {2} were on the top shelf"
+)
+JOKE_PAIRS = ((("gardener", "library", "stories"), ("plumber", "bakery", "rolls")),)
 SHORT_REPLIES = (
     "xD",
     "hello",

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tests.archivegen.content import (
+    CANNED,
     CLIENTS,
     EVERYDAY,
+    JOKE,
+    JOKE_PAIRS,
     OTHER_DOMAINS,
     OWN_DOMAIN,
     SCHEDULERS,
@@ -52,6 +55,14 @@ class Spec:
     everyday: int = 0  # originals using words a naive sales lexicon trips on (EVERYDAY)
     scheduled: float = 0.0  # share of ordinary tweets sent from a scheduling tool
     quiet_last_year: bool = False  # no replies to others in the last 12 months before `end`
+    # A burst (issue 20): the last `burst` tweets all go out in the final `burst_days` days,
+    # after `burst_silence_days` without a tweet.
+    burst: int = 0
+    burst_days: int = 17
+    burst_silence_days: int = 3 * 365
+    canned_outreach: int = 0  # the latest tweets become "Hi"/"Interested" replies, one a person
+    corrections: int = 0  # originals first sent with a typo, re-posted fixed 40 seconds later
+    lookalike_jokes: bool = False  # two different jokes that read alike (88 %), days apart
     engagement: bool = False  # realistic like/retweet counts per kind (ENGAGEMENT)
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
@@ -154,9 +165,18 @@ def _lists(rng: random.Random, spec: Spec, people: list[Person]) -> tuple[list[i
 
 
 def _times(rng: random.Random, spec: Spec, n: int) -> list[datetime]:
-    span = int((spec.end - spec.start).total_seconds())
+    if spec.burst:
+        burst_start = spec.end - timedelta(days=spec.burst_days)
+        quiet_from = burst_start - timedelta(days=spec.burst_silence_days)
+        before = _spread(rng, spec.start, quiet_from, n - spec.burst)
+        return before + _spread(rng, burst_start, spec.end, spec.burst)
+    return _spread(rng, spec.start, spec.end, n)
+
+
+def _spread(rng: random.Random, start: datetime, end: datetime, n: int) -> list[datetime]:
+    span = int((end - start).total_seconds())
     secs = sorted(rng.sample(range(span), n))
-    return [spec.start + timedelta(seconds=s) for s in secs]
+    return [start + timedelta(seconds=s) for s in secs]
 
 
 def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person]) -> list[Tweet]:
@@ -197,6 +217,7 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     _add_repeat_mentions(rng, spec, out)
     _add_everyday_words(rng, spec, out)
     _add_habits(rng, spec, out)
+    _add_outreach(rng, spec, out, people)
     out.sort(key=lambda t: t.tweet_id)
     for tweet in out:
         tweet.tco = [tco(rng) for _ in tweet.urls]
@@ -204,9 +225,26 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     _add_photos(rng, spec, out)
     _add_edits(rng, spec, out)
     _add_notes(rng, spec, out)
+    _add_corrections(rng, spec, out)
+    _add_jokes(rng, spec, out)
+    out.sort(key=lambda t: t.tweet_id)
     if spec.engagement:
         _add_engagement(random.Random(spec.seed * 7919 + 1), out)
     return out
+
+
+def _plain(tweets: list[Tweet]) -> list[Tweet]:
+    """Originals of plain words only: no link, photo, long note, edit or cluster."""
+    return [
+        t
+        for t in tweets
+        if t.kind == "original"
+        and t.cluster is None
+        and not t.urls
+        and t.photo_tco is None
+        and not t.long_note
+        and not t.versions
+    ]
 
 
 def _kind_plan(rng: random.Random, spec: Spec, n: int) -> list[str]:
@@ -445,3 +483,44 @@ def _add_engagement(rng: random.Random, tweets: list[Tweet]) -> None:
         ]
         tweet.favorite_count = rng.randint(like_lo, like_hi)
         tweet.retweet_count = rng.randint(rt_lo, rt_hi)
+
+
+def _add_outreach(
+    rng: random.Random, spec: Spec, tweets: list[Tweet], people: list[Person]
+) -> None:
+    """The latest tweets become canned greetings, each a reply to a different person."""
+    latest = sorted((t for t in tweets if t.cluster is None), key=lambda t: t.created_at)
+    chosen = latest[len(latest) - min(spec.canned_outreach, len(latest)) :]
+    assert len(chosen) <= len(people), "canned outreach goes to distinct people"
+    index = {id(t): n for n, t in enumerate(tweets)}
+    for n, (old, person) in enumerate(zip(chosen, people, strict=False)):
+        tweet = _reply(rng, old.created_at, 5_000_000 + n, person, CANNED[n % len(CANNED)])
+        tweet.tweet_id = old.tweet_id
+        tweets[index[id(old)]] = tweet
+
+
+def _add_corrections(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """An original sent with a typo, then re-posted fixed 40 seconds later: a correction."""
+    plain = [t for t in _plain(tweets) if len(t.text.split()) >= 8]
+    for n, tweet in enumerate(rng.sample(plain, min(spec.corrections, len(plain)))):
+        words_ = tweet.text.split()
+        longest = max(range(len(words_)), key=lambda i: len(words_[i]))
+        word = words_[longest]
+        typo = word[:-2] + word[-1] + word[-2]  # the last two letters swapped
+        when = tweet.created_at + timedelta(seconds=40)
+        fixed = Tweet(snowflake(when, 6_000_000 + n), when, "original", tweet.text, tweet.source)
+        tweet.text = " ".join([*words_[:longest], typo, *words_[longest + 1 :]])
+        tweets.append(fixed)
+
+
+def _add_jokes(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
+    """Two different jokes that read alike, sent days apart: no template message."""
+    plain = [t for t in _plain(tweets) if t.created_at < spec.end - timedelta(days=40)]
+    if not spec.lookalike_jokes or not plain:
+        return
+    first, second = JOKE_PAIRS[0]
+    tweet = rng.choice(plain)
+    tweet.text, tweet.hashtags = JOKE.format(*first), []
+    when = tweet.created_at + timedelta(days=rng.randint(3, 40))
+    seq = 7_000_000 + len(tweets)
+    tweets.append(Tweet(snowflake(when, seq), when, "original", JOKE.format(*second), tweet.source))

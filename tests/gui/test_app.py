@@ -273,12 +273,16 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     qtbot.addWidget(dialog)
     assert dialog.settings() == current  # opening and closing changes nothing
     assert dialog.domains.toPlainText() == "shop.example" and not dialog.domains.isEnabled()
-    dialog.lexicon.setPlainText("coffee\nmorning\n")
+    dialog.phrase_list.selectAll()
+    dialog.remove_selected()
+    dialog.patterns.setPlainText("")
+    assert dialog.add_phrase("coffee") and dialog.add_phrase("morning")
     dialog.suggest.setChecked(False)
     dialog.domains.setPlainText("")
     dialog.threshold.setValue(90)
     wanted = dialog.settings()
-    assert wanted == pipeline.AnalysisSettings("coffee\nmorning\n", [], 90.0)
+    assert promotion.Lexicon(wanted.lexicon).entries == ["coffee", "morning"]
+    assert (wanted.own_domains, wanted.threshold) == ([], 90.0)
     worker = window.apply_settings(wanted)
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
@@ -446,9 +450,42 @@ def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archi
     )
     checklist = show(qtbot, window, "Follow-back")
     assert checklist.model.total() == 0
-    assert "no follower lists" in checklist.who.text()
+    assert "no follower lists" in checklist.notice.text()
     tweets = show(qtbot, window, "Tweets")
     assert tweets.model.total() == len(story.tweets)
+    # Likes and retweets are unknown, not 0: "–", with the reason in the tooltip (issue 19.7).
+    model = tweets.model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    for title in ("Likes", "RTs"):
+        cell = model.index(0, titles.index(title))
+        assert model.data(cell) == "–"
+        assert "classic archives" in model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    text = model.index(0, titles.index("Text"))
+    assert "classic" not in (model.data(text, Qt.ItemDataRole.ToolTipRole) or "")
+    tweets.table.setCurrentIndex(cell)
+    assert "likes and retweets unknown" in tweets.preview.toPlainText()
+
+
+def test_the_overview_says_why_there_is_no_advice(qtbot, open_window, make_archive, library):
+    spec = era_spec("current", tweets=22, blast_clusters=0, thanks_replies=0, notes=0)
+    path, _, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    overview = show(qtbot, open_window(), "Overview")
+    qtbot.waitUntil(lambda: "What to change" in overview.advice.text(), timeout=30_000)
+    assert "Too few tweets in this period to advise: 22, advice needs 50." in overview.advice.text()
+    assert "Nothing stands out" not in overview.advice.text()
+
+
+def test_an_archive_without_tweets_says_so_on_the_overview(
+    qtbot, open_window, make_archive, library
+):
+    spec = era_spec("2018-2020", tweets=50)
+    path, _, _ = make_archive("2018-2020", spec=spec, drop_from_zip=("tweet.js",))
+    pipeline.import_archive(path, library)
+    overview = show(qtbot, open_window(), "Overview")
+    qtbot.waitUntil(lambda: "What to change" in overview.advice.text(), timeout=30_000)
+    assert overview.cards["conversation"].detail.text() == "no tweets file in this archive"
+    assert "there is no tweets file in this archive" in overview.advice.text()
 
 
 def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archive, library):
@@ -758,7 +795,7 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
 
     opened = []
     monkeypatch.setattr(
-        "archivelens.gui.main_window.QDesktopServices.openUrl",
+        "archivelens.gui.finished.QDesktopServices.openUrl",
         lambda url: opened.append(url.toLocalFile()) or True,
     )
     path, _, _ = make_archive("current")
@@ -769,8 +806,8 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
     qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
-    box = next(b for b in window.findChildren(QMessageBox) if "CSV files" in b.text())
-    show_folder = next(b for b in box.buttons() if b.text() == "Show Folder")
+    box = next(b for b in window.findChildren(QMessageBox) if b.windowTitle() == "Export finished")
+    show_folder = next(b for b in box.buttons() if b.text() == "Open Folder")
     show_folder.click()
     assert opened == [str(tmp_path / "out")]
     tweets = show(qtbot, window, "Tweets")

@@ -4,6 +4,7 @@ dropped."""
 from __future__ import annotations
 
 import pyarrow as pa
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from archivelens.analysis import changes
@@ -11,7 +12,8 @@ from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
-from archivelens.gui.widgets import View, ViewExport, compact_table
+from archivelens.gui.widgets import View, ViewExport, compact_table, fit_labels
+from archivelens.words import plural
 
 LABELS = {
     "gained_follower": "new follower",
@@ -26,8 +28,24 @@ SUMMARY = {
     "followed": ("you followed", "you followed"),
     "unfollowed": ("you unfollowed", "you unfollowed"),
 }
+ONE_ARCHIVE = (
+    "Changes compares two archives of this account. Import another archive of it, older or "
+    "newer, to see who followed and unfollowed you in between, and whom you followed and "
+    "unfollowed."
+)
+NO_LISTS = (
+    "Changes compares the follower lists of two archives of this account, and this archive "
+    "has none (Twitter's archives before 2019 had no follower lists). Import archives of it "
+    "from 2019 or later to see who followed and unfollowed you in between."
+)
 COLUMNS = [
-    Column("change", "Change", lambda v: LABELS.get(v, v), sortable=False),
+    Column(
+        "change",
+        "Change",
+        lambda v: LABELS.get(v, v),
+        sortable=False,
+        labels=tuple(LABELS.values()),
+    ),
     Column("screen_name", "Handle", lambda v: f"@{v}" if v else "handle unknown", sortable=False),
     Column("display_name", "Name", sortable=False),
     Column("account_id", "Account id", str, sortable=False),
@@ -45,8 +63,11 @@ class ChangesView(View):
         bar.setContentsMargins(0, 0, 0, 0)
         self.old = QComboBox()
         self.new = QComboBox()
-        for combo in (self.old, self.new):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.old, self.new):  # a whole day, never "2023-12·"
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(len("2023-12-31") + 1)
         self.old.currentIndexChanged.connect(self._compare)
         self.new.currentIndexChanged.connect(self._compare)
         bar.addWidget(QLabel("From"))
@@ -57,16 +78,20 @@ class ChangesView(View):
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.make_export_button())
         layout.addWidget(self.bar)
+        # Which lists could not be compared, and why: sentences, so they wrap.
+        self.lacking = QLabel()
+        self.lacking.setWordWrap(True)
+        self.lacking.hide()
+        layout.addWidget(self.lacking)
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         compact_table(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.empty = QLabel(
-            "Import a newer archive of this account to see who followed and unfollowed in between."
-        )
-        layout.addWidget(self.empty)
+        self.empty = QLabel(ONE_ARCHIVE)
+        self.empty.setWordWrap(True)
+        layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)  # read first, at the top
 
     def refresh(self) -> None:
         refs = (
@@ -75,6 +100,8 @@ class ChangesView(View):
             else changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
         )
         self.empty.setVisible(len(refs) < 2)
+        listless = len(refs) == 1 and not refs[0].lists & {"follower", "following"}
+        self.empty.setText(NO_LISTS if listless else ONE_ARCHIVE)
         for widget in (self.bar, self.table):  # one archive: nothing to compare, nothing shown
             widget.setVisible(len(refs) >= 2)
         for combo in (self.old, self.new):
@@ -93,6 +120,7 @@ class ChangesView(View):
         self._table = None
         self.model.clear()
         self.summary.setText("")
+        self.lacking.hide()
         if old is None or new is None or old.snapshot_id == new.snapshot_id:
             return
         self.summary.setText("<i>Comparing…</i>")
@@ -102,10 +130,20 @@ class ChangesView(View):
         self._table = table
         old, new = self.old.currentData(), self.new.currentData()
         counts = changes.summary_counts(table)
-        parts = [f"{counts[k]:,} {SUMMARY[k][counts[k] != 1]}" for k in changes.compared(old, new)]
-        self.summary.setText(" · ".join(parts + changes.not_compared(old, new)))
+        kinds = changes.compared(old, new)
+        parts = [plural(counts[k], *SUMMARY[k]) for k in kinds]
+        self.summary.setText(" · ".join(parts) if kinds else "Nothing to compare")
+        lacking = changes.not_compared(old, new)
+        if not kinds:
+            lacking.append(
+                "Import an archive of this account that holds its follower and following "
+                "lists (Twitter's archives since 2019 do) to compare them."
+            )
+        self.lacking.setText(" ".join(lacking))
+        self.lacking.setVisible(bool(lacking))
         self.model.show(table.num_rows)
         self.table.resizeColumnsToContents()
+        fit_labels(self.table, COLUMNS)
 
     def export_query(self) -> ViewExport | None:
         old, new = self.old.currentData(), self.new.currentData()

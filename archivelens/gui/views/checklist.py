@@ -46,9 +46,11 @@ from archivelens.gui.widgets import (
     View,
     ViewExport,
     compact_table,
+    fit_labels,
     show_error,
 )
 from archivelens.store import snapshots
+from archivelens.words import number, plural
 
 KEYS = {
     Qt.Key.Key_F: "follow_back",
@@ -61,7 +63,12 @@ COLUMNS = [
     Column("display_name", "Name"),
     Column("interactions", "Talked", align_right=True),
     Column("last_interaction", "Last talked", lambda v: v.strftime("%Y-%m-%d") if v else ""),
-    Column("review_status", "Status", lambda v: network.STATUS_LABELS.get(v, v)),
+    Column(
+        "review_status",
+        "Status",
+        lambda v: network.STATUS_LABELS.get(v, v),
+        labels=tuple(network.STATUS_LABELS.values()),
+    ),
     Column("note", "Note"),
 ]
 
@@ -97,6 +104,7 @@ class ChecklistView(View):
         self.prepared_for: Scope | None = None  # the scope self.browser was prepared for
         self.reviewed = 0
         self.missing_lists: str | None = None  # why there is no checklist, if so
+        self.unknown_handles = 0  # rows of the checklist whose handle the archive does not give
         self.loader = self.new_loader()
         self.history_loader = self.new_loader()
         layout = QVBoxLayout(self)
@@ -123,6 +131,13 @@ class ChecklistView(View):
         bar.addWidget(self.progress)
         bar.addWidget(self.make_export_button())
         layout.addLayout(bar)
+        # Why the list is empty or mostly "handle unknown": said above it, where one looks first.
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         self.splitter = QSplitter()
         self.model = PagedTableModel(COLUMNS, self._fetch, parent=self)
         self.table = ChecklistTable(self)
@@ -151,6 +166,7 @@ class ChecklistView(View):
         self.who.setTextFormat(Qt.TextFormat.RichText)
         self.open_button = QPushButton("Open profile in browser ↗")
         self.open_button.clicked.connect(self.open_profile)
+        self.row_buttons = [self.open_button]  # what acts on the selected person
         buttons = QGridLayout()  # two by two: the panel stays narrow, the list gets the room
         for i, (label, status) in enumerate(
             (
@@ -162,9 +178,11 @@ class ChecklistView(View):
             b = QPushButton(label)
             b.clicked.connect(lambda _c=False, s=status: self.set_status(s))
             buttons.addWidget(b, i // 2, i % 2)
+            self.row_buttons.append(b)
         note = QPushButton("Note… (N)")
         note.clicked.connect(self.edit_note)
         buttons.addWidget(note, 1, 1)
+        self.row_buttons.append(note)
         self.history = QTextBrowser()
         box.addWidget(self.who)
         box.addWidget(self.open_button)
@@ -186,13 +204,14 @@ class ChecklistView(View):
             return
         status, search, talked = self.status_filter, self.search, self.talked
         if self.browser is not None and self.prepared_for == scope:
-            browser, missing = self.browser, self.missing_lists
+            browser, missing, unknown = self.browser, self.missing_lists, self.unknown_handles
             self._ask(
                 lambda con: (
                     browser,
                     browser.filter(status, search, talked),
                     browser.reviewed(),
                     missing,
+                    unknown,
                 )
             )
             return
@@ -203,7 +222,8 @@ class ChecklistView(View):
             missing = None
             if snapshot is not None and not snapshot.holds("follower", "following"):
                 missing = snapshots.missing_list_sentence(snapshot, "follower", "following")
-            return browser, browser.filter(status, search, talked), browser.reviewed(), missing
+            count = browser.filter(status, search, talked)
+            return browser, count, browser.reviewed(), missing, browser.unknown_handles()
 
         self.prepared_for = scope
         self.browser = None
@@ -215,8 +235,9 @@ class ChecklistView(View):
         self._show_detail()
         self.loader.request(query, self._prepared)
 
-    def _prepared(self, result: tuple[network.ChecklistBrowser, int, int, str | None]) -> None:
-        self.browser, count, self.reviewed, self.missing_lists = result
+    def _prepared(self, result: tuple[network.ChecklistBrowser, int, int, str | None, int]) -> None:
+        self.browser, count, self.reviewed, self.missing_lists, self.unknown_handles = result
+        self._show_notice()
         self.model.show(count)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
@@ -225,14 +246,7 @@ class ChecklistView(View):
         # the display name gives way (eliding) before the numbers do.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         # Every status fits, not just the ones on the first page ("followed back" ≠ "follow …").
-        widest = max(network.STATUS_LABELS.values(), key=self.table.fontMetrics().horizontalAdvance)
-        status = [c.key for c in COLUMNS].index("review_status")
-        header.resizeSection(
-            status,
-            max(
-                header.sectionSize(status), self.table.fontMetrics().horizontalAdvance(widest) + 16
-            ),
-        )
+        fit_labels(self.table, COLUMNS)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self._update_progress()
         if self.model.rowCount():
@@ -343,6 +357,9 @@ class ChecklistView(View):
 
     def _show_detail(self) -> None:
         row = self.current_row()
+        for button in self.row_buttons:  # nobody selected (or no list): nothing to act on
+            button.setEnabled(row >= 0)
+            button.setToolTip("" if row >= 0 else self._no_row_reason())
         if row < 0 or self.ctx.scope is None:
             self.who.setText(self._empty_text())
             self._ask_history(None, 0)
@@ -397,18 +414,52 @@ class ChecklistView(View):
         return self.table
 
     def export_query(self) -> ViewExport | None:
+        if self.missing_lists:
+            return None
         sql, params = csvset.checklist_view(self.status_filter, self.search, self.talked)
         return ViewExport(sql, params, "not-followed-back-view.csv")
+
+    def _missing_text(self) -> str:
+        """Why there is no checklist: the lists this archive lacks, and what would bring it."""
+        return (
+            "The follow-back checklist needs your followers and the accounts you follow: they "
+            f"are {self.missing_lists}. Import a complete archive of this account (Twitter's "
+            "archives before 2019 had no follower lists) to review your followers."
+        )
+
+    def _no_row_reason(self) -> str:
+        if self.missing_lists:
+            return self._missing_text()
+        return "Select a follower in the list first."
+
+    def _show_notice(self) -> None:
+        """The line above the list: why it is empty, or why most handles are unknown."""
+        total = self.browser.total if self.browser else 0
+        if self.missing_lists:
+            text = self._missing_text()
+        elif total and self.unknown_handles * 2 > total:
+            text = (
+                f"{plural(self.unknown_handles, 'follower')} of {number(total)} show as "
+                "“handle unknown”: this archive lists followers by account id only. Select "
+                "one and press Enter (or “Open profile in browser”) to see who it is."
+            )
+        else:
+            text = ""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        missing = self._missing_text() if self.missing_lists else None
+        self.set_export_reason(missing)
+        for control in (self.filter, self.search_field):  # nothing to filter or search
+            control.setEnabled(missing is None)
+            control.setToolTip(missing or "")
+        self.progress_label.setVisible(missing is None)
+        self.progress.setVisible(missing is None)
 
     def _empty_text(self) -> str:
         if self.loader.busy():
             return "<i>Preparing the checklist…</i>"
-        if self.missing_lists:
-            return (
-                f"<p>Your followers are {self.missing_lists}, so there is no checklist. Import a "
-                "complete archive of this account (Twitter's archives before 2019 had no "
-                "follower lists) to review your followers.</p>"
-            )
+        if self.missing_lists:  # the line above the list says why
+            return "<p><i>Nobody to review in this archive.</i></p>"
         if self.browser is not None and self.browser.total == 0:
             return "<p>You follow back every follower: nobody is waiting for a review.</p>"
         return "<p><i>Nobody matches this filter.</i></p>"

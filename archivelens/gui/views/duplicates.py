@@ -25,6 +25,7 @@ from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table
+from archivelens.words import plural
 
 KIND_LABELS = {"sales_blast": "sales blast", "template": "template message"}
 COLUMNS = [
@@ -116,15 +117,13 @@ class DuplicatesView(View):
         self.model.show(self._table.num_rows)
         self.table.resizeColumnsToContents()  # then the message takes what is left
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        blasts = "sales blast" if rep.sales_blasts == 1 else "sales blasts"
-        templates = "template message" if rep.templates == 1 else "template messages"
         self.summary.setText(
-            f"<b>{rep.sales_blasts:,}</b> {blasts} (sales messages re-sent with small edits) in "
-            f"<b>{rep.sales_blast_tweets:,}</b> tweets"
+            f"<b>{plural(rep.sales_blasts, 'sales blast')}</b> (sales messages re-sent with "
+            f"small edits) in <b>{plural(rep.sales_blast_tweets, 'tweet')}</b>"
             + (f", {rep.share:.1%} of your own tweets" if rep.share is not None else "")
-            + f"; <b>{rep.templates:,}</b> {templates} that "
+            + f"; <b>{plural(rep.templates, 'template message')}</b> that "
             f"{'does' if rep.templates == 1 else 'do'}n't sell (the same words to many people) "
-            f"in {rep.template_tweets:,} tweets. Only tweets of five words or "
+            f"in {plural(rep.template_tweets, 'tweet')}. Only tweets of five words or "
             f"more count; similarity threshold {threshold:g}."
         )
         if self.model.rowCount():
@@ -170,7 +169,9 @@ class DuplicatesView(View):
         for r in rows:
             gap = r["days_since_previous"]
             meta = f"{r['created_at']:%Y-%m-%d} · similarity {r['similarity']:.0f}" + (
-                f" · {gap:.0f} days after the previous one" if gap is not None else " · the first"
+                f" · {plural(round(gap), 'day')} after the previous one"
+                if gap is not None
+                else " · the first"
             )
             parts.append(f"<p><small>{meta}</small><br>{highlight(reference, r['text'])}</p>")
         self.members.setHtml("".join(parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import math
 from html import escape
 
 from PySide6.QtCharts import (
@@ -29,6 +30,7 @@ from archivelens.analysis.buckets import bucketed
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.text_fit import breakable
 from archivelens.gui.widgets import Card, View
+from archivelens.words import number, percent, plural
 
 SERIES = (
     ("Conversation", "replies_to_others", "#2E86AB"),
@@ -38,11 +40,7 @@ SERIES = (
 )
 
 
-def pct(value: float | None) -> str:
-    """A share as a whole percentage; a small one that is not zero is "<1%", never "0%"."""
-    if value is None:
-        return "–"
-    return "<1%" if 0 < value < 0.005 else f"{value:.0%}"
+pct = percent  # a share that is not zero is "<1%", never "0%" (the bands say it the same way)
 
 
 class OverviewView(View):
@@ -133,22 +131,22 @@ class OverviewView(View):
         v = rep.summary.values
         self.cards["conversation"].set(
             pct(v["conversation_share"]),
-            f"of your tweets are replies to others — {v['accounts_replied_to']:,} people, "
-            f"{v['recurring_partners']:,} of them 3+ times",
+            f"of your tweets are replies to others — {plural(v['accounts_replied_to'], 'person')}"
+            f", {number(v['recurring_partners'])} of them 3+ times",
         )
         self.cards["promotion"].set(
             pct(v["promotion_share"]),
-            f"of your own tweets sell something ({v['promotional_tweets']:,} tweets)",
+            f"of your own tweets sell something ({plural(v['promotional_tweets'], 'tweet')})",
         )
         self.cards["amplification"].set(
             pct(v["amplification_share"]),
-            f"retweets and quotes of {v['accounts_amplified']:,} accounts",
+            f"retweets and quotes of {plural(v['accounts_amplified'], 'account')}",
         )
         rep_share = rep.value("repetition_share")
         self.cards["repetition"].set(
             pct(rep_share),
-            f"of your tweets re-send a sales message: {rep.value('sales_blast_clusters'):,} "
-            "sales blasts",
+            "of your tweets re-send a sales message: "
+            f"{plural(rep.value('sales_blast_clusters') or 0, 'sales blast')}",
         )
         self.cards["links"].set(
             pct(v["curation_share"]),
@@ -164,6 +162,9 @@ class OverviewView(View):
             self.cards["reciprocity"].set("–", "you have no followers in this archive")
         else:
             self.cards["reciprocity"].set("–", rep.explanation("follow_back_share"))
+        if not rep.tweets_file:  # unknown, not 0 people and 0 blasts
+            for name in ("conversation", "promotion", "amplification", "repetition", "links"):
+                self.cards[name].set("–", rep.unknown("tweets") or "")
         self._show_advice(rep)
         self._show_suggestion(rep.summary.own_domains if rep.summary.own_domains_suggested else [])
         self._fill_chart(months)
@@ -183,10 +184,8 @@ class OverviewView(View):
 
     def _show_advice(self, rep: report.Report) -> None:
         if not rep.recommendations:
-            self.advice.setText(
-                "<h3>What to change</h3><p>Nothing stands out in this period: keep talking with "
-                "people and sharing useful things.</p>"
-            )
+            # Why there is none: too few tweets to judge is not "nothing stands out".
+            self.advice.setText(f"<h3>What to change</h3><p>{escape(rep.advice.note)}</p>")
             return
         items = "".join(
             f"<li><b>{escape(breakable(r.action))}</b><br>"
@@ -252,6 +251,13 @@ class OverviewView(View):
         axis_y.setTitleText("tweets")
         self.chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_y)
+        # Ticks on round numbers (0, 25, 50, 75, 100), not wherever the tallest bar ends.
+        peak = max((sum(float(b[key]) for _t, key, _c in SERIES) for b in buckets), default=0)
+        top, step = nice_scale(peak)
+        axis_y.setTickType(QValueAxis.TickType.TicksDynamic)
+        axis_y.setTickAnchor(0)
+        axis_y.setTickInterval(step)
+        axis_y.setRange(0, top)
 
     def _bars_that_fit(self) -> dict[str, int]:
         """How many bars of each unit the plot can label without QtCharts eliding them to
@@ -264,6 +270,22 @@ class OverviewView(View):
             unit: max(3, plot // (metrics.horizontalAdvance(text) + 12))
             for unit, text in widest.items()
         }
+
+
+def nice_scale(peak: float, ticks: int = 5) -> tuple[float, float]:
+    """The top of a value axis from 0 and its tick step, both round (1, 2, 2.5 or 5 × 10ⁿ,
+    whole numbers only: tweets are counted), with about *ticks* steps up to *peak*."""
+    if peak <= 0:
+        return 1.0, 1.0
+    raw = peak / ticks
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(
+        m * magnitude
+        for m in (1, 2, 2.5, 5, 10)
+        if m * magnitude >= raw and round(m * magnitude, 6).is_integer()
+    )
+    step = round(step)
+    return float(math.ceil(peak / step) * step), float(step)
 
 
 def axis_labels(labels: list[str], unit: str) -> list[str]:

@@ -29,8 +29,16 @@ from archivelens.analysis import browse, promotion
 from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
-from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.widgets import SearchBox, View, ViewExport, compact_table, show_error
+from archivelens.gui.models import Column, PagedTableModel, plain
+from archivelens.gui.widgets import (
+    SearchBox,
+    View,
+    ViewExport,
+    compact_table,
+    fit_labels,
+    show_error,
+)
+from archivelens.words import plural
 
 KIND_LABELS = {
     "reply_to_others": "reply",
@@ -41,17 +49,38 @@ KIND_LABELS = {
     "original": "original",
 }
 YOUR_MARK = {True: "promotional", False: "not promotional"}
+# Why a tweet's like and retweet counts are unknown (NULL in the library, never 0).
+UNKNOWN_COUNTS = (
+    "Unknown: this archive keeps no like or retweet counts (classic archives have none)."
+)
+
+
+def count_or_dash(value: int | None) -> str:
+    """A like or retweet count; "–" when the archive does not say (never 0)."""
+    return "–" if value is None else plain(value)
+
+
+def unknown_count(value: int | None) -> str | None:
+    return UNKNOWN_COUNTS if value is None else None
+
+
 COLUMNS = [
     Column("created_at", "Date", lambda v: v.strftime("%Y-%m-%d %H:%M") if v else ""),
-    Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v)),
+    Column("kind", "Kind", lambda v: KIND_LABELS.get(v, v), labels=tuple(KIND_LABELS.values())),
     Column("text", "Text", lambda v: (v or "").replace("\n", " ")),
-    Column("promotional", "Promo", lambda v: "promotional" if v else ""),
+    Column("promotional", "Promo", lambda v: "promotional" if v else "", labels=("promotional",)),
     # The user's own word, apart from the automatic verdict it overrules.
-    Column("override", "Your mark", lambda v: YOUR_MARK.get(v, ""), sortable=False),
+    Column(
+        "override",
+        "Your mark",
+        lambda v: YOUR_MARK.get(v, ""),
+        sortable=False,
+        labels=tuple(YOUR_MARK.values()),
+    ),
     Column("matched_terms", "Why"),
     Column("cluster_id", "Cluster", lambda v: "" if v is None else str(v), align_right=True),
-    Column("favorite_count", "Likes", align_right=True),
-    Column("retweet_count", "RTs", align_right=True),
+    Column("favorite_count", "Likes", count_or_dash, align_right=True, tooltip=unknown_count),
+    Column("retweet_count", "RTs", count_or_dash, align_right=True, tooltip=unknown_count),
 ]
 
 
@@ -145,7 +174,11 @@ class TweetsView(View):
             facts.append(f"promotional{f' ({why})' if why else ''}")
         if value("cluster_id") is not None:
             facts.append(f"duplicate cluster {value('cluster_id')}")
-        facts.append(f"{value('favorite_count'):,} likes · {value('retweet_count'):,} retweets")
+        likes, retweets = value("favorite_count"), value("retweet_count")
+        if likes is None:
+            facts.append("likes and retweets unknown (the archive keeps no counts)")
+        else:
+            facts.append(f"{plural(likes, 'like')} · {plural(retweets or 0, 'retweet')}")
         text = escape(value("text") or "").replace("\n", "<br>")
         self.preview.setHtml(f"<p><small>{escape(' · '.join(facts))}</small></p><p>{text}</p>")
 
@@ -201,12 +234,19 @@ class TweetsView(View):
     def _prepared(self, browser: browse.TweetBrowser) -> None:
         self.browser = browser
         self.model.show(browser.count)
-        self.count.setText(f"{browser.count:,} tweets")
+        self.count.setText(plural(browser.count, "tweet"))
         # A model reset forgets per-section sizing: narrow columns fit, the text takes the rest.
         self.table.resizeColumnsToContents()
+        fit_labels(self.table, self.model.columns)
         header = self.table.horizontalHeader()
-        header.resizeSection(4, min(header.sectionSize(4), 170))  # "Why": the text comes first
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        keys = [c.key for c in self.model.columns]
+        why, text = keys.index("matched_terms"), keys.index("text")
+        # "Why" gives way first (the preview below says it in full): the text keeps at least
+        # a third of the table, at 1024×700 too.
+        others = sum(header.sectionSize(i) for i in range(header.count()) if i not in (why, text))
+        room = self.table.viewport().width() - others - self.table.viewport().width() // 3
+        header.resizeSection(why, max(60, min(header.sectionSize(why), 170, room)))
+        header.setSectionResizeMode(text, QHeaderView.ResizeMode.Stretch)
 
     def search_box(self) -> SearchBox:
         return self.search
