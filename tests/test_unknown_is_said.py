@@ -82,7 +82,7 @@ def test_classic_counts_are_unknown_in_every_output(classic, library):
     cells = summary_cells(book)
     assert cells["Likes per original"][0] == "unknown"
     assert CLASSIC_WHY in cells["Likes per original"][1]
-    sheet = openpyxl.load_workbook(book, read_only=True)["Tweets"]
+    sheet = openpyxl.load_workbook(book)["Tweets"]
     header, *body = sheet.iter_rows(values_only=True)
     likes = header.index("favorite_count")
     assert body and all(r[likes] is None for r in body)

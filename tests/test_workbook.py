@@ -31,7 +31,7 @@ def test_every_sheet_with_its_rows(book):
     assert result.path.name == "archivelens-ZimblerMiller-2023-07-02.xlsx"
     # the workbook and the one-page report, no scratch file left
     assert sorted(p.name for p in result.path.parent.iterdir()) == [result.path.name, "report.html"]
-    wb = openpyxl.load_workbook(result.path, read_only=True)
+    wb = openpyxl.load_workbook(result.path)
     assert wb.sheetnames == ["Summary", "Monthly", *workbook.LIST_SHEETS]
     assert result.sheets["Tweets"] == len(story.tweets)
     assert result.cut == []
@@ -70,7 +70,7 @@ def test_a_sheet_stops_at_excels_row_limit(book, make_archive, library, tmp_path
     with pipeline.open_library(library) as con:
         result = pipeline.export_xlsx(con, pipeline.resolve_scope(con), tmp_path / "small")
     assert "Tweets" in result.cut and result.sheets["Tweets"] == 98
-    wb = openpyxl.load_workbook(result.path, read_only=True)
+    wb = openpyxl.load_workbook(result.path)
     last = list(wb["Tweets"].iter_rows(values_only=True))[-1]
     assert "at most 100 rows" in last[0] and "CSV set" in last[0]
 
@@ -122,7 +122,7 @@ def test_the_summary_reads_in_words_with_a_frozen_header(book):
 
 def test_similarity_and_gaps_are_numbers(book):
     _, result = book
-    sheet = openpyxl.load_workbook(result.path, read_only=True)["Sales blasts and templates"]
+    sheet = openpyxl.load_workbook(result.path)["Sales blasts and templates"]
     header, *body = sheet.iter_rows(values_only=True)
     similarity, gap = header.index("similarity"), header.index("days_since_previous")
     assert body and all(isinstance(r[similarity], int | float) for r in body)
@@ -152,7 +152,7 @@ def test_the_monthly_chart_has_every_month(make_archive, library, tmp_path):
         result = pipeline.export_xlsx(con, pipeline.resolve_scope(con), tmp_path / "out")
     first, last = min(t.created_at for t in story.tweets), max(t.created_at for t in story.tweets)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    sheet = openpyxl.load_workbook(result.path, read_only=True)["Monthly"]
+    sheet = openpyxl.load_workbook(result.path)["Monthly"]
     body = list(sheet.iter_rows(min_row=2, values_only=True))
     assert result.sheets["Monthly"] == len(body) == months
     assert [r[0] for r in body][:2] == [f"{first:%Y-%m}", _next(first)]
