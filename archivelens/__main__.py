@@ -15,7 +15,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if cli.wants_a_command(argv):
         return cli.main(argv)
-    args = cli.build_app_parser().parse_args(argv)
+    try:
+        args = cli.build_app_parser().parse_args(argv)
+    except SystemExit:  # --version, --help or a usage error: no app, still a run that cleans
+        from archivelens.pipeline import remove_leftovers
+
+        remove_leftovers()  # (the app itself does it once its first window is up)
+        raise
     try:
         from archivelens.gui.app import run
     except ImportError as err:

@@ -54,8 +54,12 @@ class View(QWidget):
     def new_loader(self) -> Loader:
         """A worker lane for this view's queries; a failure is one sentence in a dialog."""
         loader = Loader(self.ctx, self)
-        loader.failed.connect(lambda sentence, details: show_error(self, sentence, details))
+        loader.failed.connect(self.tell)
         return loader
+
+    def tell(self, sentence: str, details: str = "") -> None:
+        """One sentence in a dialog over this view: a failure met reading what it shows."""
+        show_error(self, sentence, details)
 
     def export_query(self) -> ViewExport | None:
         """What this view shows, as the CSV to write; None where it shows no table."""

@@ -53,14 +53,14 @@ class Worker(QRunnable):
             self.signals.cancelled.emit()
         except UserError as err:
             self.error = err
-            self.signals.failed.emit(_in_app_words(err), "")
+            self.signals.failed.emit(in_app_words(err), "")
         except Exception as err:  # a full disk from any layer, else a bug: still one sentence
             self.error = err
             machine = from_environment(err, "saving")
             if machine is None and self.library is not None:
                 machine = explain(err, self.library)
             self.signals.failed.emit(
-                _in_app_words(machine)
+                in_app_words(machine)
                 if machine is not None
                 else f"Something went wrong ({type(err).__name__}); nothing was changed.",
                 traceback.format_exc(),
@@ -69,7 +69,7 @@ class Worker(QRunnable):
             self.signals.finished.emit(result)
 
 
-def _in_app_words(err: UserError) -> str:
+def in_app_words(err: UserError) -> str:
     """The sentence for the app: a damaged library points to File ▸ Rebuild Library…"""
     if isinstance(err, LibraryDamaged):
         return (

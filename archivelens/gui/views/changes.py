@@ -3,6 +3,7 @@ dropped."""
 
 from __future__ import annotations
 
+import duckdb
 import pyarrow as pa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
@@ -13,6 +14,8 @@ from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table, fit_labels
+from archivelens.gui.workers import in_app_words
+from archivelens.store.library import explain
 from archivelens.words import plural
 
 LABELS = {
@@ -94,11 +97,7 @@ class ChangesView(View):
         layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)  # read first, at the top
 
     def refresh(self) -> None:
-        refs = (
-            []
-            if self.ctx.scope is None
-            else changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
-        )
+        refs = [] if self.ctx.scope is None else self._snapshots()
         self.empty.setVisible(len(refs) < 2)
         listless = len(refs) == 1 and not refs[0].lists & {"follower", "following"}
         self.empty.setText(NO_LISTS if listless else ONE_ARCHIVE)
@@ -114,6 +113,18 @@ class ChangesView(View):
             self.old.setCurrentIndex(len(refs) - 2)
             self.new.setCurrentIndex(len(refs) - 1)
         self._compare()
+
+    def _snapshots(self) -> list[changes.SnapshotRef]:
+        """The account's archives; damage met reading them is said as any view says it (with
+        File ▸ Rebuild Library…), and the view shows none."""
+        try:
+            return changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
+        except duckdb.Error as err:
+            damaged = explain(err, self.ctx.path)
+            if damaged is None:
+                raise
+            self.tell(in_app_words(damaged))
+            return []
 
     def _compare(self) -> None:
         old, new = self.old.currentData(), self.new.currentData()
