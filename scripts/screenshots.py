@@ -118,6 +118,9 @@ def main() -> None:
             app.processEvents()
         app.processEvents()
         save(dialog, out / "settings.png")
+        dialog.tabs.setCurrentIndex(1)  # the account's own websites, a list like the phrases
+        app.processEvents()
+        save(dialog, out / "settings_websites.png")
         dialog.close()
         newer = replace(
             SAMPLE, followers=960, seed=SAMPLE.seed + 1, generated_at=datetime(2024, 1, 15)

@@ -309,7 +309,7 @@ def set_own_domains(
     con: duckdb.DuckDBPyConnection, account_id: int, domains: list[str] | None
 ) -> None:
     """Set the own domains (None goes back to the suggestion)."""
-    cleaned = None if domains is None else sorted({_clean_domain(d) for d in domains if d.strip()})
+    cleaned = None if domains is None else sorted({clean_domain(d) for d in domains if d.strip()})
     with transaction(con, "saving your websites") as tx:
         con.execute(
             """INSERT INTO account_prefs VALUES (?, ?)
@@ -319,7 +319,9 @@ def set_own_domains(
         tx.record("own_domains", account=account_id, domains=cleaned)
 
 
-def _clean_domain(text: str) -> str:
+def clean_domain(text: str) -> str:
+    """The domain a person means by what they typed or pasted (``https://www.shop.com/a`` →
+    ``shop.com``)."""
     text = text.strip().lower()
     text = re.sub(r"^[a-z]+://", "", text).split("/", 1)[0]
     return text.removeprefix("www.")

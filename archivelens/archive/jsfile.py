@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from archivelens.archive.parts import damaged
 from archivelens.errors import UserError
 
 CHUNK = 1 << 20
@@ -191,20 +192,21 @@ def load_small(src: BinaryIO, name: str) -> Any:
     data = src.read(SMALL_FILE_LIMIT + 1)
     if len(data) > SMALL_FILE_LIMIT:
         raise UserError(
-            f"{name} is over {SMALL_FILE_LIMIT >> 20} MB, where a real one holds a few kilobytes: "
-            "the archive looks damaged or hostile."
+            damaged(
+                name,
+                f"it is over {SMALL_FILE_LIMIT >> 20} MB where a real one holds a few kilobytes, "
+                "so the archive looks damaged or hostile",
+            )
         )
     body = _split_head(_as_utf8(data, name), name).rstrip()
     if body.endswith(b";"):
         body = body[:-1]
     try:
         return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UserError(f"{name} is damaged and cannot be read ({err}).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise UserError(damaged(name)) from None
     except RecursionError:
-        raise UserError(
-            f"{name} is damaged: its data is nested thousands of levels deep."
-        ) from None
+        raise UserError(damaged(name, "its data is nested thousands of levels deep")) from None
 
 
 def _utf16_decoder(head: bytes) -> Callable[[bytes], bytes] | None:
@@ -224,7 +226,7 @@ def _as_utf8(data: bytes, name: str) -> bytes:
             try:
                 return data[len(bom) :].decode(codec).encode("utf-8")
             except UnicodeDecodeError:
-                raise UserError(f"{name} is damaged: it is not valid UTF-16 text.") from None
+                raise UserError(damaged(name, "it is not valid UTF-16 text")) from None
     return data
 
 
@@ -238,7 +240,7 @@ def first_record_key(path: Path, name: str) -> str | None:
     with open(path, "rb") as f:
         head = f.read(_HEAD_LIMIT)
     if not head.lstrip().startswith(b"["):
-        raise UserError(f"{name} is damaged: it does not hold a list of records.")
+        raise UserError(damaged(name, "it does not hold a list of records"))
     match = _KEY_RE.search(head)
     return match.group(1).decode("utf-8", "replace") if match else None
 

@@ -15,20 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from archivelens.archive.jsfile import load_small
+from archivelens.archive.parts import KIND_WORDS, KINDS, damaged
 from archivelens.archive.source import ArchiveSource
 from archivelens.errors import UserError
 from archivelens.words import number, with_files
 
-# Our name for each data type we read → the basename pattern of its files (part0 and partN).
-_KINDS: dict[str, re.Pattern[str]] = {
-    "tweets": re.compile(r"^(?:tweets|tweet)(?:-part(\d+))?\.js$"),
-    "follower": re.compile(r"^follower(?:-part(\d+))?\.js$"),
-    "following": re.compile(r"^following(?:-part(\d+))?\.js$"),
-    "block": re.compile(r"^block(?:-part(\d+))?\.js$"),
-    "mute": re.compile(r"^mute(?:-part(\d+))?\.js$"),
-    "like": re.compile(r"^like(?:-part(\d+))?\.js$"),
-    "note_tweet": re.compile(r"^note-tweet(?:-part(\d+))?\.js$"),
-}
 # manifest dataTypes key → our kind
 _MANIFEST_KINDS = {
     "tweets": "tweets",
@@ -42,19 +33,6 @@ _MANIFEST_KINDS = {
 }
 # Account lists and likes: an archive that lacks one of these does not tell it is empty.
 LIST_KINDS = ("follower", "following", "block", "mute", "like")
-# What a person calls each kind's file, and what one record of it is (for the notes an import
-# leaves: "Your followers list is missing from this archive …").
-KIND_WORDS: dict[str, tuple[str, str]] = {
-    "tweets": ("your tweets", "tweet"),
-    "grailbird": ("your tweets", "tweet"),
-    "tweets_csv": ("your tweets", "tweet"),
-    "follower": ("your followers list", "follower"),
-    "following": ("the list of accounts you follow", "account"),
-    "block": ("your block list", "blocked account"),
-    "mute": ("your mute list", "muted account"),
-    "like": ("your likes", "like"),
-    "note_tweet": ("your long tweets", "long tweet"),
-}
 _MANY = {"tweets", "grailbird", "tweets_csv", "like", "note_tweet"}  # "your likes are …"
 _GRAILBIRD_RE = re.compile(r"^data/js/tweets/(\d{4})_(\d{2})\.js$")
 _PART_RE = re.compile(r"-part(\d+)\.js$")
@@ -175,7 +153,7 @@ def _glob_data_files(names: list[str], data_dir: str) -> tuple[list[DataFile], l
         if not name.startswith(data_dir) or "/" in name[len(data_dir) :]:
             continue
         base = name[len(data_dir) :]
-        for kind, pattern in _KINDS.items():
+        for kind, pattern in KINDS.items():
             match = pattern.match(base)
             if match:
                 files.append(DataFile(name, kind, int(match.group(1) or 0)))
@@ -206,8 +184,7 @@ def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = No
     account_id = _account_id(raw_id)
     if account_id is None:
         raise UserError(
-            f"{name} is damaged: its account id ({str(raw_id)[:40]!r}) is not a number, so the "
-            "account this archive belongs to is unknown."
+            damaged(name, "its account id is not a number, so the account it belongs to is unknown")
         )
     return Owner(
         account_id=account_id,
@@ -236,7 +213,7 @@ def _manifest_layout(source: ArchiveSource, data_dir: str) -> Layout:
     with source.open(data_dir + "manifest.js") as f:
         manifest = load_small(f, data_dir + "manifest.js")
     if not isinstance(manifest, dict):
-        raise UserError("data/manifest.js is damaged: it does not describe the archive.")
+        raise UserError(damaged(data_dir + "manifest.js", "it does not describe the archive"))
     owner = _read_owner(source, data_dir, _dict(manifest.get("userInfo")))
     generated = _parse_iso(_dict(manifest.get("archiveInfo")).get("generationDate"))
     globbed, other = _glob_data_files(source.names, data_dir)
@@ -323,7 +300,13 @@ def _classic_layout(source: ArchiveSource) -> Layout:
     index = small("data/js/tweet_index.js") or []
     account_id = _account_id(user.get("id")) if isinstance(user, dict) else None
     if account_id is None:
-        raise UserError("This classic tweet archive has no readable data/js/user_details.js.")
+        raise UserError(
+            with_files(
+                "This classic tweet archive has no readable account details, so the account it "
+                "belongs to is unknown",
+                "data/js/user_details.js",
+            )
+        )
     owner = Owner(
         account_id,
         _text(user.get("screen_name")),

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from archivelens.archive.parts import damaged, describe
 from archivelens.errors import UserError
+from archivelens.words import with_files
 
 # Folders that never hold data: macOS resource forks and the offline viewer's code.
 _IGNORED_TOP = ("__MACOSX/",)
@@ -98,9 +100,12 @@ class ArchiveSource:
             packed = max(entry.compress_size, 1)
             if entry.file_size > MAX_PLAIN_BYTES and entry.file_size / packed > MAX_RATIO:
                 raise UserError(
-                    f"{name} in {self.path.name} would inflate {entry.file_size / packed:,.0f} "
-                    "times its packed size, which no real archive does: it looks damaged or "
-                    "hostile, so archivelens did not open it."
+                    with_files(
+                        f"A part of {self.path.name} ({describe(name)}) would inflate "
+                        f"{entry.file_size / packed:,.0f} times its packed size, which no real "
+                        "archive does: it looks damaged or hostile, so archivelens did not open it",
+                        name,
+                    )
                 )
         if free_bytes is not None and total > free_bytes:
             raise UserError(
@@ -156,13 +161,20 @@ class ArchiveSource:
             assert isinstance(raw, zipfile.ZipInfo)
             if raw.flag_bits & 0x1:
                 raise UserError(
-                    f"{name} in {self.path.name} is encrypted; archivelens reads the archive as "
-                    "Twitter sent it, without a password."
+                    with_files(
+                        f"{self.path.name} is locked with a password ({describe(name)}); "
+                        "archivelens reads the archive as Twitter sent it, without one",
+                        name,
+                    )
                 )
             if raw.compress_type not in _READABLE_METHODS:
                 raise UserError(
-                    f"{name} in {self.path.name} is packed with a compression method archivelens "
-                    f"cannot read (method {raw.compress_type}); re-zip the folder and try again."
+                    with_files(
+                        f"{self.path.name} is packed with a compression method archivelens cannot "
+                        f"read (method {raw.compress_type}); unzip it, zip the folder again and "
+                        "try again",
+                        name,
+                    )
                 )
             try:
                 with self._zip.open(raw) as stream:
@@ -170,7 +182,7 @@ class ArchiveSource:
             except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as err:
                 if isinstance(err, OSError) and err.errno is not None:
                     raise
-                raise UserError(f"{name} in {self.path.name} is damaged ({err}).") from None
+                raise UserError(damaged(name)) from None
         else:
             assert isinstance(raw, str)
             with open(self.path / raw, "rb") as stream:

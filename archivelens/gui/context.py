@@ -25,7 +25,11 @@ class LibraryContext(QObject):
     changed = Signal()  # scope or data changed: the view on screen refreshes
 
     def __init__(
-        self, path: Path, pool: QThreadPool | None = None, parent: QObject | None = None
+        self,
+        path: Path,
+        pool: QThreadPool | None = None,
+        parent: QObject | None = None,
+        shown: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(parent)
         self.path = path
@@ -35,7 +39,7 @@ class LibraryContext(QObject):
         self.closed = False
         self.version = 0
         self.scope: Scope | None = None
-        self.reload_scope()
+        self.reload_scope(*(shown or ()))  # (snapshot, account) shown last time, if any
 
     def close(self) -> None:
         """Stop what workers are still asking the library, wait for them, then close it."""
@@ -71,15 +75,17 @@ class LibraryContext(QObject):
         self._cursors.discard(cursor)
         cursor.close()
 
-    def reload_scope(self, snapshot_id: int | None = None) -> None:
+    def reload_scope(self, snapshot_id: int | None = None, account_id: int | None = None) -> None:
         """Show snapshot *snapshot_id*; without one, keep the snapshot shown (or the newest of
-        its account, if it was removed); the chosen dates stay. Data changed: views follow."""
+        its account — *account_id* or the one shown — if it was removed); the chosen dates
+        stay. Data changed: views follow."""
         old = self.scope
         scope = None
         wanted = snapshot_id if snapshot_id is not None else old.snapshot_id if old else None
+        account = account_id if account_id is not None else old.account_id if old else None
         try:
             if wanted is not None:
-                scope = scopes.resolve_kept(self.con, wanted, old.account_id if old else None)
+                scope = scopes.resolve_kept(self.con, wanted, account)
             if scope is None:
                 scope = pipeline.resolve_scope(self.con)
         except Exception as err:  # an empty library has no scope yet; a damaged one says so

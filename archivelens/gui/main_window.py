@@ -69,7 +69,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.pool = pool or QThreadPool.globalInstance()
-        self.ctx = LibraryContext(library, self.pool, self)
+        shown = self.settings.shown_archive(library) if remember else None
+        self.ctx = LibraryContext(library, self.pool, self, shown)
         self.remember = remember  # False for the demo's and the sample's throwaway library
         self.scratch_folder: Path | None = None  # a throwaway library's folder, gone on close
         self.ask_before_quitting = True  # False once a signal (SIGTERM …) closes the app
@@ -814,6 +815,9 @@ class MainWindow(QMainWindow):
             return
         self.jobs.cancel()
         self.settings.set_geometry(self.saveGeometry())
+        if self.remember and self.ctx.scope is not None:
+            scope = self.ctx.scope
+            self.settings.set_shown_archive(self.ctx.path, scope.snapshot_id, scope.account_id)
         for name, splitter in self._splitters().items():
             self.settings.set_splitter(name, splitter.saveState())
         self.ctx.close()

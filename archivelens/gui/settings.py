@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 
 MAX_RECENT = 8
@@ -46,3 +49,22 @@ class Settings:
 
     def set_last_archive_folder(self, path: str) -> None:
         self._s.setValue("import/folder", path)
+
+    def shown_archive(self, library: Path) -> tuple[int, int] | None:
+        """(snapshot id, account id) shown when *library* was last closed: the app reopens on
+        the archive the person was working through, not on the newest one."""
+        value = self._s.value(_library_key(library))
+        try:
+            snapshot, account = (int(v) for v in str(value).split(","))
+        except ValueError:
+            return None
+        return snapshot, account
+
+    def set_shown_archive(self, library: Path, snapshot_id: int, account_id: int) -> None:
+        self._s.setValue(_library_key(library), f"{snapshot_id},{account_id}")
+
+
+def _library_key(library: Path) -> str:
+    """A settings key per library file (a path holds characters QSettings keys cannot)."""
+    digest = hashlib.sha256(str(library.resolve()).encode()).hexdigest()[:16]
+    return f"shown/{digest}"

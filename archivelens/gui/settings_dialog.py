@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from archivelens.analysis.promotion import Lexicon
+from archivelens.analysis.promotion import Lexicon, clean_domain
 from archivelens.gui.workers import Worker, start
 from archivelens.pipeline import AnalysisSettings
 from archivelens.words import plural
@@ -306,28 +307,86 @@ class AnalysisSettingsDialog(QDialog):
             _explain(
                 f"<b>For {self.account} only</b> (each account in this library has its own). "
                 "Tweets that link to your own websites (shop, booking page, newsletter) count "
-                "as promotional. One domain per line, e.g. "
-                "<code>myshop.com</code>; its subdomains count too."
+                "as promotional; their subdomains count too."
             )
         )
         self.suggest = QCheckBox("Suggest them from my tweets")
         self.suggest.setToolTip("The domains you link most often from tweets that use sales words")
-        self.domains = QPlainTextEdit()
-        self.domains.setPlaceholderText("No own websites: links never make a tweet promotional.")
+        box.addWidget(self.suggest)
+        self.domain_list = QListWidget()
+        self.domain_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.domain_list.itemSelectionChanged.connect(self._domain_selection_changed)
+        box.addWidget(self.domain_list, 1)
+        self.no_domains = QLabel("No own websites: links never make a tweet promotional.")
+        self.no_domains.setWordWrap(True)
+        box.addWidget(self.no_domains)
+        box.addLayout(self._domain_add_row())
         self.suggest.toggled.connect(self._suggest_toggled)
         self.suggest.setChecked(domains is None)
         self._suggest_toggled(domains is None)
         if domains is not None:
-            self.domains.setPlainText("\n".join(domains))
-        box.addWidget(self.suggest)
-        box.addWidget(self.domains, 1)
+            self._fill_domains(domains)
         return page
 
+    def _domain_add_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.new_domain = QLineEdit()
+        self.new_domain.setPlaceholderText("A website to add, e.g. myshop.com")
+        self.new_domain.returnPressed.connect(self._add_typed_domain)
+        self.add_domain_button = QPushButton("Add")
+        self.add_domain_button.clicked.connect(self._add_typed_domain)
+        self.remove_domain_button = QPushButton("Remove")
+        self.remove_domain_button.setEnabled(False)
+        self.remove_domain_button.clicked.connect(self.remove_selected_domains)
+        for w in (self.new_domain, self.add_domain_button, self.remove_domain_button):
+            row.addWidget(w)
+        row.setStretch(0, 1)
+        return row
+
+    def _fill_domains(self, domains: list[str]) -> None:
+        self.domain_list.clear()
+        self.domain_list.addItems(domains)
+        self.no_domains.setVisible(not domains)
+
+    def domains(self) -> list[str]:
+        return [self.domain_list.item(i).text() for i in range(self.domain_list.count())]
+
+    def add_domain(self, text: str) -> bool:
+        """Add the website *text* names (a pasted address counts by its domain); False for
+        an empty one or one already there."""
+        domain = clean_domain(text)
+        if not domain or "." not in domain or domain in self.domains():
+            return False
+        self.domain_list.addItem(domain)
+        self.no_domains.hide()
+        return True
+
+    def _add_typed_domain(self) -> None:
+        if self.add_domain(self.new_domain.text()):
+            self.new_domain.clear()
+        else:
+            self.new_domain.selectAll()
+            self.no_domains.setText("That is not a website address, or it is already listed.")
+            self.no_domains.show()
+
+    def remove_selected_domains(self) -> None:
+        for item in self.domain_list.selectedItems():
+            self.domain_list.takeItem(self.domain_list.row(item))
+        self.no_domains.setText("No own websites: links never make a tweet promotional.")
+        self.no_domains.setVisible(not self.domains())
+
+    def _domain_selection_changed(self) -> None:
+        editable = not self.suggest.isChecked()
+        self.remove_domain_button.setEnabled(editable and bool(self.domain_list.selectedItems()))
+
     def _suggest_toggled(self, on: bool) -> None:
-        self.domains.setReadOnly(on)
-        self.domains.setEnabled(not on)
+        """The suggestion is shown as it is (read only); unticked, the list is the person's."""
+        self.domain_list.setEnabled(not on)
+        for w in (self.new_domain, self.add_domain_button):
+            w.setEnabled(not on)
         if on:
-            self.domains.setPlainText("\n".join(self.suggested))
+            self._fill_domains(self.suggested)
+        self._domain_selection_changed()
 
     def _threshold_tab(self, threshold: float) -> QWidget:
         page = QWidget()
@@ -375,7 +434,7 @@ class AnalysisSettingsDialog(QDialog):
         """What the dialog holds, in the terms the core stores."""
         domains = None
         if not self.suggest.isChecked():
-            domains = [d.strip() for d in self.domains.toPlainText().splitlines() if d.strip()]
+            domains = self.domains()
         return AnalysisSettings(self.lexicon_text(), domains, float(self.threshold.value()))
 
     def done(self, result: int) -> None:

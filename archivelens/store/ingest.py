@@ -19,7 +19,7 @@ import duckdb
 
 from archivelens import errors
 from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect, records
-from archivelens.archive.layout import KIND_WORDS
+from archivelens.archive.parts import KIND_WORDS
 from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress, Stages

@@ -272,13 +272,19 @@ def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, li
     )
     qtbot.addWidget(dialog)
     assert dialog.settings() == current  # opening and closing changes nothing
-    assert dialog.domains.toPlainText() == "shop.example" and not dialog.domains.isEnabled()
+    assert dialog.domains() == ["shop.example"] and not dialog.domain_list.isEnabled()
     dialog.phrase_list.selectAll()
     dialog.remove_selected()
     dialog.patterns.setPlainText("")
     assert dialog.add_phrase("coffee") and dialog.add_phrase("morning")
     dialog.suggest.setChecked(False)
-    dialog.domains.setPlainText("")
+    assert dialog.domain_list.isEnabled() and dialog.new_domain.isEnabled()
+    assert dialog.add_domain("https://www.Shop.example/books") is False  # already listed
+    assert dialog.add_domain("https://www.my-books.example/new") and not dialog.add_domain("x")
+    assert dialog.domains() == ["shop.example", "my-books.example"]
+    dialog.domain_list.selectAll()
+    dialog.remove_selected_domains()
+    assert dialog.domains() == [] and not dialog.no_domains.isHidden()
     dialog.threshold.setValue(90)
     wanted = dialog.settings()
     assert promotion.Lexicon(wanted.lexicon).entries == ["coffee", "morning"]

@@ -39,7 +39,7 @@ from archivelens.errors import UserError
 from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
-from archivelens.gui.text_fit import breakable, wrapping
+from archivelens.gui.text_fit import ElidedLabel, breakable, wrapping
 from archivelens.gui.widgets import (
     NoteDialog,
     SearchBox,
@@ -121,14 +121,12 @@ class ChecklistView(View):
         self.talked_box.toggled.connect(self._talked_changed)
         self.progress_label = QLabel()
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
+        self.progress.setMaximumWidth(160)
         self.progress.setFormat("%p%")
         bar.addWidget(QLabel("Filter:"))
         bar.addWidget(self.filter)
         bar.addWidget(self.search_field, 1)
         bar.addWidget(self.talked_box)
-        bar.addWidget(self.progress_label)
-        bar.addWidget(self.progress)
         bar.addWidget(self.make_export_button())
         layout.addLayout(bar)
         # Why the list is empty or mostly "handle unknown": said above it, where one looks first.
@@ -152,12 +150,20 @@ class ChecklistView(View):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([620, 380])  # the list first; proportions hold at any width
         layout.addWidget(self.splitter, 1)
-        layout.addWidget(
-            QLabel(
-                "Keys: ↑/↓ move · F follow back · D followed back · X not for me · R to review · "
-                "N note · Enter open profile"
-            )
+        layout.addLayout(self._footer())
+
+    def _footer(self) -> QHBoxLayout:
+        """The keys, then the progress through the list: below it, where the search box above
+        gets the width it needs at 1024 px."""
+        footer = QHBoxLayout()
+        keys = ElidedLabel(
+            "Keys: ↑/↓ move · F follow back · D followed back · X not for me · R to review · "
+            "N note · Enter open profile"
         )
+        footer.addWidget(keys, 1)
+        footer.addWidget(self.progress_label)
+        footer.addWidget(self.progress)
+        return footer
 
     def _detail_panel(self) -> QWidget:
         panel = QWidget()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import partial
 from html import escape
 
-from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -84,6 +84,10 @@ COLUMNS = [
 ]
 
 
+# The columns that give way to the text in a narrow window, in turn (the preview says them).
+GIVE_WAY = ("matched_terms", "cluster_id")
+
+
 class TweetsView(View):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -136,6 +140,8 @@ class TweetsView(View):
         compact_table(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.natural: dict[str, int] = {}  # GIVE_WAY columns' widths fitting their texts
+        self.table.viewport().installEventFilter(self)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)
         self.verdict_actions = self._verdict_actions()
@@ -239,14 +245,41 @@ class TweetsView(View):
         self.table.resizeColumnsToContents()
         fit_labels(self.table, self.model.columns)
         header = self.table.horizontalHeader()
-        keys = [c.key for c in self.model.columns]
-        why, text = keys.index("matched_terms"), keys.index("text")
-        # "Why" gives way first (the preview below says it in full): the text keeps at least
-        # a third of the table, at 1024×700 too.
-        others = sum(header.sectionSize(i) for i in range(header.count()) if i not in (why, text))
-        room = self.table.viewport().width() - others - self.table.viewport().width() // 3
-        header.resizeSection(why, max(60, min(header.sectionSize(why), 170, room)))
+        self.natural = {key: header.sectionSize(self._section(key)) for key in GIVE_WAY}
+        self._fit_columns()
+
+    def _section(self, key: str) -> int:
+        return [c.key for c in self.model.columns].index(key)
+
+    def _fit_columns(self) -> None:
+        """While the text would have less than a third of the table, "Why" narrows (to 60 px),
+        then it and "Cluster" hide in turn (the preview below says both): at 1024×700 the
+        text is no sliver beside the narrow columns."""
+        header = self.table.horizontalHeader()
+        for key in GIVE_WAY:
+            header.setSectionHidden(self._section(key), False)
+            header.resizeSection(self._section(key), min(self.natural[key], 170))
+        width = self.table.viewport().width()
+        text = self._section("text")
+        for key in GIVE_WAY:
+            others = [i for i in range(header.count()) if i != text]
+            used = sum(header.sectionSize(i) for i in others if not header.isSectionHidden(i))
+            spare = width - width // 3 - used
+            if spare >= 0:
+                break
+            section = self._section(key)
+            narrowed = header.sectionSize(section) + spare
+            if key == "matched_terms" and narrowed >= min(self.natural[key], 60):
+                header.resizeSection(section, narrowed)
+                break
+            header.setSectionHidden(section, True)
         header.setSectionResizeMode(text, QHeaderView.ResizeMode.Stretch)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        resized = watched is self.table.viewport() and event.type() == QEvent.Type.Resize
+        if resized and self.browser is not None:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def search_box(self) -> SearchBox:
         return self.search
