@@ -17,6 +17,7 @@ from archivelens.analysis.duplicates import MEMBERS_SQL
 from archivelens.analysis.duplicates import ensure as ensure_clusters
 from archivelens.analysis.promotion import ensure_classified
 from archivelens.analysis.scope import Scope
+from archivelens.analysis.time_zone import snapshot_zone
 from archivelens.store.library import query_arrow
 
 # tweets.csv's kind values (never 'retweet'), then the three groups that cut across them.
@@ -146,16 +147,19 @@ def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 10) ->
 
 
 def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int]]:
-    """Own tweets per weekday (0 Monday … 6 Sunday) × hour (0–23), in UTC.
+    """Own tweets per weekday (0 Monday … 6 Sunday) × hour (0–23), on the account's own clock.
 
-    The archive stores times in UTC; the account's own time zone (``account-timezone.js``, a
-    Rails zone name) is not read yet, so callers say "UTC"."""
+    The archive stores times in UTC; the hours are counted in the zone the archive names
+    (``time_zone.snapshot_zone``, whose ``caption`` says which), summer time included."""
+    zone = snapshot_zone(con, scope.snapshot_id)
     grid = [[0] * 24 for _ in range(7)]
     rows = con.execute(
-        """SELECT isodow(created_at) - 1, hour(created_at), count(*) FROM tweets
-           WHERE snapshot_id = $snapshot AND kind <> 'retweet'
-             AND created_at >= $start AND created_at < $end GROUP BY ALL""",
-        {k: v for k, v in scope.params().items() if k != "account"},
+        """SELECT isodow(local) - 1, hour(local), count(*)
+           FROM (SELECT timezone($zone, created_at AT TIME ZONE 'UTC') AS local FROM tweets
+                 WHERE snapshot_id = $snapshot AND kind <> 'retweet'
+                   AND created_at >= $start AND created_at < $end)
+           GROUP BY ALL""",
+        {**{k: v for k, v in scope.params().items() if k != "account"}, "zone": zone.iana},
     ).fetchall()
     for day, hour, n in rows:
         grid[int(day)][int(hour)] = int(n)

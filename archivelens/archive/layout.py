@@ -11,7 +11,7 @@ Eras are told apart by the files present, never by dates (``archive-format.md`` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from archivelens.archive.jsfile import load_small
@@ -33,6 +33,7 @@ _MANIFEST_KINDS = {
 }
 # Account lists and likes: an archive that lacks one of these does not tell it is empty.
 LIST_KINDS = ("follower", "following", "block", "mute", "like")
+_READ_ELSEWHERE = ("account.js", "account-timezone.js", "manifest.js")  # not data files, read
 _MANY = {"tweets", "grailbird", "tweets_csv", "like", "note_tweet"}  # "your likes are …"
 _GRAILBIRD_RE = re.compile(r"^data/js/tweets/(\d{4})_(\d{2})\.js$")
 _PART_RE = re.compile(r"-part(\d+)\.js$")
@@ -58,6 +59,7 @@ class Owner:
     display_name: str | None
     created_at: datetime | None = None
     updated_at: datetime | None = None  # account.js ``updatedAt`` (2018–19 archives)
+    time_zone: str | None = None  # account-timezone.js, a Rails zone name
 
 
 @dataclass
@@ -108,14 +110,35 @@ def _detect(source: ArchiveSource) -> Layout:
     ):
         return _classic_layout(source)
     if "data/manifest.js" in present:
-        return _manifest_layout(source, "data/")
+        return _with_time_zone(source, _manifest_layout(source, "data/"), "data/")
     for data_dir in ("data/", ""):
         if any(data_dir + n in present for n in ("tweets.js", "tweet.js", "account.js")):
-            return _globbed_layout(source, data_dir)
+            return _with_time_zone(source, _globbed_layout(source, data_dir), data_dir)
     raise UserError(
-        f"{source.path.name} does not look like a Twitter/X archive: it has no tweets.js, "
-        "tweet.js, tweets.csv or manifest.js."
+        with_files(
+            f"{source.path.name} does not look like a Twitter/X archive: it holds neither "
+            "tweets nor the table of contents every archive has",
+            "tweets.js, tweet.js, tweets.csv or data/manifest.js",
+        )
     )
+
+
+def _with_time_zone(source: ArchiveSource, layout: Layout, data_dir: str) -> Layout:
+    """The zone the person set (``account-timezone.js``, 2018 on), for counting hours on their
+    own clock. A damaged file costs only that (hours in UTC), and the import says so."""
+    name = data_dir + "account-timezone.js"
+    if not source.has(name):
+        return layout
+    try:
+        with source.open(name) as f:
+            records = load_small(f, name)
+    except UserError:
+        layout.warnings.append(damaged(name, "when you post is counted in UTC instead"))
+        return layout
+    first = records[0] if isinstance(records, list) and records else None
+    zone = _text(_dict(_dict(first).get("accountTimezone")).get("timeZone"))
+    layout.owner = replace(layout.owner, time_zone=zone)
+    return layout
 
 
 def _parse_iso(value: object) -> datetime | None:
@@ -159,7 +182,7 @@ def _glob_data_files(names: list[str], data_dir: str) -> tuple[list[DataFile], l
                 files.append(DataFile(name, kind, int(match.group(1) or 0)))
                 break
         else:
-            if base.endswith(".js") and base not in ("account.js", "manifest.js"):
+            if base.endswith(".js") and base not in _READ_ELSEWHERE:
                 other.append(name)
     return files, other
 
@@ -178,8 +201,11 @@ def _read_owner(source: ArchiveSource, data_dir: str, fallback: dict | None = No
     raw_id = account.get("accountId") or fallback.get("accountId")
     if not raw_id:
         raise UserError(
-            f"{source.path.name} has no readable account.js, so the account it belongs to "
-            "is unknown."
+            with_files(
+                f"{source.path.name} has no readable account details, so the account it "
+                "belongs to is unknown",
+                name,
+            )
         )
     account_id = _account_id(raw_id)
     if account_id is None:

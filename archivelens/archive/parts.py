@@ -37,6 +37,7 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
 _SMALL_FILES = {
     "manifest.js": "the archive's table of contents",
     "account.js": "your account details",
+    "account-timezone.js": "your time zone setting",
     "user_details.js": "your account details",
     "tweet_index.js": "the index of your tweets",
     "payload_details.js": "the archive's description",

@@ -197,6 +197,7 @@ def _load(
         era=layout.era,
         source_name=source_name,
         lists=layout.lists,
+        time_zone=owner.time_zone,
     )
     stages.update("tweets", "Classifying tweets")
     tweets.insert_from_stage(con, snapshot_id, owner.account_id, owner.screen_name)

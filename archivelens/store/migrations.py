@@ -188,6 +188,12 @@ CREATE TABLE IF NOT EXISTS headline_cache (
 );
 """
 
+# The time zone the person set in Twitter's settings (``account-timezone.js``, a Rails name):
+# "when the account posts" is counted on their clock. Older snapshots have none (UTC, said so).
+_V8 = """
+ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS time_zone VARCHAR;
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1),
     (2, _V2),
@@ -196,6 +202,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (5, _V5),
     (6, _V6),
     (7, _V7),
+    (8, _V8),
 ]
 LATEST = MIGRATIONS[-1][0]
 

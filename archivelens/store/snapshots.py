@@ -72,6 +72,7 @@ def create(
     era: str,
     source_name: str,
     lists: frozenset[str],
+    time_zone: str | None = None,
 ) -> int:
     """Add a snapshot (and its account, or refresh the account's names); return its id."""
     con.execute(
@@ -91,7 +92,10 @@ def create(
         "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
     ).fetchone()
     con.execute(
-        """INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?)""",
+        """INSERT INTO snapshots (snapshot_id, account_id, generated_at, generated_estimated,
+                                  era, source_name, imported_at, screen_name, display_name,
+                                  has_follow_lists, time_zone)
+           VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?)""",
         [
             snapshot_id,
             account_id,
@@ -102,6 +106,7 @@ def create(
             screen_name,
             display_name,
             {"follower", "following"} <= lists,
+            time_zone,
         ],
     )
     if lists:

@@ -99,6 +99,9 @@ def _gdpr(story: Story, era: str, sink: Sink, written: Written, options: Options
         emit(kind, kind, kind, [_account_ref(kind, a, era) for a in ids])
     emit("like", "like", "like", [_like(t) for t in story.likes])
     emit("account", "account", "account", [_account(story, era)])
+    if story.spec.time_zone is not None:
+        zone = {"accountId": str(story.owner.account_id), "timeZone": story.spec.time_zone}
+        emit("accountTimezone", "account-timezone", "account_timezone", [{"accountTimezone": zone}])
     emit("directMessages", "direct-messages", "direct_messages", [])
     emit("adEngagements", "ad-engagements", "ad_engagements", [])
     if era == "current":

@@ -63,6 +63,8 @@ class Spec:
     canned_outreach: int = 0  # the latest tweets become "Hi"/"Interested" replies, one a person
     corrections: int = 0  # originals first sent with a typo, re-posted fixed 40 seconds later
     lookalike_jokes: bool = False  # two different jokes that read alike (88 %), days apart
+    # account-timezone.js's zone (a Rails name; real archives of 2018 on have one), or none.
+    time_zone: str | None = None
     engagement: bool = False  # realistic like/retweet counts per kind (ENGAGEMENT)
     start: datetime = datetime(2016, 1, 1)
     end: datetime = datetime(2023, 6, 30)
