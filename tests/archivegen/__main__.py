@@ -23,6 +23,8 @@ SAMPLE = Spec(
     blast_clusters=8,
     blast_size=6,
     thanks_replies=6,
+    engagement=True,  # counts that differ by kind, as a real account's do (the demo shows them)
+    time_zone="Lisbon",
 )
 
 
