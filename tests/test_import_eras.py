@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import duckdb
 import pytest
 
@@ -147,3 +149,26 @@ def test_classic_csv_photo_links_are_media_not_quotes(make_archive, library):
     path, story, _ = make_archive("classic", spec=spec, grailbird=False)
     result = pipeline.import_archive(path, library)
     assert {k: result.counts[k] for k in story.kind_counts()} == story.kind_counts()
+
+
+@pytest.mark.parametrize(
+    ("member", "body"),
+    [
+        ("data/js/payload_details.js", 'var payload_details = {"created_at" : 20190430}'),
+        ("data/js/payload_details.js", "var payload_details = [1, 2]"),
+        ("data/js/tweet_index.js", "var tweet_index = 12"),
+        ("data/js/tweet_index.js", '[{"file_name" : "x", "tweet_count" : 1e400}]'),
+    ],
+)
+def test_classic_index_files_of_the_wrong_shape_read_as_absent(
+    member, body, make_archive, library, tmp_path
+):
+    """A classic archive's small files hold JSON of any shape when damaged: a number where a
+    date or a list belongs reads as missing, never as a crash (the tweets still import)."""
+    path, story, _ = make_archive("classic")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as out:
+        for name in src.namelist():
+            out.writestr(name, body if name == member else src.read(name))
+    result = pipeline.import_archive(damaged, library)
+    assert result.counts["tweets"] == len(story.tweets)

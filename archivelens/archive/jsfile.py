@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from archivelens.errors import UserError
 
@@ -29,6 +29,13 @@ _ASSIGNMENT = re.compile(rb"\s*(?:var\s+)?[A-Za-z_$][\w.$]*\s*[=:]\s*")
 
 class NotAnArchiveFile(UserError):
     pass
+
+
+class ByteSink(Protocol):
+    """Where :func:`stream_json` writes: an open binary file, or an :class:`ArraySplitter` that
+    cuts the stream into several files (only ``write`` is needed of either)."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 def _split_head(head: bytes, name: str) -> bytes:
@@ -46,7 +53,7 @@ def _split_head(head: bytes, name: str) -> bytes:
 
 def stream_json(
     src: BinaryIO,
-    dest: BinaryIO,
+    dest: ByteSink,
     name: str,
     on_chunk: Callable[[int], None] | None = None,
     raw: bool = False,
