@@ -40,9 +40,8 @@ def test_each_era_imports_exact_counts(era, make_archive, library):
 
 
 @pytest.mark.parametrize("era", ERAS_ALL)
-def test_each_tweet_has_its_kind_and_exact_text(era, make_archive, library):
-    path, story, _ = make_archive(era, spec=era_spec(era, tweets=250, seed=11))
-    pipeline.import_archive(path, library)
+def test_each_tweet_has_its_kind_and_exact_text(era, imported, library):
+    story = imported(era, spec=era_spec(era, tweets=250, seed=11))
     stored = _tweets(library)
     assert set(stored) == {t.tweet_id for t in story.tweets}
     for t in story.tweets:
@@ -121,11 +120,10 @@ def test_followers_keep_archive_order(make_archive, library):
     assert ids == story.followers
 
 
-def test_long_posts_complete_in_every_real_shape(make_archive, library):
+def test_long_posts_complete_in_every_real_shape(imported, library):
     """ "…", "… https://t.co/x", a reply whose note lacks the handle, a note with other t.co
     links (archive-format.md pitfalls 11, 31, 32): every long post gets its full text."""
-    path, story, _ = make_archive("current", spec=era_spec("current", notes=24, seed=5))
-    pipeline.import_archive(path, library)
+    story = imported("current", spec=era_spec("current", notes=24, seed=5))
     long_posts = [t for t in story.tweets if t.long_note]
     shapes = {
         "ellipsis then link": any(t.truncated.split("…")[-1].strip() for t in long_posts),
