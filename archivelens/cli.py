@@ -614,7 +614,7 @@ def print_import(result: ImportResult, out: TextIO) -> None:
         out.write(f"  {NO_TWEETS_FILE.capitalize()}: its tweets are unknown\n")
     held = result.lists
 
-    def count(key: str, list_kind: str, label: str) -> str:
+    def count(key: str, list_kind: str, label: tuple[str, str]) -> str:
         one, many = label
         if list_kind not in held:
             return f"{many} not in this archive"

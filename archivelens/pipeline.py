@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +191,7 @@ def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
 
 def rebuild_library(
     db: PathLike | None = None,
-    archives: list[PathLike] | None = None,
+    archives: Sequence[PathLike] | None = None,
     skip_missing: bool = False,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,

@@ -1,6 +1,7 @@
 """Build the double-clickable app with ``build_installer.spec`` and check that what came out works.
 
-    pip install -e '.[installer]' && python scripts/check_installer.py [--keep DIR]
+    pip install -c constraints.txt -e '.[installer]'
+    python scripts/check_installer.py [--keep DIR]
 
 ``scripts/package_linux.py`` (what CI runs) calls the same checks before it packages. Each check
 prints what it measured:
@@ -27,7 +28,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "resources" / "sample-archive.zip"
@@ -76,8 +81,48 @@ def ensure_debian_packages(packages: tuple[str, ...]) -> None:
     print(f"   installed {' '.join(missing)}")
 
 
+def read_pins(text: str) -> dict[str, Version]:
+    """constraints.txt: ``name==version`` per line (comments and blank lines aside), by
+    normalised name; any other form (a range, a duplicate) is refused, since a pin names one
+    version."""
+    pins: dict[str, Version] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        if not sep or not name.strip() or not version.strip():
+            raise ValueError(f"line {number}: {raw!r} is not name==version")
+        key = canonicalize_name(name.strip())
+        if key in pins:
+            raise ValueError(f"line {number}: {name.strip()} is pinned twice")
+        pins[key] = Version(version.strip())
+    return pins
+
+
+def off_pin(pins: dict[str, Version]) -> list[str]:
+    """Installed distributions whose version is not their pin: an app built from them would
+    bundle versions the suite never ran on."""
+    found = []
+    for name, pin in sorted(pins.items()):
+        try:
+            installed = Version(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            continue  # not needed here (a test tool in a build-only environment)
+        if installed != pin:
+            found.append(f"{name} {installed} (pinned {pin})")
+    return found
+
+
 def build(work: Path) -> Path:
     start = time.perf_counter()
+    differ = off_pin(read_pins((ROOT / "constraints.txt").read_text(encoding="utf-8")))
+    if differ:
+        sys.exit(
+            "not building from versions other than constraints.txt's: "
+            + ", ".join(differ)
+            + "; install with: pip install -c constraints.txt -e '.[installer]'"
+        )
     done = run(
         [
             sys.executable,

@@ -1,6 +1,6 @@
 """Build, check and package the Linux app: one command gives the .tar.gz and the .deb.
 
-    pip install -e '.[installer]' && python scripts/package_linux.py [--out dist]
+    pip install -c constraints.txt -e '.[installer]' && python scripts/package_linux.py [--out dist]
 
 1. builds the app from ``build_installer.spec`` and runs every check of
    ``scripts/check_installer.py`` (frozen import/report/export, the window on a real X server,

@@ -57,6 +57,21 @@ def library(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def imported(make_archive: MakeArchive, library: Path) -> Callable[..., Story]:
+    """*library* holding one generated archive, the preamble most tests share:
+    ``imported(era, spec=…, **options)`` writes the archive as *make_archive* does, imports it
+    with the pipeline (analysis included) and returns its story, the truth to check against."""
+    from archivelens import pipeline
+
+    def make(era: str = "current", spec: Spec | None = None, **options: object) -> Story:
+        path, story, _ = make_archive(era, spec=spec, **options)
+        pipeline.import_archive(path, library)
+        return story
+
+    return make
+
+
+@pytest.fixture
 def two_snapshots(make_archive: MakeArchive, library: Path) -> tuple[Story, Story]:
     """Two archives of one account imported into *library*: (older story, newer story)."""
     from archivelens import pipeline

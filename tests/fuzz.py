@@ -1,6 +1,6 @@
 """Damaged and hostile variants of a generated archive, and what importing each must end as.
 
-    python -m tests.fuzz [--cases N] [--seed S]     # the table of outcomes per family
+    python -m tests.fuzz [--per-family N] [--seed S] [--verbose]   # outcomes per family
 
 Every variant ends as one of: ``correct`` (imported, nothing lost), ``warned`` (imported with a
 warning naming the damaged member: the loss is stated), ``refused`` (one :class:`UserError`
@@ -8,6 +8,10 @@ sentence, the library unchanged). Anything else is a failure: ``internal`` (anot
 exception), ``silent loss`` (fewer records than the archive holds and no warning naming the
 file), ``hang`` (no answer within the time limit), ``temp files left``, or ``memory`` (over the
 peak allowed for a small input). ``tests/test_fuzz.py`` runs the corpus in the suite.
+
+The families of damage are small functions registered with ``@family(name)`` (``FAMILIES``);
+``cases()`` runs them in registration order. A new way to damage an archive is a new function
+at the end of the list.
 
 Each case runs in a process of its own (forked from a clean server process), so a hang can be
 stopped and a peak measured alone.
@@ -52,13 +56,13 @@ _COUNTED = {
 
 @dataclass(frozen=True)
 class Case:
-    family: str
     name: str
     members: tuple[tuple[str, bytes], ...]  # the zip's members in order (name, bytes)
     touched: str  # the member the mutation damaged ("" for archive-level damage)
     raw_zip: bytes | None = None  # a zip built byte by byte (garbled streams, odd headers)
     era: str = "current"  # the base archive's era
     must_say: bool = False  # hostile data: imported without a warning naming it is a loss
+    family: str = ""  # filled in by cases() from the registry
 
 
 @dataclass
@@ -150,40 +154,98 @@ def _tweet(record: dict) -> dict:
 
 
 # -- families --
+#
+# Each family is a small function registered with @family(name), in the order the corpus runs
+# them. Families draw from one random stream (Base.rng) in that order, so a seed gives the same
+# corpus however the families are grouped into functions: add a new family at the end, or
+# every later family's random draws change.
+
+
+@dataclass
+class Base:
+    """What the families damage: the current archive's members, the 2018–19 root layout's, and
+    the corpus's one random stream."""
+
+    members: list[tuple[str, bytes]]
+    root: list[tuple[str, bytes]]
+    rng: random.Random
+    per_family: int
+
+    def member(self, name: str) -> bytes:
+        return dict(self.members)[name]
+
+    @property
+    def important(self) -> list[str]:
+        """The members whose damage matters most (the ones counted, and the ones that name the
+        account and its files)."""
+        return [
+            "data/tweets.js",
+            "data/follower.js",
+            "data/following.js",
+            "data/account.js",
+            "data/manifest.js",
+            "data/like.js",
+            "data/note-tweet.js",
+        ]
+
+    @property
+    def data_files(self) -> list[str]:
+        return [n for n, _ in self.members if n.endswith(".js") and n.startswith("data/")]
+
+
+Family = Callable[[Base], Iterator[Case]]
+FAMILIES: list[tuple[str, Family]] = []
+
+
+def family(name: str) -> Callable[[Family], Family]:
+    """Register a function yielding cases of the family *name* (it leaves Case.family empty:
+    the registry fills it, so a case cannot be counted under another family)."""
+
+    def register(make: Family) -> Family:
+        FAMILIES.append((name, make))
+        return make
+
+    return register
 
 
 def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
+    """Every registered family's cases, in registration order."""
     members, _ = base_members()
-    rng = random.Random(seed)
-    data_files = [n for n, _ in members if n.endswith(".js") and n.startswith("data/")]
-    important = [
-        "data/tweets.js",
-        "data/follower.js",
-        "data/following.js",
-        "data/account.js",
-        "data/manifest.js",
-        "data/like.js",
-        "data/note-tweet.js",
-    ]
+    root, _ = base_members(era="2018-2020")
+    base = Base(members, root, random.Random(seed), per_family)
+    for name, make in FAMILIES:
+        for case in make(base):
+            yield replace(case, family=name)
 
-    # 1. byte flips anywhere in a data file
-    for i in range(per_family):
-        name = rng.choice(important if i % 3 else data_files)
-        data = bytearray(dict(members)[name])
+
+@family("byte flips")
+def byte_flips(base: Base) -> Iterator[Case]:
+    """A few bytes anywhere in a data file turned into JSON punctuation, NUL or 0xFF."""
+    rng = base.rng
+    for i in range(base.per_family):
+        name = rng.choice(base.important if i % 3 else base.data_files)
+        data = bytearray(base.member(name))
         for _ in range(rng.randint(1, 4)):
             at = rng.randrange(len(data))
             data[at] = rng.choice(b'{}[]",:0a\x00\xff ')
-        yield Case("byte flips", f"flip {name} #{i}", _replace(members, name, bytes(data)), name)
+        yield Case(f"flip {name} #{i}", _replace(base.members, name, bytes(data)), name)
 
-    # 2. truncations
-    for _ in range(per_family):
-        name = rng.choice(important)
-        data = dict(members)[name]
+
+@family("truncations")
+def truncations(base: Base) -> Iterator[Case]:
+    """A data file cut anywhere (an interrupted download or copy)."""
+    rng = base.rng
+    for _ in range(base.per_family):
+        name = rng.choice(base.important)
+        data = base.member(name)
         cut = rng.randrange(1, len(data))
-        yield Case("truncations", f"cut {name} at {cut}", _replace(members, name, data[:cut]), name)
+        yield Case(f"cut {name} at {cut}", _replace(base.members, name, data[:cut]), name)
 
-    # 3. renamed files
-    renames = [
+
+@family("renames")
+def renames(base: Base) -> Iterator[Case]:
+    """Files under names the exporter never wrote (re-saved, hand-edited archives)."""
+    for old, new in [
         ("data/tweets.js", "data/tweet.js"),
         ("data/tweets.js", "data/Tweets.js"),
         ("data/tweets.js", "data/tweets-part1.js"),
@@ -192,15 +254,17 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         ("data/manifest.js", "data/manifest.json"),
         ("data/tweets.js", "tweets.js"),
         ("data/note-tweet.js", "data/note-tweets.js"),
-    ]
-    for old, new in renames:
-        renamed = tuple((new if n == old else n, d) for n, d in members)
-        yield Case("renames", f"{old} -> {new}", renamed, new)
+    ]:
+        renamed = tuple((new if n == old else n, d) for n, d in base.members)
+        yield Case(f"{old} -> {new}", renamed, new)
 
-    # 4. wrong prefixes and encodings
-    tweets = dict(members)["data/tweets.js"]
+
+@family("prefixes")
+def prefixes(base: Base) -> Iterator[Case]:
+    """tweets.js with another assignment, encoding or shape around its JSON."""
+    tweets = base.member("data/tweets.js")
     body = tweets[tweets.index(b"=") + 1 :]
-    prefixes = {
+    variants = {
         "colon": b"window.YTD.tweets.part0 :" + body,
         "no prefix": body,
         "BOM": b"\xef\xbb\xbf" + tweets,
@@ -216,23 +280,28 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         "empty list": b"window.YTD.tweets.part0 = [ ]",
         "two arrays": tweets + b"\n" + body,
     }
-    for label, data in prefixes.items():
-        yield Case("prefixes", label, _replace(members, "data/tweets.js", data), "data/tweets.js")
+    for label, data in variants.items():
+        yield Case(label, _replace(base.members, "data/tweets.js", data), "data/tweets.js")
 
-    # 5. wrong types in records
-    odd_ids = ["abc", "", {"x": 1}, None, "99999999999999999999999", "1.5", "0x10", -5, 1e30]
-    for value in odd_ids:
 
-        def set_id(records, value=value):
+@family("types")
+def tweet_ids(base: Base) -> Iterator[Case]:
+    """A tweet id of the wrong type or size."""
+    rng = base.rng
+    for value in ["abc", "", {"x": 1}, None, "99999999999999999999999", "1.5", "0x10", -5, 1e30]:
+
+        def set_id(records: list, value: object = value) -> None:
             _tweet(records[rng.randrange(len(records))])["id_str"] = value
             _tweet(records[rng.randrange(len(records))])["id"] = value
 
-        yield Case(
-            "types",
-            f"tweet id {value!r}",
-            _edit_records(members, "data/tweets.js", set_id),
-            "data/tweets.js",
-        )
+        edited = _edit_records(base.members, "data/tweets.js", set_id)
+        yield Case(f"tweet id {value!r}", edited, "data/tweets.js")
+
+
+@family("types")
+def tweet_fields(base: Base) -> Iterator[Case]:
+    """A tweet's text, date, entities or counts of the wrong type or form."""
+    rng = base.rng
     for field, value in [
         ("full_text", None),
         ("full_text", ["a", "b"]),
@@ -248,15 +317,16 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         ("edit_info", []),
     ]:
 
-        def set_field(records, field=field, value=value):
+        def set_field(records: list, field: str = field, value: object = value) -> None:
             _tweet(records[rng.randrange(len(records))])[field] = value
 
-        yield Case(
-            "types",
-            f"tweet {field} {value!r}",
-            _edit_records(members, "data/tweets.js", set_field),
-            "data/tweets.js",
-        )
+        edited = _edit_records(base.members, "data/tweets.js", set_field)
+        yield Case(f"tweet {field} {value!r}", edited, "data/tweets.js")
+
+
+@family("types")
+def tweet_records(base: Base) -> Iterator[Case]:
+    """A record of tweets.js that is not a wrapped tweet object."""
     for label, edit in [
         ("record is a number", lambda r: r.__setitem__(3, 42)),
         ("record is a string", lambda r: r.__setitem__(3, "tweet")),
@@ -266,34 +336,38 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         ("wrapper is null", lambda r: r.__setitem__(3, {"tweet": None})),
         ("wrapper renamed", lambda r: r.__setitem__(3, {"twit": r[3]["tweet"]})),
     ]:
-        yield Case(
-            "types",
-            f"tweets: {label}",
-            _edit_records(members, "data/tweets.js", edit),
-            "data/tweets.js",
-        )
+        edited = _edit_records(base.members, "data/tweets.js", edit)
+        yield Case(f"tweets: {label}", edited, "data/tweets.js")
+
+
+@family("types")
+def follower_ids(base: Base) -> Iterator[Case]:
+    """A follower's account id of the wrong type or size."""
+    rng = base.rng
     for value in ["abc", "", None, {"a": 1}, "1e5", "99999999999999999999999", 12]:
 
-        def set_ref(records, value=value):
+        def set_ref(records: list, value: object = value) -> None:
             records[rng.randrange(len(records))]["follower"]["accountId"] = value
 
-        yield Case(
-            "types",
-            f"follower accountId {value!r}",
-            _edit_records(members, "data/follower.js", set_ref),
-            "data/follower.js",
-        )
+        edited = _edit_records(base.members, "data/follower.js", set_ref)
+        yield Case(f"follower accountId {value!r}", edited, "data/follower.js")
+
+
+@family("types")
+def account_ids(base: Base) -> Iterator[Case]:
+    """The archive owner's account id of the wrong type or form."""
     for value in [[1, 2], "abc", "1e5", None, {"id": 1}, 3.5, ""]:
 
-        def set_account(records, value=value):
+        def set_account(records: list, value: object = value) -> None:
             records[0]["account"]["accountId"] = value
 
-        yield Case(
-            "types",
-            f"accountId {value!r}",
-            _edit_records(members, "data/account.js", set_account),
-            "data/account.js",
-        )
+        edited = _edit_records(base.members, "data/account.js", set_account)
+        yield Case(f"accountId {value!r}", edited, "data/account.js")
+
+
+@family("types")
+def account_fields(base: Base) -> Iterator[Case]:
+    """The owner's name or creation date of the wrong type or form."""
     for field, value in [
         ("username", 12345),
         ("username", None),
@@ -302,17 +376,17 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         ("createdAt", "soon"),
     ]:
 
-        def set_account_field(records, field=field, value=value):
+        def set_account_field(records: list, field: str = field, value: object = value) -> None:
             records[0]["account"][field] = value
 
-        yield Case(
-            "types",
-            f"account {field} {value!r}",
-            _edit_records(members, "data/account.js", set_account_field),
-            "data/account.js",
-        )
-    manifest = dict(members)["data/manifest.js"]
-    head, spec = split_js(manifest)
+        edited = _edit_records(base.members, "data/account.js", set_account_field)
+        yield Case(f"account {field} {value!r}", edited, "data/account.js")
+
+
+@family("types")
+def manifest_fields(base: Base) -> Iterator[Case]:
+    """The manifest's date, file list and counts of the wrong type or shape."""
+    head, spec = split_js(base.member("data/manifest.js"))
     for label, edit in [
         ("generationDate number", lambda m: m["archiveInfo"].__setitem__("generationDate", 5)),
         ("generationDate garbage", lambda m: m["archiveInfo"].__setitem__("generationDate", "x")),
@@ -334,45 +408,46 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
             value = [value]
         else:
             edit(value)
-        yield Case(
-            "types",
-            f"manifest {label}",
-            _replace(members, "data/manifest.js", join_js(head, value)),
-            "data/manifest.js",
-        )
+        edited = _replace(base.members, "data/manifest.js", join_js(head, value))
+        yield Case(f"manifest {label}", edited, "data/manifest.js")
 
-    # 6. member names
-    yield Case("names", "backslashes", tuple((n.replace("/", "\\"), d) for n, d in members), "")
-    account = dict(members)["data/account.js"]
+
+@family("names")
+def member_names(base: Base) -> Iterator[Case]:
+    """Member names that are ambiguous, escape the folder, or wrap the archive twice."""
+    members, tweets = base.members, base.member("data/tweets.js")
+    account = base.member("data/account.js")
     other = account.replace(b'"accountId" : "', b'"accountId" : "9')
-    yield Case("names", "two account.js", (*members, ("data/account.js", other)), "data/account.js")
-    yield Case("names", "two tweets.js", (*members, ("data/tweets.js", tweets)), "data/tweets.js")
-    yield Case("names", "dot-dot", (*members, ("../../evil.js", b"x = [1]")), "")
-    yield Case("names", "absolute", (*members, ("/tmp/archivelens-evil.js", b"x = [1]")), "")
-    yield Case("names", "dot-dot data", (*members, ("data/../../data/tweets.js", tweets)), "")
-    yield Case("names", "wrapped twice", tuple((f"a/b/{n}", d) for n, d in members), "")
+    yield Case("backslashes", tuple((n.replace("/", "\\"), d) for n, d in members), "")
+    yield Case("two account.js", (*members, ("data/account.js", other)), "data/account.js")
+    yield Case("two tweets.js", (*members, ("data/tweets.js", tweets)), "data/tweets.js")
+    yield Case("dot-dot", (*members, ("../../evil.js", b"x = [1]")), "")
+    yield Case("absolute", (*members, ("/tmp/archivelens-evil.js", b"x = [1]")), "")
+    yield Case("dot-dot data", (*members, ("data/../../data/tweets.js", tweets)), "")
+    yield Case("wrapped twice", tuple((f"a/b/{n}", d) for n, d in members), "")
 
-    # 7. bombs and huge members
+
+@family("bombs")
+def bombs(base: Base) -> Iterator[Case]:
+    """Members far larger or deeper than any real one."""
+    members, tweets = base.members, base.member("data/tweets.js")
+    account, manifest = base.member("data/account.js"), base.member("data/manifest.js")
     yield Case(
-        "bombs",
         "account.js padded 64 MB",
         _replace(members, "data/account.js", account + b" " * (64 << 20)),
         "data/account.js",
     )
     yield Case(
-        "bombs",
         "manifest.js padded 64 MB",
         _replace(members, "data/manifest.js", manifest + b" " * (64 << 20)),
         "data/manifest.js",
     )
     yield Case(
-        "bombs",
         "tweets.js padded 200 MB",
         _replace(members, "data/tweets.js", tweets[:-1] + b" " * (200 << 20) + b"]"),
         "data/tweets.js",
     )
     yield Case(
-        "bombs",
         "one 20 MB tweet text",
         _edit_records(
             members,
@@ -383,26 +458,24 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
     )
     deep = b"window.YTD.tweets.part0 = " + b"[" * 100_000 + b"]" * 100_000
     yield Case(
-        "bombs",
-        "tweets nested 100k deep",
-        _replace(members, "data/tweets.js", deep),
-        "data/tweets.js",
+        "tweets nested 100k deep", _replace(members, "data/tweets.js", deep), "data/tweets.js"
     )
     deep_account = b"window.YTD.account.part0 = " + b"[" * 100_000 + b"]" * 100_000
     yield Case(
-        "bombs",
         "account nested 100k deep",
         _replace(members, "data/account.js", deep_account),
         "data/account.js",
     )
 
-    # 8. the 2018–19 root-level layout: no manifest to compare counts with
-    root, _ = base_members(era="2018-2020")
+
+@family("root era")
+def root_era(base: Base) -> Iterator[Case]:
+    """The 2018–19 root-level layout, cut or flipped: no manifest to compare counts with."""
+    rng, root = base.rng, base.root
     root_tweets = dict(root)["tweet.js"]
-    for i in range(max(4, per_family // 4)):
+    for i in range(max(4, base.per_family // 4)):
         cut = rng.randrange(1, len(root_tweets))
         yield Case(
-            "root era",
             f"cut tweet.js at {cut}",
             _replace(root, "tweet.js", root_tweets[:cut]),
             "tweet.js",
@@ -411,45 +484,20 @@ def cases(seed: int = 1, per_family: int = 30) -> Iterator[Case]:
         data = bytearray(root_tweets)
         data[rng.randrange(len(data))] = rng.choice(b'{}[]",:0a ')
         yield Case(
-            "root era",
             f"flip tweet.js #{i}",
             _replace(root, "tweet.js", bytes(data)),
             "tweet.js",
             era="2018-2020",
         )
 
-    yield from _hostile(members, root)
 
-    # 9. zip-level damage
-    base_zip = zip_bytes(members)
-    for i in range(per_family // 2):
-        data = bytearray(base_zip)
-        start, stop = _member_data_span(bytes(data), "data/tweets.js")
-        for _ in range(rng.randint(1, 6)):
-            data[rng.randrange(start, stop)] ^= rng.randrange(1, 256)
-        yield Case("zip", f"garbled deflate #{i}", (), "data/tweets.js", raw_zip=bytes(data))
-    yield Case(
-        "zip",
-        "encrypted flag",
-        (),
-        "data/tweets.js",
-        raw_zip=_patch_header(base_zip, "data/tweets.js", flag=0x1),
-    )
-    yield Case(
-        "zip",
-        "compression method 99",
-        (),
-        "data/tweets.js",
-        raw_zip=_patch_header(base_zip, "data/tweets.js", method=99),
-    )
-    yield Case("zip", "truncated zip", (), "", raw_zip=base_zip[: len(base_zip) // 2])
-    yield Case("zip", "not a zip", (), "", raw_zip=b"PK\x03\x04" + os.urandom(64))
-    yield Case("zip", "empty zip", (), "", raw_zip=zip_bytes([]))
+# Data that reads as valid JSON yet means nothing sound: each must be refused, or imported
+# with a warning naming the file (``must_say``).
 
 
-def _hostile(members: list[tuple[str, bytes]], root: list[tuple[str, bytes]]) -> Iterator[Case]:
-    """10. Data that reads as valid JSON yet means nothing sound: each must be refused, or
-    imported with a warning naming the file (``must_say``)."""
+@family("hostile")
+def hostile_accounts(base: Base) -> Iterator[Case]:
+    """account.js that parses but names no account."""
     for label, body in [
         ("null", b"null"),
         ("[null]", b"[null]"),
@@ -458,11 +506,15 @@ def _hostile(members: list[tuple[str, bytes]], root: list[tuple[str, bytes]]) ->
     ]:
         data = b"window.YTD.account.part0 = " + body
         yield Case(
-            "hostile",
             f"account.js {label}",
-            _replace(members, "data/account.js", data),
+            _replace(base.members, "data/account.js", data),
             "data/account.js",
         )
+
+
+@family("hostile")
+def shared_ids(base: Base) -> Iterator[Case]:
+    """Every tweet under one id: all but one would vanish without a word."""
 
     def one_id(records: list) -> None:
         for record in records:
@@ -471,20 +523,23 @@ def _hostile(members: list[tuple[str, bytes]], root: list[tuple[str, bytes]]) ->
             tweet.pop("edit_info", None)
 
     yield Case(
-        "hostile",
         "every tweet shares one id",
-        _edit_records(members, "data/tweets.js", one_id),
+        _edit_records(base.members, "data/tweets.js", one_id),
         "data/tweets.js",
         must_say=True,
     )
     yield Case(
-        "hostile",
         "every tweet shares one id (2018 era)",
-        _edit_records(root, "tweet.js", one_id),
+        _edit_records(base.root, "tweet.js", one_id),
         "tweet.js",
         era="2018-2020",
         must_say=True,
     )
+
+
+@family("hostile")
+def impossible_dates(base: Base) -> Iterator[Case]:
+    """Tweet dates with offsets or days no clock has."""
     for label, when in [
         ("+9999 offset", "Fri Feb 10 10:00:00 +9999 2018"),
         ("-2400 offset", "Fri Feb 10 10:00:00 -2400 2018"),
@@ -497,48 +552,78 @@ def _hostile(members: list[tuple[str, bytes]], root: list[tuple[str, bytes]]) ->
                 record.get("tweet", record)["created_at"] = when
 
         yield Case(
-            "hostile",
             f"created_at with {label}",
-            _edit_records(members, "data/tweets.js", misdate),
+            _edit_records(base.members, "data/tweets.js", misdate),
             "data/tweets.js",
             must_say=True,
         )
         yield Case(
-            "hostile",
             f"created_at with {label} (2018 era)",
-            _edit_records(root, "tweet.js", misdate),
+            _edit_records(base.root, "tweet.js", misdate),
             "tweet.js",
             era="2018-2020",
             must_say=True,
         )
+
+
+@family("hostile")
+def note_dates(base: Base) -> Iterator[Case]:
+    """Long posts whose dates are not dates."""
 
     def garbage_note_date(records: list) -> None:
         for record in records:
             record["noteTweet"]["createdAt"] = "sometime"
 
     yield Case(
-        "hostile",
         "note createdAt garbage",
-        _edit_records(members, "data/note-tweet.js", garbage_note_date),
+        _edit_records(base.members, "data/note-tweet.js", garbage_note_date),
         "data/note-tweet.js",
         must_say=True,
     )
-    # A file that ends just after a record's comma: well-formed up to there, then nothing.
+
+
+@family("hostile")
+def cut_after_a_comma(base: Base) -> Iterator[Case]:
+    """A file that ends just after a record's comma: well-formed up to there, then nothing."""
     for name, era, source, between in [
-        ("tweet.js", "2018-2020", root, rb"\n}, \{"),  # Jackson's layout (2018-19)
-        ("data/tweets.js", "current", members, rb"\n  },\n  \{"),
+        ("tweet.js", "2018-2020", base.root, rb"\n}, \{"),  # Jackson's layout (2018-19)
+        ("data/tweets.js", "current", base.members, rb"\n  },\n  \{"),
     ]:
         data = dict(source)[name]
         commas = [m.start() + m.group().index(b",") + 1 for m in re.finditer(between, data)]
         for at in (commas[len(commas) // 2], commas[0]):
             yield Case(
-                "hostile",
                 f"{name} cut after the comma at {at}",
                 _replace(source, name, data[:at]),
                 name,
                 era=era,
                 must_say=True,
             )
+
+
+@family("zip")
+def garbled_deflate(base: Base) -> Iterator[Case]:
+    """tweets.js's compressed bytes garbled inside an otherwise sound zip."""
+    rng, base_zip = base.rng, zip_bytes(base.members)
+    for i in range(base.per_family // 2):
+        data = bytearray(base_zip)
+        start, stop = _member_data_span(bytes(data), "data/tweets.js")
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(start, stop)] ^= rng.randrange(1, 256)
+        yield Case(f"garbled deflate #{i}", (), "data/tweets.js", raw_zip=bytes(data))
+
+
+@family("zip")
+def zip_damage(base: Base) -> Iterator[Case]:
+    """Headers asking for what Python's zipfile cannot do, and files that are no whole zip."""
+    base_zip = zip_bytes(base.members)
+    encrypted = _patch_header(base_zip, "data/tweets.js", flag=0x1)
+    yield Case("encrypted flag", (), "data/tweets.js", raw_zip=encrypted)
+    method_99 = _patch_header(base_zip, "data/tweets.js", method=99)
+    yield Case("compression method 99", (), "data/tweets.js", raw_zip=method_99)
+    yield Case("truncated zip", (), "", raw_zip=base_zip[: len(base_zip) // 2])
+    yield Case("not a zip", (), "", raw_zip=b"PK\x03\x04" + os.urandom(64))
+    yield Case("empty zip", (), "", raw_zip=zip_bytes([]))
 
 
 def _member_data_span(data: bytes, name: str) -> tuple[int, int]:

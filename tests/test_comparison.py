@@ -13,9 +13,8 @@ from archivelens.analysis.comparison import Period
 from tests.conftest import era_spec
 
 
-def test_default_periods_are_the_last_twelve_months_and_the_twelve_before(make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
+def test_default_periods_are_the_last_twelve_months_and_the_twelve_before(imported, library):
+    imported()
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
     before, after = comparison.default_periods(scope)
@@ -26,11 +25,10 @@ def test_default_periods_are_the_last_twelve_months_and_the_twelve_before(make_a
     assert a2 == Period(date(2023, 2, 28), date(2023, 7, 2))
 
 
-def test_a_year_without_conversation_compares_as_worse(make_archive, library):
+def test_a_year_without_conversation_compares_as_worse(imported, library):
     # quiet_last_year: no replies to others in the 12 months before the archive's end.
     spec = era_spec("current", tweets=3000, quiet_last_year=True)
-    path, story, _ = make_archive("current", spec=spec)
-    pipeline.import_archive(path, library)
+    story = imported("current", spec=spec)
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         before, after = comparison.default_periods(scope)
@@ -58,9 +56,8 @@ def test_a_year_without_conversation_compares_as_worse(make_archive, library):
     assert rows["tweets"].verdict is None  # more or fewer tweets is neither better nor worse
 
 
-def test_a_period_under_thirty_tweets_shows_figures_without_verdict(make_archive, library):
-    path, _, _ = make_archive("current", spec=era_spec("current", tweets=200))
-    pipeline.import_archive(path, library)
+def test_a_period_under_thirty_tweets_shows_figures_without_verdict(imported, library):
+    imported("current", spec=era_spec("current", tweets=200))
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         result = comparison.compare(
@@ -132,11 +129,10 @@ def test_report_compare_in_text_and_json(make_archive, library, capsys):
     assert "either --baseline" in capsys.readouterr().err
 
 
-def test_an_archive_without_counts_says_engagement_is_unknown(make_archive, library):
+def test_an_archive_without_counts_says_engagement_is_unknown(imported, library):
     from archivelens.analysis import engagement
 
-    path, _, _ = make_archive("classic")
-    pipeline.import_archive(path, library)
+    imported("classic")
     with pipeline.open_library(library) as con:
         eng = engagement.by_kind(con, pipeline.resolve_scope(con))
     assert not eng.known and eng.reason == engagement.NO_COUNTS

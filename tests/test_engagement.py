@@ -24,9 +24,8 @@ def _truth(story) -> dict[str, list]:
     }
 
 
-def test_likes_and_retweets_per_kind_match_the_generated_records(make_archive, library):
-    path, story, _ = make_archive("current", spec=era_spec("current", tweets=1500, engagement=True))
-    pipeline.import_archive(path, library)
+def test_likes_and_retweets_per_kind_match_the_generated_records(imported, library):
+    story = imported("current", spec=era_spec("current", tweets=1500, engagement=True))
     with pipeline.open_library(library) as con:
         eng = engagement.by_kind(con, pipeline.resolve_scope(con))
     assert eng.known and eng.reason == engagement.SNAPSHOT_NOTE
@@ -44,9 +43,8 @@ def test_likes_and_retweets_per_kind_match_the_generated_records(make_archive, l
     assert sentence is not None and sentence.startswith("Your promotional tweets earned 0.")
 
 
-def test_top_tweets_are_the_most_liked_and_retweeted(make_archive, library):
-    path, story, _ = make_archive("current", spec=era_spec("current", tweets=800, engagement=True))
-    pipeline.import_archive(path, library)
+def test_top_tweets_are_the_most_liked_and_retweeted(imported, library):
+    story = imported("current", spec=era_spec("current", tweets=800, engagement=True))
     with pipeline.open_library(library) as con:
         top = engagement.top_tweets(con, pipeline.resolve_scope(con)).to_pylist()
     own = sorted(
@@ -57,9 +55,8 @@ def test_top_tweets_are_the_most_liked_and_retweeted(make_archive, library):
     assert [r["tweet_id"] for r in top] == [t.tweet_id for t in own[:10]]
 
 
-def test_posting_hours_count_every_own_tweet_once(make_archive, library):
-    path, story, _ = make_archive("current", spec=era_spec("current", tweets=600))
-    pipeline.import_archive(path, library)
+def test_posting_hours_count_every_own_tweet_once(imported, library):
+    story = imported("current", spec=era_spec("current", tweets=600))
     with pipeline.open_library(library) as con:
         grid = engagement.posting_hours(con, pipeline.resolve_scope(con))
     own = [t for t in story.tweets if t.kind != "retweet"]

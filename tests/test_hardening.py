@@ -50,15 +50,14 @@ def test_a_failed_export_leaves_the_folder_as_it_was(make_archive, library, tmp_
 
 
 def test_a_killed_runs_scratch_folders_are_removed_by_the_next(
-    make_archive, library, tmp_path, monkeypatch
+    imported, library, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     stale = tmp_path / f"archivelens-import-{_DEAD_PID}-abc"
     (stale / "tweets").mkdir(parents=True)
     mine = tmp_path / f"archivelens-import-{os.getpid()}-other"  # a live run's: kept
     mine.mkdir()
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
+    imported()
     assert not stale.exists() and mine.exists()
     out = tmp_path / "out"
     (out / f".archivelens-export-{_DEAD_PID}-x").mkdir(parents=True)
@@ -175,9 +174,8 @@ def test_a_full_disk_at_commit_is_one_sentence_and_keeps_the_library(small_disk,
 
 
 @pytest.mark.parametrize("export", ["export_csv", "export_xlsx"])
-def test_a_full_disk_during_export_leaves_nothing(small_disk, make_archive, library, export):
-    path, _, _ = make_archive("current", spec=era_spec("current", tweets=3000))
-    pipeline.import_archive(path, library)
+def test_a_full_disk_during_export_leaves_nothing(small_disk, imported, library, export):
+    imported("current", spec=era_spec("current", tweets=3000))
     out = small_disk("256k") / "export"
     with pipeline.open_library(library) as con, pytest.raises(UserError, match="disk is full"):
         getattr(pipeline, export)(con, pipeline.resolve_scope(con), out)

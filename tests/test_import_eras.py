@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import duckdb
 import pytest
 
@@ -38,9 +40,8 @@ def test_each_era_imports_exact_counts(era, make_archive, library):
 
 
 @pytest.mark.parametrize("era", ERAS_ALL)
-def test_each_tweet_has_its_kind_and_exact_text(era, make_archive, library):
-    path, story, _ = make_archive(era, spec=era_spec(era, tweets=250, seed=11))
-    pipeline.import_archive(path, library)
+def test_each_tweet_has_its_kind_and_exact_text(era, imported, library):
+    story = imported(era, spec=era_spec(era, tweets=250, seed=11))
     stored = _tweets(library)
     assert set(stored) == {t.tweet_id for t in story.tweets}
     for t in story.tweets:
@@ -119,11 +120,10 @@ def test_followers_keep_archive_order(make_archive, library):
     assert ids == story.followers
 
 
-def test_long_posts_complete_in_every_real_shape(make_archive, library):
+def test_long_posts_complete_in_every_real_shape(imported, library):
     """ "…", "… https://t.co/x", a reply whose note lacks the handle, a note with other t.co
     links (archive-format.md pitfalls 11, 31, 32): every long post gets its full text."""
-    path, story, _ = make_archive("current", spec=era_spec("current", notes=24, seed=5))
-    pipeline.import_archive(path, library)
+    story = imported("current", spec=era_spec("current", notes=24, seed=5))
     long_posts = [t for t in story.tweets if t.long_note]
     shapes = {
         "ellipsis then link": any(t.truncated.split("…")[-1].strip() for t in long_posts),
@@ -147,3 +147,26 @@ def test_classic_csv_photo_links_are_media_not_quotes(make_archive, library):
     path, story, _ = make_archive("classic", spec=spec, grailbird=False)
     result = pipeline.import_archive(path, library)
     assert {k: result.counts[k] for k in story.kind_counts()} == story.kind_counts()
+
+
+@pytest.mark.parametrize(
+    ("member", "body"),
+    [
+        ("data/js/payload_details.js", 'var payload_details = {"created_at" : 20190430}'),
+        ("data/js/payload_details.js", "var payload_details = [1, 2]"),
+        ("data/js/tweet_index.js", "var tweet_index = 12"),
+        ("data/js/tweet_index.js", '[{"file_name" : "x", "tweet_count" : 1e400}]'),
+    ],
+)
+def test_classic_index_files_of_the_wrong_shape_read_as_absent(
+    member, body, make_archive, library, tmp_path
+):
+    """A classic archive's small files hold JSON of any shape when damaged: a number where a
+    date or a list belongs reads as missing, never as a crash (the tweets still import)."""
+    path, story, _ = make_archive("classic")
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(damaged, "w") as out:
+        for name in src.namelist():
+            out.writestr(name, body if name == member else src.read(name))
+    result = pipeline.import_archive(damaged, library)
+    assert result.counts["tweets"] == len(story.tweets)

@@ -211,9 +211,8 @@ def test_email_and_phone_are_never_stored(make_archive, library):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
-def test_library_file_and_folder_are_private(make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
+def test_library_file_and_folder_are_private(imported, library):
+    imported()
     assert stat.S_IMODE(library.stat().st_mode) == 0o600
     assert stat.S_IMODE(library.parent.stat().st_mode) == 0o700
 

@@ -6,9 +6,8 @@ from archivelens import pipeline
 from archivelens.analysis import promotion
 
 
-def test_entry_counts_match_the_classification(make_archive, library):
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
+def test_entry_counts_match_the_classification(imported, library):
+    story = imported()
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con, None, None, None, None)
         entries = promotion.Lexicon(promotion.default_lexicon_text()).entries

@@ -23,15 +23,12 @@ def test_sales_accounts_blasts_are_found(tmp_path):
     assert result.sales_blasts >= 38, result
 
 
-def test_own_domain_suggestion_needs_three_sales_tweets_and_is_never_a_platform(
-    make_archive, library
-):
+def test_own_domain_suggestion_needs_three_sales_tweets_and_is_never_a_platform(imported, library):
     from archivelens import pipeline
     from archivelens.analysis import promotion
     from tests.conftest import era_spec
 
-    path, _, _ = make_archive("current", spec=era_spec("current", blast_clusters=3))
-    pipeline.import_archive(path, library)
+    imported("current", spec=era_spec("current", blast_clusters=3))
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         assert promotion.suggested_own_domains(con, scope.snapshot_id) == ["zimblerbooks.com"]

@@ -81,10 +81,9 @@ def test_a_root_level_archive_without_tweets_is_said_and_dated(make_archive, lib
     assert created == datetime(2011, 6, 23, 13, 4, 14)
 
 
-def test_partner_counts_count_tweets_not_mention_entries(make_archive, library):
+def test_partner_counts_count_tweets_not_mention_entries(imported, library):
     spec = era_spec("current", repeat_mentions=25)
-    path, story, _ = make_archive("current", spec=spec)
-    pipeline.import_archive(path, library)
+    story = imported("current", spec=spec)
     truth: Counter[int] = Counter()
     for t in story.tweets:
         if t.kind == "retweet" or t.unknown_reply_id:  # the archive writes those mentions as -1

@@ -15,7 +15,7 @@ import duckdb
 from archivelens.analysis import bands as bands_mod
 from archivelens.analysis import duplicates, recommendations
 from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, monthly, summarize
-from archivelens.analysis.recommendations import Recommendation
+from archivelens.analysis.recommendations import Advice, Recommendation
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots
 
@@ -72,7 +72,7 @@ class Report:
         return next(m.unknown for m in self.metrics if m.name == name)
 
     @property
-    def advice(self) -> recommendations.Advice:
+    def advice(self) -> Advice:
         """Why the recommendations are what they are (none: too few tweets, or nothing stands
         out), one sentence every output shows."""
         return recommendations.status(self.summary, len(self.recommendations))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from archivelens.archive.parts import damaged
 from archivelens.errors import UserError
@@ -32,6 +32,13 @@ class NotAnArchiveFile(UserError):
     pass
 
 
+class ByteSink(Protocol):
+    """Where :func:`stream_json` writes: an open binary file, or an :class:`ArraySplitter` that
+    cuts the stream into several files (only ``write`` is needed of either)."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 def _split_head(head: bytes, name: str) -> bytes:
     """Return *head* with the ``<global> =`` assignment removed."""
     if head.startswith(_BOM):
@@ -47,7 +54,7 @@ def _split_head(head: bytes, name: str) -> bytes:
 
 def stream_json(
     src: BinaryIO,
-    dest: BinaryIO,
+    dest: ByteSink,
     name: str,
     on_chunk: Callable[[int], None] | None = None,
     raw: bool = False,

@@ -321,10 +321,10 @@ def _classic_layout(source: ArchiveSource) -> Layout:
         with source.open(name) as f:
             return load_small(f, name)
 
-    user = small("data/js/user_details.js") or {}
-    payload = small("data/js/payload_details.js") or {}
-    index = small("data/js/tweet_index.js") or []
-    account_id = _account_id(user.get("id")) if isinstance(user, dict) else None
+    user = _mapping(small("data/js/user_details.js"))
+    payload = _mapping(small("data/js/payload_details.js"))
+    index = small("data/js/tweet_index.js")
+    account_id = _account_id(user.get("id"))
     if account_id is None:
         raise UserError(
             with_files(
@@ -341,7 +341,7 @@ def _classic_layout(source: ArchiveSource) -> Layout:
     )
     expected = {
         str(e.get("file_name", "")).replace("\\/", "/"): _int_or_none(e.get("tweet_count"))
-        for e in index
+        for e in (index if isinstance(index, list) else [])
         if isinstance(e, dict)
     }
     files: list[DataFile] = []
@@ -357,9 +357,7 @@ def _classic_layout(source: ArchiveSource) -> Layout:
         "A classic tweet archive has no follower or following lists: the follow-back checklist "
         "and reciprocity need a newer archive."
     )
-    generated = _parse_classic_time(
-        payload.get("created_at") if isinstance(payload, dict) else None
-    )
+    generated = _parse_classic_time(_text(payload.get("created_at")))
     return Layout(ERA_CLASSIC, owner, generated, files, [], warnings)
 
 
@@ -373,8 +371,17 @@ def _missing_month_sentence(name: str) -> str:
     return with_files(f"Your tweets {when} are missing from this archive", name)
 
 
+def _mapping(value: object) -> dict[str, object]:
+    """A classic file's object, or an empty one when the file is missing or holds something
+    else (a list, a number): its fields then read as absent, never as an error."""
+    return value if isinstance(value, dict) else {}
+
+
 def _int_or_none(value: object) -> int | None:
+    """A count from a JSON value (a number or a numeric string); None for anything else."""
+    if not isinstance(value, str | int | float):
+        return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except (ValueError, OverflowError):
         return None

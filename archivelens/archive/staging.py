@@ -166,7 +166,7 @@ class ChunkStream:
                     src,
                     dest,
                     data_file.name,
-                    self._meter.add,  # type: ignore[arg-type]
+                    self._meter.add,
                     raw=data_file.kind == "tweets_csv",
                     on_cut_short=lambda: self.cut_short.add(data_file.name),
                 )

@@ -87,7 +87,8 @@ def open_window(path: Path, **options) -> MainWindow | None:
 
 def run(demo: bool = False, library: str | None = None, archive: str | None = None) -> int:
     """The app: a window at once (the startup frame), the library and the views after."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # typed as the QCoreApplication it may be: check
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     # Settings live under "archivelens" (as ever); people see "ArchiveLens".
     app.setApplicationName("archivelens")
     app.setOrganizationName("archivelens")

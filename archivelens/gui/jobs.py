@@ -44,9 +44,22 @@ class JobPanel(QWidget):
         self.bar.setValue(0)
         self.show()
         worker.signals.progress.connect(self._progress)
-        worker.signals.finished.connect(lambda r: (self._ended(), done(r)))
-        worker.signals.failed.connect(lambda s, d: (self._ended(), self.failed.emit(s, d)))
-        worker.signals.cancelled.connect(lambda: (self._ended(), self.cancelled.emit()))
+
+        def finished(result: Any) -> None:
+            self._ended()
+            done(result)
+
+        def failed(sentence: str, details: str) -> None:
+            self._ended()
+            self.failed.emit(sentence, details)
+
+        def cancelled() -> None:
+            self._ended()
+            self.cancelled.emit()
+
+        worker.signals.finished.connect(finished)
+        worker.signals.failed.connect(failed)
+        worker.signals.cancelled.connect(cancelled)
         return start(worker, self.pool)
 
     def cancel(self) -> None:

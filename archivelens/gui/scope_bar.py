@@ -91,8 +91,7 @@ class ScopeBar(QWidget):
         if self.all_time.isChecked():
             self.dates_chosen.emit(None, None)
             return
-        start, end = self.date_from.date().toPython(), self.date_to.date().toPython()
-        if start > end:
+        if self.date_from.date() > self.date_to.date():
             self.refused.emit("The start date is after the end date.")
             return
-        self.dates_chosen.emit(start, end)
+        self.dates_chosen.emit(self.date_from.date().toPython(), self.date_to.date().toPython())

@@ -32,7 +32,7 @@ class Settings:
         value = self._s.value("recent/libraries", [])
         if isinstance(value, str):
             return [value]
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def add_recent_library(self, path: str) -> None:
         items = [p for p in self.recent_libraries() if p != path]

@@ -221,10 +221,14 @@ class AnalysisSettingsDialog(QDialog):
         return "" if n is None else plural(n, "tweet")
 
     def phrases(self) -> list[str]:
-        return [
-            self.phrase_list.topLevelItem(i).text(0)
-            for i in range(self.phrase_list.topLevelItemCount())
-        ]
+        return [item.text(0) for item in self._phrase_items()]
+
+    def _phrase_items(self) -> list[QTreeWidgetItem]:
+        """The list's rows (Qt types each lookup as possibly missing; below the count none is)."""
+        items = (
+            self.phrase_list.topLevelItem(i) for i in range(self.phrase_list.topLevelItemCount())
+        )
+        return [item for item in items if item is not None]
 
     def add_phrase(self, text: str) -> bool:
         """Add *text* as a phrase (a line starting with ``re:`` goes to the patterns); False
@@ -286,8 +290,7 @@ class AnalysisSettingsDialog(QDialog):
     def _show_counts(self, counts: dict[str, int | None]) -> None:
         self.counting = None
         self.counts.update(counts)
-        for i in range(self.phrase_list.topLevelItemCount()):
-            item = self.phrase_list.topLevelItem(i)
+        for item in self._phrase_items():
             item.setText(1, self._count_text(item.text(0)))
         unused = sum(1 for p in self.phrases() if self.counts.get(p) == 0)
         self.count_status.setText(

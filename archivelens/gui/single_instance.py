@@ -13,6 +13,7 @@ is ready. A socket left behind by a crashed app is noticed (nobody answers on it
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import json
@@ -157,7 +158,7 @@ class Instances(QObject):
 
     def _serve(self, server: InstanceServer, library: Path) -> None:
         self.servers[server.name] = server
-        server.ready(lambda files, lib=library: self.deliver(lib, files))
+        server.ready(functools.partial(self.deliver, library))
 
     def _claim_open_libraries(self) -> None:
         for window in _main_windows():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 import shiboken6
@@ -13,6 +14,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 
 from archivelens.gui.main_window import MainWindow
 from archivelens.gui.settings import Settings
+from tests.archivegen import Spec, Story
 
 
 @pytest.fixture
@@ -53,6 +55,21 @@ def open_window(qtbot, library, settings, pool):
     for window in windows:
         if shiboken6.isValid(window):  # pytest-qt may have closed and deleted it already
             window.close()
+
+
+@pytest.fixture
+def open_imported(imported, open_window) -> Callable[..., tuple[MainWindow, Story]]:
+    """A window on an imported library, the preamble of most view tests:
+    ``open_imported(era, spec=…, **options)`` imports the generated archive (tests/conftest.py's
+    *imported*) and opens MainWindow on it; returns (window, story)."""
+
+    def make(
+        era: str = "current", spec: Spec | None = None, **options: object
+    ) -> tuple[MainWindow, Story]:
+        story = imported(era, spec=spec, **options)
+        return open_window(), story
+
+    return make
 
 
 @pytest.fixture(autouse=True)

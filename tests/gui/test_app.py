@@ -70,11 +70,9 @@ def test_welcome_then_import_fills_every_view(qtbot, open_window, make_archive, 
 
 
 def test_review_keys_and_notes_save_and_survive_reopening(
-    qtbot, open_window, make_archive, library, monkeypatch
+    qtbot, open_imported, open_window, library, monkeypatch
 ):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     view = show(qtbot, window, "Follow-back")
     first = view.current_account()
@@ -157,18 +155,14 @@ def test_bad_archive_shows_one_sentence(qtbot, open_window, tmp_path, errors):
     ]
 
 
-def test_models_pass_qt_model_tester(qtbot, qtmodeltester, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_models_pass_qt_model_tester(qtbot, open_imported, qtmodeltester):
+    window, _ = open_imported()
     for name in ("Follow-back", "Tweets", "Duplicates"):
         qtmodeltester.check(show(qtbot, window, name).model)
 
 
-def test_tweets_search_filter_and_sort(qtbot, open_window, make_archive, library):
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_tweets_search_filter_and_sort(qtbot, open_imported):
+    window, story = open_imported()
     view = show(qtbot, window, "Tweets")
     view.kind.setCurrentIndex(view.kind.findData("retweet"))
     settle(qtbot, view)
@@ -185,10 +179,8 @@ def test_tweets_search_filter_and_sort(qtbot, open_window, make_archive, library
     assert likes == sorted(likes, reverse=True)
 
 
-def test_export_from_the_window(qtbot, open_window, make_archive, library, tmp_path):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_export_from_the_window(qtbot, open_imported, library, tmp_path):
+    window, _ = open_imported()
     worker = window.export_to(tmp_path / "csv")
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
         pass
@@ -213,10 +205,8 @@ def export_view(qtbot, window, view, target):
     return read_csv(target)
 
 
-def test_tables_export_exactly_what_they_show(qtbot, open_window, make_archive, library, tmp_path):
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_tables_export_exactly_what_they_show(qtbot, open_imported, tmp_path):
+    window, story = open_imported()
     tweets = show(qtbot, window, "Tweets")
     tweets.kind.setCurrentIndex(tweets.kind.findData("quote"))
     tweets.model.sort(6, Qt.SortOrder.DescendingOrder)  # by likes, most first
@@ -257,13 +247,11 @@ def test_changes_between_two_snapshots(qtbot, qtmodeltester, open_window, two_sn
     qtmodeltester.check(view.model)
 
 
-def test_analysis_settings_dialog_and_apply(qtbot, open_window, make_archive, library, errors):
+def test_analysis_settings_dialog_and_apply(qtbot, open_imported, errors):
     from archivelens.analysis import duplicates, promotion
     from archivelens.gui.settings_dialog import AnalysisSettingsDialog
 
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     overview = show(qtbot, window, "Overview")
     before = overview.report.value("promotional_tweets")
     current = pipeline.analysis_settings(window.ctx.con, window.ctx.scope.account_id)
@@ -330,10 +318,8 @@ def test_open_another_library_and_recent_libraries(
         new.close()
 
 
-def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, library):
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_numbers_lead_to_the_rows_behind_them(qtbot, open_imported, library):
+    window, story = open_imported()
     overview = show(qtbot, window, "Overview")
     tweets = window.views["Tweets"]
     assert window.sidebar.item(3).text() == f"Tweets  ({len(story.tweets):,})"
@@ -364,10 +350,8 @@ def test_numbers_lead_to_the_rows_behind_them(qtbot, open_window, make_archive, 
     assert tweets.model.total() == len(story.tweets) and tweets.cluster_chip.isHidden()
 
 
-def test_marking_tweets_and_reading_clusters(qtbot, open_window, make_archive, library):
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_marking_tweets_and_reading_clusters(qtbot, open_imported):
+    window, story = open_imported()
     window.show()
     overview = show(qtbot, window, "Overview")
     before = overview.report.value("promotional_tweets")
@@ -410,17 +394,13 @@ def test_marking_tweets_and_reading_clusters(qtbot, open_window, make_archive, l
     assert dups.model.value(1, "cluster_id") != cluster and dups.members.toHtml() != html
 
 
-def test_enter_opens_the_profile_and_nothing_else_goes_online(
-    qtbot, open_window, make_archive, library, monkeypatch
-):
+def test_enter_opens_the_profile_and_nothing_else_goes_online(qtbot, open_imported, monkeypatch):
     opened = []
     monkeypatch.setattr(
         "archivelens.gui.views.checklist.QDesktopServices.openUrl",
         lambda url: opened.append(url.toString()),
     )
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     for name in window.views:
         show(qtbot, window, name)
@@ -431,10 +411,8 @@ def test_enter_opens_the_profile_and_nothing_else_goes_online(
     assert opened == [f"https://twitter.com/intent/user?user_id={view.current_account()}"]
 
 
-def test_find_goes_to_a_search_field(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_find_goes_to_a_search_field(qtbot, open_imported):
+    window, _ = open_imported()
     window.show()
     window.activateWindow()
     checklist = show(qtbot, window, "Follow-back")
@@ -446,10 +424,8 @@ def test_find_goes_to_a_search_field(qtbot, open_window, make_archive, library):
     assert window.views["Tweets"].search_box().hasFocus()
 
 
-def test_a_classic_archive_explains_what_it_lacks(qtbot, open_window, make_archive, library):
-    path, story, _ = make_archive("classic")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_a_classic_archive_explains_what_it_lacks(qtbot, open_imported):
+    window, story = open_imported("classic")
     overview = show(qtbot, window, "Overview")
     assert overview.cards["reciprocity"].detail.text() == (
         "not in this archive (classic archives have no follower or following lists)"
@@ -494,10 +470,8 @@ def test_an_archive_without_tweets_says_so_on_the_overview(
     assert "there is no tweets file in this archive" in overview.advice.text()
 
 
-def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_window_size_and_splitters_are_remembered(qtbot, open_imported, open_window):
+    window, _ = open_imported()
     window.show()
     window.resize(760, 560)  # inside the offscreen screen (800 × 600): restoring keeps it there
     window.splitter.setSizes([230, 500])
@@ -511,10 +485,8 @@ def test_window_size_and_splitters_are_remembered(qtbot, open_window, make_archi
     assert (again.splitter.sizes(), again.views["Follow-back"].splitter.sizes()) == sizes
 
 
-def test_closing_while_views_are_loading(qtbot, open_window, make_archive, library, pool):
-    path, _, _ = make_archive("current", spec=era_spec("current", tweets=3000, followers=20000))
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_closing_while_views_are_loading(qtbot, open_imported, pool):
+    window, _ = open_imported("current", spec=era_spec("current", tweets=3000, followers=20000))
     window.show()
     for row in range(len(window.views)):  # every view starts preparing at once
         window.sidebar.setCurrentRow(row)
@@ -523,14 +495,12 @@ def test_closing_while_views_are_loading(qtbot, open_window, make_archive, libra
     qtbot.wait(50)  # answers that arrive now land nowhere
 
 
-def test_date_range_applies_to_every_view(qtbot, open_window, make_archive, library):
+def test_date_range_applies_to_every_view(qtbot, open_imported):
     from datetime import date
 
     from PySide6.QtCore import QDate
 
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, story = open_imported()
     overview = show(qtbot, window, "Overview")
     window.scope_bar.all_time.setChecked(False)
     window.scope_bar.date_from.setDate(QDate(2021, 1, 1))
@@ -580,12 +550,8 @@ def test_dropping_an_archive_or_a_library(qtbot, open_window, make_archive, tmp_
     shown[0].close()
 
 
-def test_suggested_own_website_is_confirmed_or_cleared_on_the_overview(
-    qtbot, open_window, make_archive, library
-):
-    path, _, _ = make_archive("current", spec=era_spec("current", blast_clusters=3))
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_suggested_own_website_is_confirmed_or_cleared_on_the_overview(qtbot, open_imported):
+    window, _ = open_imported("current", spec=era_spec("current", blast_clusters=3))
     overview = show(qtbot, window, "Overview")
     assert overview.suggestion.isVisibleTo(overview)
     assert "zimblerbooks.com" in overview.suggestion.text()
@@ -601,12 +567,8 @@ def test_suggested_own_website_is_confirmed_or_cleared_on_the_overview(
     assert pipeline.analysis_settings(window.ctx.con, account).own_domains == []
 
 
-def test_review_keys_work_as_soon_as_follow_back_is_shown(
-    qtbot, open_window, make_archive, library
-):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_review_keys_work_as_soon_as_follow_back_is_shown(qtbot, open_imported):
+    window, _ = open_imported()
     window.show()
     window.activateWindow()
     view = show(qtbot, window, "Follow-back")
@@ -668,17 +630,13 @@ def test_open_archive_folder_imports_an_extracted_archive(
     assert overview.report.value("tweets") == len(story.tweets)
 
 
-def test_enter_without_a_browser_copies_the_address(
-    qtbot, open_window, make_archive, library, monkeypatch
-):
+def test_enter_without_a_browser_copies_the_address(qtbot, open_imported, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     monkeypatch.setattr(
         "archivelens.gui.views.checklist.QDesktopServices.openUrl", lambda url: False
     )
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     view = show(qtbot, window, "Follow-back")
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=30_000)
@@ -707,10 +665,8 @@ def test_the_note_dialog_is_finished_from_the_keyboard(qtbot):
     assert dialog.text() == "first line\nsecond line"
 
 
-def test_tab_leaves_a_table(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_tab_leaves_a_table(qtbot, open_imported):
+    window, _ = open_imported()
     window.show()
     window.activateWindow()
     tweets = show(qtbot, window, "Tweets")
@@ -738,12 +694,10 @@ def test_the_sample_opens_in_a_throwaway_window(qtbot, open_window, library):
     assert not folder.exists()
 
 
-def test_sidebar_counts_follow_a_threshold_change(qtbot, open_window, make_archive, library):
+def test_sidebar_counts_follow_a_threshold_change(qtbot, open_imported):
     from archivelens.analysis import duplicates
 
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     show(qtbot, window, "Overview")
     before = window.sidebar.item(2).text()
@@ -758,10 +712,8 @@ def test_sidebar_counts_follow_a_threshold_change(qtbot, open_window, make_archi
     assert window.sidebar.item(2).text() == f"Duplicates  ({clusters:,})" != before
 
 
-def test_follow_back_handles_are_never_cut_at_1024(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_follow_back_handles_are_never_cut_at_1024(qtbot, open_imported):
+    window, _ = open_imported()
     window.resize(1024, 700)
     window.show()
     view = show(qtbot, window, "Follow-back")
@@ -795,7 +747,7 @@ def test_removing_an_archive_says_what_goes_and_what_stays(
 
 
 def test_export_offers_the_folder_and_marks_show_whose_they_are(
-    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
+    qtbot, open_imported, tmp_path, monkeypatch
 ):
     from PySide6.QtWidgets import QMessageBox
 
@@ -804,9 +756,7 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
         "archivelens.gui.finished.QDesktopServices.openUrl",
         lambda url: opened.append(url.toLocalFile()) or True,
     )
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     worker = window.export_to(tmp_path / "out")
     with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
@@ -824,10 +774,8 @@ def test_export_offers_the_folder_and_marks_show_whose_they_are(
     assert tweets.model.data(tweets.model.index(0, column)) == "promotional"
 
 
-def test_changes_with_one_archive_shows_no_empty_table(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_changes_with_one_archive_shows_no_empty_table(qtbot, open_imported):
+    window, _ = open_imported()
     window.show()
     changes = show(qtbot, window, "Changes")
     assert changes.empty.isVisibleTo(changes)
@@ -868,11 +816,9 @@ def test_dropping_a_folder_on_the_welcome_page(qtbot, open_window, make_archive,
     assert show(qtbot, window, "Overview").report.value("tweets") == len(story.tweets)
 
 
-def test_the_sidebar_never_clips_its_counts(qtbot, open_window, make_archive, library):
+def test_the_sidebar_never_clips_its_counts(qtbot, open_imported):
     spec = era_spec("current", followers=1500, following=60, mutuals=20)
-    path, _, _ = make_archive("current", spec=spec)
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported("current", spec=spec)
     window.resize(1024, 700)
     window.show()
     show(qtbot, window, "Overview")
@@ -882,12 +828,8 @@ def test_the_sidebar_never_clips_its_counts(qtbot, open_window, make_archive, li
     assert window.sidebar.viewport().width() >= text_width
 
 
-def test_what_to_change_on_the_overview_leads_to_its_rows(
-    qtbot, open_window, make_archive, library
-):
-    path, _, _ = make_archive("current", spec=era_spec("current", blast_clusters=4))
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_what_to_change_on_the_overview_leads_to_its_rows(qtbot, open_imported):
+    window, _ = open_imported("current", spec=era_spec("current", blast_clusters=4))
     window.show()
     overview = show(qtbot, window, "Overview")
     advice = overview.report.recommendations

@@ -153,12 +153,10 @@ def test_after_an_import_the_app_shows_what_was_imported(qtbot, open_window, mak
     settle(qtbot, window.views["Overview"])
 
 
-def test_advice_follows_each_review(qtbot, open_window, make_archive, library):
+def test_advice_follows_each_review(qtbot, open_imported):
     """The follow-back advice counts and names the followers still to review; its "Show the
     rows" opens exactly them; reviews move the count, the names and the percentage."""
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     overview = show(qtbot, window, "Overview")
 
@@ -201,12 +199,10 @@ def test_done_share_reads_as_people_read_it():
     assert done_share(0, 0) == "–"
 
 
-def test_one_click_then_typing_changes_the_date(qtbot, open_window, make_archive, library):
+def test_one_click_then_typing_changes_the_date(qtbot, open_imported):
     """One click on the year of "From", then typing a year: the range follows (All time goes
     off by itself); one click on the month, then two digits."""
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     qtbot.waitExposed(window)
     bar = window.scope_bar

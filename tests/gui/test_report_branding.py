@@ -13,10 +13,8 @@ def _menu_texts(window) -> list[str]:
     return [a.text() for menu in window.menuBar().actions() for a in menu.menu().actions()]
 
 
-def test_export_the_pdf_report_from_the_app(qtbot, open_window, make_archive, library, tmp_path):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_export_the_pdf_report_from_the_app(qtbot, open_imported, tmp_path):
+    window, _ = open_imported()
     window.show()
     assert "Export &PDF Report…" in _menu_texts(window) and window.pdf_action.isEnabled()
     worker = window.export_pdf_to(tmp_path / "pdf")
@@ -28,12 +26,8 @@ def test_export_the_pdf_report_from_the_app(qtbot, open_window, make_archive, li
     assert pdf.name in window.statusBar().currentMessage()
 
 
-def test_branding_set_in_the_dialog_is_kept_and_shown(
-    qtbot, open_window, make_archive, library, tmp_path, errors
-):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_branding_set_in_the_dialog_is_kept_and_shown(qtbot, open_imported, tmp_path, errors):
+    window, _ = open_imported()
     assert "Report &Branding…" in _menu_texts(window)
     logo = tmp_path / "logo.png"
     logo.write_bytes(logo_png(300, 100))

@@ -20,12 +20,8 @@ from tests.gui.test_app import import_via_gui, show
     [("classic", ()), ("current", ("data/follower.js",))],
     ids=["classic", "no-follower-js"],
 )
-def test_follow_back_without_lists_disables_what_cannot_act(
-    qtbot, open_window, make_archive, library, era, drop
-):
-    path, _, _ = make_archive(era, drop_from_zip=drop)
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_follow_back_without_lists_disables_what_cannot_act(qtbot, open_imported, era, drop):
+    window, _ = open_imported(era, drop_from_zip=drop)
     window.show()
     view = show(qtbot, window, "Follow-back")
     assert view.model.total() == 0
@@ -45,10 +41,8 @@ def test_follow_back_without_lists_disables_what_cannot_act(
     assert window.export_view_action.isEnabled()
 
 
-def test_follow_back_says_why_most_handles_are_unknown(qtbot, open_window, make_archive, library):
-    path, _, _ = make_archive("current", spec=era_spec("current", followers=200, mutuals=10))
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_follow_back_says_why_most_handles_are_unknown(qtbot, open_imported):
+    window, _ = open_imported("current", spec=era_spec("current", followers=200, mutuals=10))
     window.show()
     view = show(qtbot, window, "Follow-back")
     total = view.browser.total
@@ -63,24 +57,16 @@ def test_follow_back_says_why_most_handles_are_unknown(qtbot, open_window, make_
 # -- 9. Changes' empty states ----------------------------------------------------------------
 
 
-def test_changes_with_one_archive_asks_for_an_older_or_newer_one(
-    qtbot, open_window, make_archive, library
-):
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_changes_with_one_archive_asks_for_an_older_or_newer_one(qtbot, open_imported):
+    window, _ = open_imported()
     window.show()
     view = show(qtbot, window, "Changes")
     assert view.empty.isVisibleTo(view) and view.empty.wordWrap()
     assert "older or newer" in view.empty.text()
 
 
-def test_changes_with_one_classic_archive_asks_for_archives_with_lists(
-    qtbot, open_window, make_archive, library
-):
-    path, _, _ = make_archive("classic")
-    pipeline.import_archive(path, library)
-    window = open_window()
+def test_changes_with_one_classic_archive_asks_for_archives_with_lists(qtbot, open_imported):
+    window, _ = open_imported("classic")
     window.show()
     view = show(qtbot, window, "Changes")
     assert view.empty.isVisibleTo(view)
@@ -153,17 +139,13 @@ def _finished_export(qtbot, window, worker) -> QMessageBox:
     )
 
 
-def test_export_dialogs_name_every_file_and_open_each(
-    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
-):
+def test_export_dialogs_name_every_file_and_open_each(qtbot, open_imported, tmp_path, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr(
         "archivelens.gui.finished.QDesktopServices.openUrl",
         lambda url: opened.append(url.toLocalFile()) or True,
     )
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     out = tmp_path / "set"
     box = _finished_export(qtbot, window, window.export_to(out))
@@ -192,15 +174,11 @@ def test_export_dialogs_name_every_file_and_open_each(
     box.close()
 
 
-def test_when_nothing_can_open_a_file_the_app_says_so(
-    qtbot, open_window, make_archive, library, tmp_path, monkeypatch
-):
+def test_when_nothing_can_open_a_file_the_app_says_so(qtbot, open_imported, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     monkeypatch.setattr("archivelens.gui.finished.QDesktopServices.openUrl", lambda url: False)
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     window.show()
     assert not window.open_local(tmp_path, "file manager")
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
@@ -214,13 +192,9 @@ def test_when_nothing_can_open_a_file_the_app_says_so(
 # -- 11. Singular and plural, numbers as people read them --------------------------------------
 
 
-def test_one_tweet_is_one_tweet_and_a_small_share_reads_the_same_everywhere(
-    qtbot, open_window, make_archive, library
-):
+def test_one_tweet_is_one_tweet_and_a_small_share_reads_the_same_everywhere(qtbot, open_imported):
     spec = era_spec("current", tweets=1000, blast_clusters=1, blast_size=2, thanks_replies=0)
-    path, story, _ = make_archive("current", spec=spec)
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, story = open_imported("current", spec=spec)
     window.show()
     overview = show(qtbot, window, "Overview")
     share = overview.report.value("promotion_share")
@@ -249,14 +223,12 @@ def test_one_tweet_is_one_tweet_and_a_small_share_reads_the_same_everywhere(
     qtbot.waitUntil(lambda: tweets.count.text() == "1 tweet", timeout=10_000)
 
 
-def test_chart_ticks_sit_on_round_numbers(qtbot, open_window, make_archive, library):
+def test_chart_ticks_sit_on_round_numbers(qtbot, open_imported):
     from PySide6.QtCharts import QValueAxis
 
     from archivelens.gui.views.overview import nice_scale
 
-    path, _, _ = make_archive("current", spec=era_spec("current", tweets=700))
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported("current", spec=era_spec("current", tweets=700))
     window.show()
     overview = show(qtbot, window, "Overview")
     (axis,) = [a for a in overview.chart.axes() if isinstance(a, QValueAxis)]
@@ -306,14 +278,10 @@ def test_pickers_and_columns_show_their_whole_text(qtbot, open_window, two_snaps
 # -- 13. Analysis Settings for a person who is not a programmer ---------------------------------
 
 
-def test_settings_edit_phrases_as_a_list_with_what_each_marks(
-    qtbot, open_window, make_archive, library
-):
+def test_settings_edit_phrases_as_a_list_with_what_each_marks(qtbot, open_imported, library):
     from archivelens.analysis import promotion
 
-    path, story, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, story = open_imported()
     window.show()
     show(qtbot, window, "Overview")
     dialog = window.settings_dialog()
@@ -363,9 +331,7 @@ def test_settings_edit_phrases_as_a_list_with_what_each_marks(
     dialog.reject()
 
 
-def test_questions_are_titled_in_plain_words(
-    qtbot, open_window, make_archive, library, monkeypatch
-):
+def test_questions_are_titled_in_plain_words(qtbot, open_imported, monkeypatch):
     titles: list[str] = []
 
     def question(parent, title, text, *args, **kwargs):
@@ -373,8 +339,6 @@ def test_questions_are_titled_in_plain_words(
         return QMessageBox.StandardButton.No
 
     monkeypatch.setattr("archivelens.gui.main_window.QMessageBox.question", question)
-    path, _, _ = make_archive("current")
-    pipeline.import_archive(path, library)
-    window = open_window()
+    window, _ = open_imported()
     assert window.remove_snapshot() is None  # answered No: nothing removed
     assert titles == ["Remove this archive?"]
