@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         overview.reported.connect(self._show_counts)
         overview.own_domains_answered.connect(self.answer_own_domains)
         overview.advice_opened.connect(self.open_advice)
+        overview.engagement.show_top.connect(self.show_most_liked)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
         self.views["Follow-back"].reviewed_one.connect(self._advice_stale)
 
@@ -188,6 +189,13 @@ class MainWindow(QMainWindow):
 
     def show_tweets(self, **filters) -> None:
         self.views["Tweets"].show_only(**filters)
+        self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
+
+    def show_most_liked(self) -> None:
+        """Every tweet, the most liked first: the top ten of the Overview and all the rest."""
+        tweets = self.views["Tweets"]
+        tweets.show_only()
+        tweets.sort_by("favorite_count", descending=True)
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
 
     def _show_counts(self, rep) -> None:
