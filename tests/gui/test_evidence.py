@@ -102,7 +102,7 @@ def test_before_and_after_the_last_twelve_months(qtbot, open_window, make_archiv
     assert conv.verdict == "worse"  # no replies at all in the last year
     assert (
         f"<td>Conversation share</td><td align=right>{figure(conv.before, 'share')}</td>"
-        f"<td align=right><b>0%</b></td><td align=right>{conv.change:+.1f} pt</td>"
+        f"<td align=right><b>0%</b></td><td align=right>−{-conv.change:.1f} pt</td>"
         "<td>▼ worse</td>"
     ) in panel.table.text()
     assert not panel.note.isVisible()  # the periods line says what the note would

@@ -67,7 +67,7 @@ def test_every_account_of_every_library_side_by_side(
     (bad,) = [e for e in view.entries if e.status]
     assert bad.library == str(libraries[2]) and "not an archivelens library" in bad.status
     assert view.problems.isVisible() and "not an archivelens library" in view.problems.text()
-    assert view.title.text() == "Portfolio — 3 accounts in 3 libraries"
+    assert view.title.text().startswith("Portfolio — 3 accounts in 3 libraries · ")
     assert settings.portfolio_libraries() == [str(p) for p in libraries]
     assert not view.add_here.isVisible()  # this library is in it already
 

@@ -51,8 +51,10 @@ def change(row: Row) -> str:
     if abs(row.change) < 0.05:  # "+0" reads as a gain
         return "0 pt" if row.kind == "share" else "0"
     if row.kind == "share":
-        return f"{row.change:+.1f} pt"
-    return f"{row.change:+,.0f}" if row.kind == "count" else f"{row.change:+,.1f}"
+        text = f"{row.change:+.1f} pt"
+    else:
+        text = f"{row.change:+,.0f}" if row.kind == "count" else f"{row.change:+,.1f}"
+    return text.replace("-", "\u2212")  # a minus sign, as wide as the plus
 
 
 def rows_table(result: Comparison) -> str:

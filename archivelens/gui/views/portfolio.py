@@ -61,19 +61,18 @@ def count(value: int | None) -> str:
     return "–" if value is None else number(value)
 
 
+# The sketch's columns (ux.md): what fits beside the sidebar at 1024 px without scrolling
+# sideways. The library comes last and takes the room left; an unreadable one says why there.
 COLUMNS = [
-    Column("handle", "Account"),
+    Column("handle", "Account", tooltip=lambda row: row["library"]),
     Column("archive_date", "Archive", shown),
     Column("tweets", "Tweets", count, align_right=True),
     Column("conversation_share", "Conversation", percent, align_right=True),
-    Column("amplification_share", "Amplification", percent, align_right=True),
     Column("promotion_share", "Promotion", percent, align_right=True),
     Column("repetition_share", "Repetition", percent, align_right=True),
-    Column("followers", "Followers", count, align_right=True),
     Column("actions", "Actions", count, align_right=True),
     Column("reviewed", "Reviewed", shown, align_right=True),
-    Column("where", "Library", shown, tooltip=lambda row: row["library"]),
-    Column("status", "Note", shown, tooltip=lambda row: row["status"] or None),
+    Column("where", "Library", shown, tooltip=lambda row: row["about"]),
 ]
 
 
@@ -85,8 +84,11 @@ def as_row(entry: Entry) -> dict[str, Any]:
         if entry.account
         else (str(entry.account_id) if entry.account_id else None)
     )
-    row["where"] = Path(entry.library).parent.name + "/" + Path(entry.library).name
-    row["status"] = entry.status or None
+    path = Path(entry.library)
+    row["where"] = f"{path.parent.name}/{path.name}" + (
+        f" — {entry.status}" if entry.status else ""
+    )
+    row["about"] = f"{entry.library}\n{entry.status}" if entry.status else entry.library
     row["reviewed"] = None
     if entry.checklist is not None and entry.reviewed is not None:
         share = entry.reviewed / entry.checklist if entry.checklist else 1.0
@@ -243,14 +245,13 @@ class PortfolioView(View):
         accounts = sum(1 for e in entries if e.account_id is not None)
         self.title.setText(
             f"Portfolio — {plural(accounts, 'account')} in {plural(len(self.libraries), 'library')}"
+            " · a double-click or Enter opens one"
             if self.libraries
             else "Portfolio"
         )
         self.export_csv_button.setEnabled(bool(entries))
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        where = [c.key for c in COLUMNS].index("where")
-        header.resizeSection(where, min(header.sectionSize(where), 220))  # the tooltip has it all
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         unread = [e for e in entries if e.status]
         self.problems.setVisible(bool(unread))
