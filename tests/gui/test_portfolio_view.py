@@ -123,3 +123,43 @@ def test_the_row_of_an_unreadable_library_opens_nothing(qtbot, open_window, libr
     view.table.activated.emit(view.proxy.index(row, 0))
     assert messages and "not an archivelens library" in messages[0]
     assert window.ctx.scope.screen_name != "coach_ravi"
+
+
+def test_open_portfolio_offers_this_library_first(qtbot, open_window, libraries, monkeypatch):
+    """File ▸ Open Portfolio…: the files chosen, after this window's own library."""
+    window = open_window()
+    chosen = [str(libraries[1])]
+    monkeypatch.setattr(
+        "archivelens.gui.main_window.QFileDialog.getOpenFileNames",
+        lambda *args, **kwargs: (chosen, ""),
+    )
+    window.portfolio_action.trigger()
+    view = window.views["Portfolio"]
+    qtbot.waitUntil(lambda: not view.busy(), timeout=60_000)
+    assert view.libraries == [libraries[0], libraries[1]]
+    assert [e.account for e in view.entries] == ["bakery_ann", "ZimblerMiller", "coach_ravi"]
+
+
+def test_reading_is_cancelled_and_nothing_half_read_shows(qtbot, open_window, libraries):
+    window = open_window()
+    view = window.open_portfolio(libraries)
+    assert view.busy() and view.loading.isVisibleTo(view)
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    assert not view.busy() and not view.loading.isVisibleTo(view)
+    qtbot.wait(200)  # the cancelled worker ends; its rows never arrive
+    window.ctx.pool.waitForDone(30_000)
+    qtbot.wait(50)
+    assert view.model.rowCount() == 0
+
+
+def test_the_portfolio_exports_what_it_shows(qtbot, open_window, libraries, tmp_path, monkeypatch):
+    import csv
+
+    window = open_window()
+    view = _opened(qtbot, window, libraries)
+    monkeypatch.setattr(window, "_export_folder", lambda title: tmp_path / "out")
+    qtbot.mouseClick(view.export_csv_button, Qt.MouseButton.LeftButton)
+    with open(tmp_path / "out" / "portfolio.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["account"] for r in rows] == [e.account or "" for e in view.entries]
+    assert rows[-1]["status"] and "not an archivelens library" in rows[-1]["status"]
