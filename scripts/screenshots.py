@@ -32,7 +32,7 @@ from archivelens import pipeline  # noqa: E402
 from archivelens.gui.app import app_icon  # noqa: E402
 from archivelens.gui.main_window import VIEWS, MainWindow  # noqa: E402
 from archivelens.gui.settings import Settings  # noqa: E402
-from archivelens.gui.views.comparison_panel import LAST_YEAR  # noqa: E402
+from archivelens.gui.views.comparison_panel import LAST_YEAR, OFF  # noqa: E402
 from archivelens.gui.workers import Loader  # noqa: E402
 from tests.archivegen import Options, build_story, write_archive  # noqa: E402
 from tests.archivegen.__main__ import SAMPLE  # noqa: E402
@@ -131,7 +131,6 @@ def main() -> None:
         window.ctx.reload_scope()
         window.open_portfolio([library, *client_libraries(Path(tmp))])
         overview = window.views["Overview"]
-        overview.comparison.set_mode(LAST_YEAR)
         for width, height in SIZES:
             window.resize(width, height)
             suffix = "" if (width, height) == SIZES[0] else f"-{width}x{height}"
@@ -146,8 +145,10 @@ def main() -> None:
                     )
                 settle(app, window)
                 save(window, out / f"{name.lower().replace('-', '_')}{suffix}.png")
+            overview.comparison.set_mode(LAST_YEAR)  # off in the other shots: the chart in sight
             scrolled_to(app, window, overview.comparison, out / f"overview_compare{suffix}.png")
             scrolled_to(app, window, overview.engagement, out / f"overview_earned{suffix}.png")
+            overview.comparison.set_mode(OFF)
         window.resize(*SIZES[0])
         dialog = window.settings_dialog()
         dialog.show()
