@@ -121,3 +121,11 @@ def test_a_cancelled_portfolio_stops_before_the_next_library(make_archive, tmp_p
     token.cancel()
     with pytest.raises(Cancelled):
         portfolio.read([library, library], cancel=token)
+
+
+def test_a_library_open_here_that_cannot_be_read_still_has_its_row(tmp_path):
+    import duckdb
+
+    with duckdb.connect() as con:  # no library tables at all: what a damaged block looks like
+        (row,) = portfolio.read_open(con, tmp_path / "lib.duckdb")
+    assert row.account is None and row.status.startswith("Cannot read this library (")

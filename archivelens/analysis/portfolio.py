@@ -135,18 +135,23 @@ def read_library(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> list
     except UserError as err:
         return [Entry(name, None, None, None, status=str(err))]
     except duckdb.Error as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return [Entry(name, None, None, None, status=f"Cannot read this library ({first}).")]
+        return [Entry(name, None, None, None, status=_cannot_read(err))]
+
+
+def _cannot_read(err: duckdb.Error) -> str:
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return f"Cannot read this library ({first})."
 
 
 def read_open(con: duckdb.DuckDBPyConnection, path: Path) -> list[Entry]:
     """The rows of the library *con* already has open (the app's own): DuckDB refuses to attach
     a file the same process holds open, so the window that shows a library reads it this way."""
-    rows = con.execute(_ACCOUNTS).fetchall()
     name = str(path)
-    return [_entry(con, name, row) for row in rows] or [
-        Entry(name, None, None, None, status="No archive imported yet.")
-    ]
+    try:
+        entries = [_entry(con, name, row) for row in con.execute(_ACCOUNTS).fetchall()]
+    except duckdb.Error as err:  # a damaged block met while reading: that row says so
+        return [Entry(name, None, None, None, status=_cannot_read(err))]
+    return entries or [Entry(name, None, None, None, status="No archive imported yet.")]
 
 
 def _version_problem(con: duckdb.DuckDBPyConnection) -> str | None:

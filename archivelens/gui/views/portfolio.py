@@ -203,7 +203,7 @@ class PortfolioView(View):
             return
         libraries, ctx = list(self.libraries), self.ctx
         worker = Worker(lambda progress, cancel: read_all(ctx, libraries, progress, cancel))
-        worker.library = None  # damage in another library is that row's status, not ours
+        worker.library = ctx.path  # damage elsewhere is that library's row; here, it is named
         self.worker = worker
         self.stage.setText("Reading the libraries…")
         self.bar.setValue(0)
