@@ -46,6 +46,12 @@ def test_the_overview_says_what_each_kind_earned(qtbot, open_window, make_archiv
     sentence = panel.sentence.text()
     assert f"Your promotional tweets earned {promo_likes:.1f} likes each" in sentence
     assert "snapshot" not in table and engagement.SNAPSHOT_NOTE in panel.note.text()
+    # When the account posts, from the generated tweets' own times (UTC).
+    own = [t for t in story.tweets if t.kind != "retweet"]
+    grid = [[0] * 24 for _ in range(7)]
+    for t in own:
+        grid[t.created_at.weekday()][t.created_at.hour] += 1
+    assert panel.when.text() == engagement.when_posted(grid)
     # The period chosen above every view: the figures follow it.
     window.ctx.set_dates(date(2022, 1, 1), date(2022, 12, 31))
     settle(qtbot, overview)

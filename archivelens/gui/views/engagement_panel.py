@@ -91,6 +91,7 @@ class EngagementPanel(QWidget):
         super().__init__(parent)
         self.engagement: Engagement | None = None
         self.top: list[dict[str, Any]] = []
+        self.hours: list[list[int]] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel("<h3>What each kind of tweet earned</h3>")
@@ -99,24 +100,29 @@ class EngagementPanel(QWidget):
         self.table = wrapping(QLabel())
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.note = wrapping(QLabel())
+        self.when = wrapping(QLabel())  # when the account posts: a counts-free fact
         self.top_label = wrapping(QLabel())
         self.top_label.setTextFormat(Qt.TextFormat.RichText)
         self.top_label.linkActivated.connect(lambda _link: self.show_top.emit())
-        for w in (self.title, self.sentence, self.table, self.note, self.top_label):
+        for w in (self.title, self.sentence, self.table, self.note, self.when, self.top_label):
             layout.addWidget(w)
         self.loader = Loader(ctx, self)
         self.loader.failed.connect(lambda sentence, _details: self.sentence.setText(sentence))
 
     def refresh(self, scope: Scope) -> None:
-        def query(con) -> tuple[Engagement, list[dict[str, Any]]]:
+        def query(con) -> tuple[Engagement, list[dict[str, Any]], list[list[int]]]:
             eng = pipeline.engagement(con, scope)
-            return eng, engagement.top_tweets(con, scope).to_pylist()
+            top = engagement.top_tweets(con, scope).to_pylist()
+            return eng, top, engagement.posting_hours(con, scope)
 
         self.loader.request(query, self._show)
 
-    def _show(self, result: tuple[Engagement, list[dict[str, Any]]]) -> None:
-        eng, top = result
+    def _show(self, result: tuple[Engagement, list[dict[str, Any]], list[list[int]]]) -> None:
+        eng, top, self.hours = result
         self.engagement, self.top = eng, top
+        when = engagement.when_posted(self.hours)
+        self.when.setText(when or "")
+        self.when.setVisible(when is not None)
         said = engagement.headline(eng)
         self.sentence.setText(f"<b>{escape(said)}</b>" if said else escape(no_sentence(eng)))
         self.table.setVisible(eng.known)
