@@ -156,7 +156,8 @@ class PortfolioView(View):
         self.loading.hide()
         layout.addWidget(self.loading)
         self.empty = wrapping(QLabel(EMPTY))
-        layout.addWidget(self.empty)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.empty, 1)  # in place of the table: at the top, not mid-page
         self.model = RowsModel(COLUMNS, self)
         self.proxy = SortProxy(self)
         self.proxy.setSourceModel(self.model)
