@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +32,7 @@ from archivelens.gui.models import Column, RowsModel, SortProxy
 from archivelens.gui.text_fit import ElidedLabel, breakable, wrapping
 from archivelens.gui.widgets import View, compact_table
 from archivelens.gui.workers import Worker, start
+from archivelens.progress import CancelToken, Progress
 from archivelens.words import number, percent, plural
 
 EMPTY = (
@@ -96,7 +97,9 @@ def as_row(entry: Entry) -> dict[str, Any]:
     return row
 
 
-def read_all(ctx: LibraryContext, libraries: list[Path], progress, cancel) -> list[Entry]:
+def read_all(
+    ctx: LibraryContext, libraries: list[Path], progress: Progress, cancel: CancelToken
+) -> list[Entry]:
     """Every account of *libraries*, in their order: this window's own library through a
     connection of its own, the others attached read-only by the core."""
     here = ctx.path.resolve()
@@ -230,7 +233,9 @@ class PortfolioView(View):
             self.stage.setText(stage)
             self.bar.setValue(int(max(fraction, 0) * 1000))
 
-    def _ended(self, worker: Worker, found: list[Entry] | None, failure=None) -> None:
+    def _ended(
+        self, worker: Worker, found: list[Entry] | None, failure: tuple[str, str] | None = None
+    ) -> None:
         if worker is not self.worker or self.ctx.closed:
             return  # cancelled, replaced by a newer reading, or the window is closing
         self.worker = None
@@ -263,7 +268,7 @@ class PortfolioView(View):
 
     # -- opening -----------------------------------------------------------------------------------
 
-    def _activated(self, index) -> None:
+    def _activated(self, index: QModelIndex) -> None:
         row = self.model.row(self.proxy.mapToSource(index).row())
         if row["account_id"] is None:
             self.message.emit(row["status"] or "This row has no account to open.")
