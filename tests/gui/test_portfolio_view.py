@@ -13,6 +13,7 @@ from archivelens.analysis import portfolio
 from archivelens.gui import main_window
 from archivelens.gui.views.portfolio import COLUMNS
 from tests.conftest import era_spec
+from tests.gui.test_app import show
 
 
 @pytest.fixture
@@ -163,3 +164,18 @@ def test_the_portfolio_exports_what_it_shows(qtbot, open_window, libraries, tmp_
         rows = list(csv.DictReader(f))
     assert [r["account"] for r in rows] == [e.account or "" for e in view.entries]
     assert rows[-1]["status"] and "not an archivelens library" in rows[-1]["status"]
+
+
+def test_delete_leaves_a_library_out(qtbot, open_window, libraries):
+    window = open_window()
+    window.show()
+    _opened(qtbot, window, libraries)
+    view = show(qtbot, window, "Portfolio")  # the active window: shortcuts reach it on X
+    view.table.setFocus()
+    row = _column(view, "handle").index("@coach_ravi")
+    view.table.setCurrentIndex(view.proxy.index(row, 0))
+    qtbot.keyClick(view.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not view.busy(), timeout=60_000)
+    assert view.libraries == [libraries[0], libraries[2]]
+    assert "@coach_ravi" not in _column(view, "handle")
+    assert libraries[1].is_file()  # only left out of the portfolio

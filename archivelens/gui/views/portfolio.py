@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +39,7 @@ from archivelens.words import number, percent, plural
 EMPTY = (
     "Compare the accounts of several libraries — each client may keep their own — side by "
     "side: File ▸ Open Portfolio… or “Open libraries…” above. This library is offered first; "
-    "nothing in any library is changed."
+    "Delete leaves the library of a row out again. Nothing in any library is changed."
 )
 
 
@@ -171,6 +172,12 @@ class PortfolioView(View):
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setToolTip("Double-click or press Enter to open that account")
         self.table.activated.connect(self._activated)
+        leave_out = QAction("Leave this library out of the portfolio", self.table)
+        leave_out.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        leave_out.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        leave_out.triggered.connect(self.leave_out_current)
+        self.table.addAction(leave_out)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         layout.addWidget(self.table, 1)
         self.problems = wrapping(QLabel())
         self.problems.hide()
@@ -189,6 +196,15 @@ class PortfolioView(View):
                 self.libraries.append(path)
         self.libraries_set.emit([str(p) for p in self.libraries])
         self.refresh()
+
+    def leave_out_current(self) -> None:
+        """Delete (or the right-click menu) on a row: its library leaves the portfolio; the
+        library itself is not touched."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        gone = Path(self.model.value(self.proxy.mapToSource(index).row(), "library"))
+        self.set_libraries([p for p in self.libraries if p.resolve() != gone.resolve()])
 
     def focus_widget(self) -> QWidget | None:
         return self.table
