@@ -7,7 +7,9 @@ On a real X display (Xvfb, Qt's xcb platform: the fonts and metrics a Linux desk
 docs/screenshots/<view>.png at 1366×768 and <view>-1024x700.png at 1024×700 for every view (the
 sizes people's screens have), plus the welcome page, the analysis settings dialog, the Changes
 view after a newer archive of the same account (made with the project's generator) and the
-Overview in a dark palette. QT_QPA_PLATFORM=offscreen works too, with offscreen metrics.
+Overview in a dark palette, the Overview scrolled to before and after (the last 12 months against
+the 12 before) and to what each kind of tweet earned, and the Portfolio of the sample and two
+generated clients' libraries. QT_QPA_PLATFORM=offscreen works too, with offscreen metrics.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,6 +32,7 @@ from archivelens import pipeline  # noqa: E402
 from archivelens.gui.app import app_icon  # noqa: E402
 from archivelens.gui.main_window import VIEWS, MainWindow  # noqa: E402
 from archivelens.gui.settings import Settings  # noqa: E402
+from archivelens.gui.views.comparison_panel import LAST_YEAR, OFF  # noqa: E402
 from archivelens.gui.workers import Loader  # noqa: E402
 from tests.archivegen import Options, build_story, write_archive  # noqa: E402
 from tests.archivegen.__main__ import SAMPLE  # noqa: E402
@@ -39,8 +42,12 @@ SIZES = ((1366, 768), (1024, 700))  # a common laptop screen, and the smallest w
 
 def settle(app: QApplication, window: MainWindow) -> None:
     """Let the views' workers finish and their answers land."""
-    while window.worker is not None or any(
-        loader.busy() for view in window.views.values() for loader in view.findChildren(Loader)
+    while (
+        window.worker is not None
+        or window.views["Portfolio"].busy()
+        or any(
+            loader.busy() for view in window.views.values() for loader in view.findChildren(Loader)
+        )
     ):
         app.processEvents()
     app.processEvents()
@@ -81,6 +88,31 @@ def dark_palette() -> QPalette:
     return p
 
 
+def client_libraries(folder: Path) -> list[Path]:
+    """Two clients' libraries beside the sample's, made with the project's generator."""
+    made = []
+    for n, (handle, tweets) in enumerate((("bakery_ann", 700), ("coach_ravi", 1600))):
+        spec = replace(
+            SAMPLE, owner_handle=handle, owner_id=900 + n, seed=SAMPLE.seed + 10 + n, tweets=tweets
+        )
+        archive = write_archive(build_story(spec), "current", folder / f"{handle}.zip", Options())
+        library = folder / handle / "library.duckdb"
+        pipeline.import_archive(archive.path, library)
+        made.append(library)
+    return made
+
+
+def scrolled_to(app: QApplication, window: MainWindow, part: QWidget, file: Path) -> None:
+    """The Overview scrolled so that *part* is in sight, as a person would scroll to it."""
+    window.sidebar.setCurrentRow(VIEWS.index("Overview"))
+    settle(app, window)
+    scroll = window.views["Overview"].findChild(QScrollArea)
+    scroll.verticalScrollBar().setValue(part.y() - 8)
+    app.processEvents()
+    save(window, file)
+    scroll.verticalScrollBar().setValue(0)
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
@@ -97,6 +129,8 @@ def main() -> None:
         sample = resources.files("archivelens.resources").joinpath("sample-archive.zip")
         pipeline.import_archive(Path(str(sample)), library)
         window.ctx.reload_scope()
+        window.open_portfolio([library, *client_libraries(Path(tmp))])
+        overview = window.views["Overview"]
         for width, height in SIZES:
             window.resize(width, height)
             suffix = "" if (width, height) == SIZES[0] else f"-{width}x{height}"
@@ -111,6 +145,10 @@ def main() -> None:
                     )
                 settle(app, window)
                 save(window, out / f"{name.lower().replace('-', '_')}{suffix}.png")
+            overview.comparison.set_mode(LAST_YEAR)  # off in the other shots: the chart in sight
+            scrolled_to(app, window, overview.comparison, out / f"overview_compare{suffix}.png")
+            scrolled_to(app, window, overview.engagement, out / f"overview_earned{suffix}.png")
+            overview.comparison.set_mode(OFF)
         window.resize(*SIZES[0])
         dialog = window.settings_dialog()
         dialog.show()

@@ -63,3 +63,16 @@ def test_posting_hours_count_every_own_tweet_once(imported, library):
     assert sum(map(sum, grid)) == len(own)
     first = own[0].created_at
     assert grid[first.weekday()][first.hour] >= 1
+
+
+def test_the_busiest_day_and_hours_wrap_past_midnight():
+    grid = [[0] * 24 for _ in range(7)]
+    assert engagement.busiest(grid) is None and engagement.when_posted(grid) is None
+    grid[2][23], grid[2][0], grid[2][1] = 5, 5, 5  # Wednesday, 23:00 to 02:00
+    grid[4][12] = 9  # Friday noon: one busy hour, a quieter day
+    assert engagement.busiest(grid) == (2, 23)
+    assert engagement.when_posted(grid) == (
+        "You post most on Wednesdays, and most between 23:00 and 02:00 (UTC: the archive's times)."
+    )
+    grid[4][13] = 7  # Friday: 16 tweets, and 11–14 and 12–15 both hold 16: the earlier wins
+    assert engagement.busiest(grid) == (4, 11)

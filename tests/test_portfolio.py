@@ -95,3 +95,37 @@ def test_kept_figures_follow_every_change_they_depend_on(make_archive, tmp_path)
         assert portfolio.cached(con, scope) is None  # new lexicon or own domains
         con.execute("UPDATE promotion_state SET fingerprint = ?", [promotion_mark[0]])
         assert portfolio.cached(con, scope) is not None
+
+
+def test_the_library_a_window_holds_open_is_read_through_its_connection(make_archive, tmp_path):
+    """DuckDB refuses to attach a file the same process holds open: the app's own library is
+    read on its own connection, with the same figures as a read from outside."""
+    library = tmp_path / "lib.duckdb"
+    pipeline.import_archive(make_archive("current")[0], library)
+    (outside,) = portfolio.read([library])
+    with pipeline.open_library(library) as con:
+        assert portfolio.read([library])[0].status.startswith("Cannot open")
+        (inside,) = portfolio.read_open(con.cursor(), library)
+    assert inside == outside and inside.status == "" and inside.tweets
+
+
+def test_a_cancelled_portfolio_stops_before_the_next_library(make_archive, tmp_path):
+    from archivelens.errors import Cancelled
+    from archivelens.progress import CancelToken
+
+    library = tmp_path / "lib.duckdb"
+    pipeline.import_archive(
+        make_archive("current", spec=era_spec("current", tweets=100))[0], library
+    )
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        portfolio.read([library, library], cancel=token)
+
+
+def test_a_library_open_here_that_cannot_be_read_still_has_its_row(tmp_path):
+    import duckdb
+
+    with duckdb.connect() as con:  # no library tables at all: what a damaged block looks like
+        (row,) = portfolio.read_open(con, tmp_path / "lib.duckdb")
+    assert row.account is None and row.status.startswith("Cannot read this library (")

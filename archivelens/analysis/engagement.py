@@ -166,6 +166,33 @@ def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int
     return grid
 
 
+WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+def busiest(grid: list[list[int]], span: int = 3) -> tuple[int, int] | None:
+    """The weekday (0 Monday) with the most own tweets and the start hour of the *span* hours
+    (wrapping past midnight) with the most, from :func:`posting_hours`; None without tweets.
+    Ties go to the earlier day or hour."""
+    if not any(any(row) for row in grid):
+        return None
+    day = max(range(7), key=lambda d: (sum(grid[d]), -d))
+    hours = [sum(grid[d][h] for d in range(7)) for h in range(24)]
+    start = max(range(24), key=lambda h: (sum(hours[(h + i) % 24] for i in range(span)), -h))
+    return day, start
+
+
+def when_posted(grid: list[list[int]], span: int = 3) -> str | None:
+    """ "You post most on Tuesdays, and most between 09:00 and 12:00 (UTC)." or None."""
+    found = busiest(grid, span)
+    if found is None:
+        return None
+    day, start = found
+    return (
+        f"You post most on {WEEKDAYS[day]}, and most between {start:02d}:00 and "
+        f"{(start + span) % 24:02d}:00 (UTC: the archive's times)."
+    )
+
+
 def headline(eng: Engagement) -> str | None:
     """The sentence a consultant quotes — promotional tweets against conversation — or None when
     either side has too few tweets or the archive has no counts. A comparison, never a cause."""

@@ -25,6 +25,7 @@ import duckdb
 from archivelens.analysis import duplicates, promotion, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
+from archivelens.progress import CancelToken
 from archivelens.store import migrations
 from archivelens.store.library import attached, is_read_only, reader
 
@@ -88,16 +89,22 @@ SELECT (SELECT count(*) FROM reviews
 
 
 def read(
-    libraries: Sequence[Path], workers: int = 2, on_done: Callable[[int], None] | None = None
+    libraries: Sequence[Path],
+    workers: int = 2,
+    on_done: Callable[[int], None] | None = None,
+    cancel: CancelToken | None = None,
 ) -> list[Entry]:
     """Every account of *libraries*, in the order given (accounts by handle within one).
 
     Each library is attached read-only to one in-memory database, *workers* at a time (DuckDB
-    releases the interpreter while it works; each thread has its own cursor)."""
+    releases the interpreter while it works; each thread has its own cursor). A *cancel* stops
+    it before the next library (raising ``Cancelled``): hundreds of libraries take a while."""
     base = reader()
     lanes = threading.local()
 
     def one(item: tuple[int, Path]) -> list[Entry]:
+        if cancel is not None:
+            cancel.check()
         if not hasattr(lanes, "cursor"):
             lanes.cursor = base.cursor()
         return read_library(lanes.cursor, item[1], f"library_{item[0]}")
@@ -128,8 +135,23 @@ def read_library(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> list
     except UserError as err:
         return [Entry(name, None, None, None, status=str(err))]
     except duckdb.Error as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        return [Entry(name, None, None, None, status=f"Cannot read this library ({first}).")]
+        return [Entry(name, None, None, None, status=_cannot_read(err))]
+
+
+def _cannot_read(err: duckdb.Error) -> str:
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return f"Cannot read this library ({first})."
+
+
+def read_open(con: duckdb.DuckDBPyConnection, path: Path) -> list[Entry]:
+    """The rows of the library *con* already has open (the app's own): DuckDB refuses to attach
+    a file the same process holds open, so the window that shows a library reads it this way."""
+    name = str(path)
+    try:
+        entries = [_entry(con, name, row) for row in con.execute(_ACCOUNTS).fetchall()]
+    except duckdb.Error as err:  # a damaged block met while reading: that row says so
+        return [Entry(name, None, None, None, status=_cannot_read(err))]
+    return entries or [Entry(name, None, None, None, status="No archive imported yet.")]
 
 
 def _version_problem(con: duckdb.DuckDBPyConnection) -> str | None:

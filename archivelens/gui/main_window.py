@@ -42,13 +42,14 @@ from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
 from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
+from archivelens.gui.views.portfolio import PortfolioView
 from archivelens.gui.views.tweets import TweetsView
 from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
 from archivelens.words import plural
 
-VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes")
+VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes", "Portfolio")
 
 
 # Windows opened from another (File ▸ Open Library…) live until closed: Qt owns no reference.
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
             "Duplicates": DuplicatesView(self.ctx),
             "Tweets": TweetsView(self.ctx),
             "Changes": ChangesView(self.ctx),
+            "Portfolio": PortfolioView(self.ctx),
         }
         for view in self.views.values():
             self.views_stack.addWidget(view)
@@ -169,8 +171,15 @@ class MainWindow(QMainWindow):
         overview.reported.connect(self._show_counts)
         overview.own_domains_answered.connect(self.answer_own_domains)
         overview.advice_opened.connect(self.open_advice)
+        overview.engagement.show_top.connect(self.show_most_liked)
         self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
         self.views["Follow-back"].reviewed_one.connect(self._advice_stale)
+        folio = self.views["Portfolio"]
+        folio.libraries = [Path(p) for p in self.settings.portfolio_libraries()]
+        folio.libraries_set.connect(self.settings.set_portfolio_libraries)
+        folio.choose_libraries.connect(self.choose_portfolio)
+        folio.open_account.connect(self.open_account)
+        folio.export_csv.connect(self.export_portfolio)
 
     def _advice_stale(self) -> None:
         """A review changes the follow-back advice: the Overview asks again when next shown."""
@@ -189,6 +198,13 @@ class MainWindow(QMainWindow):
 
     def show_tweets(self, **filters) -> None:
         self.views["Tweets"].show_only(**filters)
+        self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
+
+    def show_most_liked(self) -> None:
+        """Every tweet, the most liked first: the top ten of the Overview and all the rest."""
+        tweets = self.views["Tweets"]
+        tweets.show_only()
+        tweets.sort_by("favorite_count", descending=True)
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
 
     def _show_counts(self, rep) -> None:
@@ -226,6 +242,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("&Recent Libraries")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(file_menu, "Re&build Library…", None, self.rebuild_library)
+        self.portfolio_action = self._action(
+            file_menu, "Open &Portfolio…", None, self.choose_portfolio
+        )
         file_menu.addSeparator()
         self.export_action = self._action(
             file_menu, "&Export for Consultant…", "Ctrl+E", self.export_csv
@@ -291,6 +310,7 @@ class MainWindow(QMainWindow):
             self.settings_action,
             self.find_action,
             self.remove_action,
+            self.portfolio_action,
         ):
             action.setEnabled(has_data)
         if not has_data:
@@ -383,6 +403,60 @@ class MainWindow(QMainWindow):
         window.show()
         self.close()
         return window
+
+    def choose_portfolio(self) -> None:
+        """File ▸ Open Portfolio…: the library files to compare; this one is offered first."""
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Open libraries for the portfolio (this library is included)",
+            str(self.ctx.path.parent),
+            f"{APP_NAME} library (*.duckdb);;All files (*)",
+        )
+        if paths:
+            self.open_portfolio([self.ctx.path, *(Path(p) for p in paths)])
+
+    def open_portfolio(self, libraries: list[Path]) -> PortfolioView:
+        """Every account of *libraries* side by side, in the Portfolio view."""
+        view = self.views["Portfolio"]
+        assert isinstance(view, PortfolioView)
+        view.set_libraries(libraries)
+        view.shown_version = self.ctx.version  # read just now: showing it reads nothing again
+        self.sidebar.setCurrentRow(VIEWS.index("Portfolio"))
+        return view
+
+    def open_account(self, library: Path, account_id: int) -> MainWindow | None:
+        """A portfolio row: its account's newest archive, in a window on its library (this
+        one, or a new one in its place)."""
+        window = (
+            self if library.resolve() == self.ctx.path.resolve() else self.switch_library(library)
+        )
+        if window is not None:
+            window.show_account(account_id)
+        return window
+
+    def show_account(self, account_id: int) -> None:
+        """Show the newest archive of *account_id* on the Overview; the dates chosen stay."""
+        try:
+            scope = pipeline.resolve_scope(self.ctx.con, account=str(account_id))
+        except UserError as err:
+            show_error(self, str(err))
+            return
+        self.ctx.reload_scope(scope.snapshot_id)
+        self.sidebar.setCurrentRow(VIEWS.index("Overview"))
+
+    def export_portfolio(self) -> None:
+        """The portfolio's rows as ``portfolio.csv``, as ``archivelens portfolio --out``
+        writes it (a few hundred rows: no worker needed)."""
+        from archivelens.export import portfolio_csv
+
+        if folder := self._export_folder("Choose a folder for portfolio.csv"):
+            self.settings.set_last_export_folder(str(folder))
+            try:
+                written = portfolio_csv.write(self.views["Portfolio"].entries, folder)
+            except UserError as err:
+                show_error(self, str(err))
+                return
+            self.statusBar().showMessage(f"Wrote {written}.", 8000)
 
     def rebuild_library(self) -> MainWindow | None:
         """Rebuild this library from its archives and the journal beside it (a view met a
@@ -814,6 +888,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.jobs.cancel()
+        self.views["Portfolio"].cancel()
         self.settings.set_geometry(self.saveGeometry())
         if self.remember and self.ctx.scope is not None:
             scope = self.ctx.scope

@@ -15,7 +15,14 @@ from html import escape
 from typing import Any
 
 import pyarrow as pa
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 
 from archivelens.words import number
 
@@ -168,3 +175,70 @@ class PagedTableModel(QAbstractTableModel):
                 self._shown[i][row] = col.fmt(value)
                 index = self.index(row, i)
                 self.dataChanged.emit(index, index)
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows held whole — a portfolio, a comparison: hundreds, not millions — each a dict of
+    raw values; a :class:`SortProxy` sorts them on those values, never on the shown text
+    ("9%" after "12%")."""
+
+    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self._rows: list[dict[str, Any]] = []
+        self._shown: list[list[str]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._shown = [[col.fmt(row.get(col.key)) for col in self.columns] for row in rows]
+        self.endResetModel()
+
+    def row(self, n: int) -> dict[str, Any]:
+        return self._rows[n]
+
+    def value(self, row: int, key: str) -> Any:
+        return self._rows[row].get(key)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._shown[row][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(self._rows[row])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts a :class:`RowsModel` on its raw values: unknown (None) after every known value
+    whichever the direction, text without regard to case."""
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        source = self.sourceModel()
+        assert isinstance(source, RowsModel)
+        key = source.columns[left.column()].key
+        a, b = source.value(left.row(), key), source.value(right.row(), key)
+        if a is None or b is None:
+            # Qt reverses the comparison for a descending sort: keep None last both ways.
+            last_first = self.sortOrder() == Qt.SortOrder.DescendingOrder
+            return (a is None) == last_first and (a is None) != (b is None)
+        if isinstance(a, str) and isinstance(b, str):
+            return a.lower() < b.lower()
+        return bool(a < b)

@@ -38,6 +38,17 @@ class Settings:
         items = [p for p in self.recent_libraries() if p != path]
         self._s.setValue("recent/libraries", [path, *items][:MAX_RECENT])
 
+    def portfolio_libraries(self) -> list[str]:
+        """The libraries of the portfolio last opened: it outlives a switch of library (a row
+        opened in another library opens a new window) and a restart."""
+        value = self._s.value("portfolio/libraries", [])
+        if isinstance(value, str):  # one entry, or none (an empty list reads back as "")
+            return [value] if value else []
+        return [str(v) for v in (value or [])]
+
+    def set_portfolio_libraries(self, paths: list[str]) -> None:
+        self._s.setValue("portfolio/libraries", paths)
+
     def last_export_folder(self) -> str:
         return str(self._s.value("export/folder", ""))
 

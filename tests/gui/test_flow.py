@@ -13,6 +13,7 @@ from archivelens import pipeline
 from archivelens.analysis import network
 from archivelens.gui.text_fit import ZWSP, ElidedLabel, breakable
 from archivelens.gui.views.checklist import done_share
+from archivelens.gui.views.comparison_panel import LAST_YEAR
 from tests.conftest import era_spec
 from tests.gui.test_app import import_via_gui, settle, show
 
@@ -62,7 +63,14 @@ def test_no_text_ever_widens_the_window(qtbot, long_texts, settings, pool, size)
     network.set_note(window.ctx.con, window.ctx.scope.account_id, account, LONG_NOTE)
     checklist.refresh()
     settle(qtbot, checklist)
+    # Before and after on, and a portfolio with a long-named file that is no library: its
+    # sentence names the whole path.
+    window.views["Overview"].comparison.set_mode(LAST_YEAR)
+    stray = library.parent / ("not a library, " * 8 + ".duckdb")
+    stray.write_text("notes")
+    window.open_portfolio([library, stray])
     widths = visit_every_view(qtbot, window)
+    assert "not an archivelens library" in window.views["Portfolio"].problems.text()
     # Changes compares the archive of 2019 (no lists) with the new one: long sentences.
     changes = window.views["Changes"]
     assert "not compared" in changes.lacking.text()  # in its own wrapped label

@@ -29,6 +29,8 @@ from archivelens.analysis import report
 from archivelens.analysis.buckets import bucketed
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.text_fit import breakable
+from archivelens.gui.views.comparison_panel import ComparisonPanel
+from archivelens.gui.views.engagement_panel import EngagementPanel
 from archivelens.gui.widgets import Card, View
 from archivelens.words import number, percent, plural
 
@@ -71,6 +73,9 @@ class OverviewView(View):
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 3, i % 3)
         layout.addLayout(grid)
+        # The same figures in two periods, when asked for: evidence beyond one snapshot.
+        self.comparison = ComparisonPanel(ctx)
+        layout.addWidget(self.comparison)
         # What to change, from the numbers above: each with the rows behind it one click away.
         self.advice = QLabel()
         self.advice.setWordWrap(True)
@@ -84,6 +89,9 @@ class OverviewView(View):
         self.suggestion.linkActivated.connect(self._answer_suggestion)
         self.suggestion.hide()
         layout.addWidget(self.suggestion)
+        # What each kind of tweet earned: the evidence behind the advice above.
+        self.engagement = EngagementPanel(ctx)
+        layout.addWidget(self.engagement)
         self.chart = QChart()
         self.chart.setTitle("Content mix by month")
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
@@ -119,6 +127,8 @@ class OverviewView(View):
             return
         self._set_status("<i>Calculating…</i>")
         self.loader.request(lambda con: pipeline.build_report(con, scope), self._show)
+        self.engagement.refresh(scope)
+        self.comparison.refresh(scope)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)

@@ -225,6 +225,13 @@ class TweetsView(View):
         self._apply()
         self.shown_version = self.ctx.version
 
+    def sort_by(self, key: str, descending: bool) -> None:
+        """Order the rows by column *key*, as a click on its header would (the Overview's
+        "most liked first"); the rows are prepared again in that order."""
+        column = [c.key for c in self.model.columns].index(key)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column, order)
+
     def refresh(self) -> None:
         """Prepare the rows for the filter and sort on a worker, then show the first page."""
         scope = self.ctx.scope
