@@ -72,7 +72,8 @@ def test_the_busiest_day_and_hours_wrap_past_midnight():
     grid[4][12] = 9  # Friday noon: one busy hour, a quieter day
     assert engagement.busiest(grid) == (2, 23)
     assert engagement.when_posted(grid) == (
-        "You post most on Wednesdays, and most between 23:00 and 02:00 (UTC: the archive's times)."
+        "You post most on Wednesdays, and most between 23:00 and 02:00, "
+        "in UTC (the archive names no time zone)."
     )
     grid[4][13] = 7  # Friday: 16 tweets, and 11–14 and 12–15 both hold 16: the earlier wins
     assert engagement.busiest(grid) == (4, 11)

@@ -17,7 +17,7 @@ from archivelens.analysis.duplicates import MEMBERS_SQL
 from archivelens.analysis.duplicates import ensure as ensure_clusters
 from archivelens.analysis.promotion import ensure_classified
 from archivelens.analysis.scope import Scope
-from archivelens.analysis.time_zone import snapshot_zone
+from archivelens.analysis.time_zone import UTC_ZONE, LocalZone, snapshot_zone
 from archivelens.store.library import query_arrow
 
 # tweets.csv's kind values (never 'retweet'), then the three groups that cut across them.
@@ -181,15 +181,16 @@ def busiest(grid: list[list[int]], span: int = 3) -> tuple[int, int] | None:
     return day, start
 
 
-def when_posted(grid: list[list[int]], span: int = 3) -> str | None:
-    """ "You post most on Tuesdays, and most between 09:00 and 12:00 (UTC)." or None."""
+def when_posted(grid: list[list[int]], zone: LocalZone = UTC_ZONE, span: int = 3) -> str | None:
+    """ "You post most on Tuesdays, and most between 09:00 and 12:00 (in the account's time
+    zone (Lisbon))." or None; *zone* is the one :func:`posting_hours` counted in."""
     found = busiest(grid, span)
     if found is None:
         return None
     day, start = found
     return (
         f"You post most on {WEEKDAYS[day]}, and most between {start:02d}:00 and "
-        f"{(start + span) % 24:02d}:00 (UTC: the archive's times)."
+        f"{(start + span) % 24:02d}:00, {zone.caption()}."
     )
 
 

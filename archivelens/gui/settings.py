@@ -44,7 +44,7 @@ class Settings:
         value = self._s.value("portfolio/libraries", [])
         if isinstance(value, str):  # one entry, or none (an empty list reads back as "")
             return [value] if value else []
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def set_portfolio_libraries(self, paths: list[str]) -> None:
         self._s.setValue("portfolio/libraries", paths)

@@ -46,7 +46,7 @@ def test_the_overview_says_what_each_kind_earned(qtbot, open_window, make_archiv
     sentence = panel.sentence.text()
     assert f"Your promotional tweets earned {promo_likes:.1f} likes each" in sentence
     assert "snapshot" not in table and engagement.SNAPSHOT_NOTE in panel.note.text()
-    # When the account posts, from the generated tweets' own times (UTC).
+    # When the account posts, from the generated tweets' own times (UTC: no zone named).
     own = [t for t in story.tweets if t.kind != "retweet"]
     grid = [[0] * 24 for _ in range(7)]
     for t in own:

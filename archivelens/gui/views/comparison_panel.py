@@ -188,7 +188,7 @@ class ComparisonPanel(QWidget):
             return
         baseline = None
         if self.mode.currentData() == BASELINE:
-            baseline = self.baseline.date().toPython().isoformat()
+            baseline = self.baseline.date().toString("yyyy-MM-dd")
         self.periods.setText("Comparing…")
         self.periods.show()
         self.loader.request(lambda con: pipeline.compare(con, scope, baseline=baseline), self._show)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from archivelens import pipeline
-from archivelens.analysis import engagement
+from archivelens.analysis import engagement, time_zone
 from archivelens.analysis.engagement import Engagement
 from archivelens.analysis.scope import Scope
 from archivelens.gui.context import LibraryContext
@@ -25,6 +25,8 @@ from archivelens.words import number
 
 TOP_TEXT = 140  # characters of a top tweet shown; the Tweets view has the rest
 SHOW_TOP = "top"  # the link that opens the Tweets view, most liked first
+# What the panel's worker answers: per kind, the top ten, weekday × hour and its clock.
+Shown = tuple[Engagement, list[dict[str, Any]], list[list[int]], time_zone.LocalZone]
 
 
 def per_tweet(value: float | None) -> str:
@@ -110,17 +112,18 @@ class EngagementPanel(QWidget):
         self.loader.failed.connect(lambda sentence, _details: self.sentence.setText(sentence))
 
     def refresh(self, scope: Scope) -> None:
-        def query(con) -> tuple[Engagement, list[dict[str, Any]], list[list[int]]]:
+        def query(con) -> Shown:
             eng = pipeline.engagement(con, scope)
             top = engagement.top_tweets(con, scope).to_pylist()
-            return eng, top, engagement.posting_hours(con, scope)
+            zone = time_zone.snapshot_zone(con, scope.snapshot_id)
+            return eng, top, engagement.posting_hours(con, scope), zone
 
         self.loader.request(query, self._show)
 
-    def _show(self, result: tuple[Engagement, list[dict[str, Any]], list[list[int]]]) -> None:
-        eng, top, self.hours = result
+    def _show(self, result: Shown) -> None:
+        eng, top, self.hours, zone = result
         self.engagement, self.top = eng, top
-        when = engagement.when_posted(self.hours)
+        when = engagement.when_posted(self.hours, zone)
         self.when.setText(when or "")
         self.when.setVisible(when is not None)
         said = engagement.headline(eng)
