@@ -93,6 +93,11 @@ class Engagement:
     def of(self, kind: str) -> KindEngagement:
         return next(r for r in self.rows if r.kind == kind)
 
+    @property
+    def unknown(self) -> bool:
+        """Own tweets in scope, but no counts: every figure is unknown (never 0)."""
+        return not self.known and any(r.tweets for r in self.rows[:5])
+
 
 def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """The promotional verdicts and clusters this module reads."""
@@ -126,23 +131,37 @@ def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     return Engagement(tuple(rows), known, SNAPSHOT_NOTE if known or not own else NO_COUNTS)
 
 
+def row_note(eng: Engagement, row: KindEngagement) -> str:
+    """What a kind's figures are, or why it has none: the archive keeps no counts, or no tweet
+    of the kind is in the period."""
+    if eng.unknown:
+        return eng.reason
+    if not row.tweets:
+        return f"No {row.label} in this period."
+    return eng.reason
+
+
 def _num(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 10) -> pa.Table:
+TOP = 10
+# The own tweets with the most likes + retweets, best first, with their rank; scope parameters
+# and $limit. The CSV set and the workbook read it as it is.
+TOP_TWEETS_SQL = f"""{_OWN}
+SELECT row_number() OVER (
+           ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC) AS rank,
+       tweet_id, created_at, kind, promotional AS is_promotional,
+       likes AS favorite_count, retweets AS retweet_count, text
+FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
+ORDER BY rank
+LIMIT $limit"""
+
+
+def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = TOP) -> pa.Table:
     """The own tweets with the most likes + retweets (none when the archive has no counts)."""
     prepare(con, scope)
-    return query_arrow(
-        con,
-        f"""{_OWN}
-            SELECT tweet_id, created_at, kind, promotional AS is_promotional,
-                   likes AS favorite_count, retweets AS retweet_count, text
-            FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
-            ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
-            LIMIT $limit""",
-        {**scope.params(), "limit": limit},
-    )
+    return query_arrow(con, TOP_TWEETS_SQL, {**scope.params(), "limit": limit})
 
 
 def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from archivelens.analysis import report
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.export import page as pages
@@ -65,11 +66,15 @@ svg { width: 100%; height: auto; display: block; }
 
 
 def write(
-    con: duckdb.DuckDBPyConnection, scope: Scope, path: Path, rep: report.Report | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    path: Path,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
 ) -> Path:
     """Write the report for *scope* to *path* (complete, or not at all); *rep*, if the caller
-    has built it already."""
-    html = render(con, scope, rep)
+    has built it already; *compared*, the before and after asked for."""
+    html = render(con, scope, rep, compared)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         scratch.write_text(html, encoding="utf-8")
@@ -80,8 +85,13 @@ def write(
     return path
 
 
-def render(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> str:
-    return render_page(pages.build(con, scope, rep))
+def render(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
+) -> str:
+    return render_page(pages.build(con, scope, rep, compared))
 
 
 def render_page(p: pages.Page) -> str:

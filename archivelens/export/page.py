@@ -17,6 +17,7 @@ import duckdb
 
 from archivelens.analysis import duplicates, network, report
 from archivelens.analysis.buckets import bucketed
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.store import branding
 
@@ -87,7 +88,12 @@ class Page:
     workbook_note: str
 
 
-def build(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> Page:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
+) -> Page:
     rep = rep or report.build(con, scope)
     who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
     buckets, unit = bucketed(rep.months, CHART_BARS)

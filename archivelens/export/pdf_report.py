@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from archivelens.analysis import report
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.export import csvset, landing
@@ -59,9 +60,10 @@ def export(
     folder: Path,
     rep: report.Report | None = None,
     paper: str = "A4",
+    compared: Compared | None = None,
 ) -> Path:
     """Write the PDF into *folder* (complete, or not at all) and return its path."""
-    data = render(pages.build(con, scope, rep), paper)
+    data = render(pages.build(con, scope, rep, compared), paper)
     csvset.create_folder(folder)
     target = folder / file_name(scope)
     landing.check_destinations(folder, [target.name])
