@@ -276,13 +276,20 @@ def _people(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, str
 
 # Where the rows behind a recommendation are, in the client's words: the CSV set's file names
 # and filters (Recommendation.rows) become the workbook's sheet and what to filter on.
-_FILE_SHEETS = {"monthly.csv": "Monthly", "summary.csv": "Summary"}
+_FILE_SHEETS = {
+    "monthly.csv": "Monthly",
+    "summary.csv": "Summary",
+    "engagement.csv": "Engagement",
+    "top_tweets.csv": "Engagement",
+    "comparison.csv": "Comparison",
+}
 _FILTER_WORDS = {
     "cluster_kind = sales_blast": "the sales blasts",
     "cluster_kind = template": "the template messages",
     "is_promotional = true": "the promotional tweets",
     "kind = reply_to_others": "the replies to others",
     "kind = reply_to_others or mention": "the replies and mentions",
+    "kind = promotional or reply_to_others": "promotional tweets and replies to others",
     "interactions > 0": "the people you talked with",
     "review_status = to_review": "not yet reviewed",
 }
