@@ -268,3 +268,23 @@ def test_a_classic_workbook_leaves_the_engagement_figures_empty(make_archive, li
         assert row[6] == engagement.NO_COUNTS
     assert sheet[16][0] == engagement.NO_COUNTS  # in place of the top ten
     assert "Comparison" not in openpyxl.load_workbook(book).sheetnames
+
+
+def test_the_pdf_and_report_html_carry_the_sentence_and_the_comparison(
+    make_archive, library, tmp_path
+):
+    from tests import printing
+
+    spec = era_spec("current", tweets=1500, engagement=True)
+    path, _, _ = make_archive("current", spec=spec)
+    pipeline.import_archive(path, library)
+    out = tmp_path / "out"
+    run("export", "--db", str(library), "--out", str(out), "--format", "pdf", "--compare")
+    (pdf,) = out.glob("*.pdf")
+    text = " ".join(printing.text(pdf.read_bytes()).split())
+    assert "Your promotional tweets earned 0." in text and "as at the archive's date" in text
+    assert "Cards: before 2021-07-03 – 2022-07-02" in text
+    page = tmp_path / "page.html"
+    run("report", "--db", str(library), "--html", str(page), "--baseline", "2023-01-01")
+    html = page.read_text(encoding="utf-8")
+    assert "Cards: before 2022-01-01 – 2022-12-31" in html and "Your promotional tweets" in html
