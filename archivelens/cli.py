@@ -385,7 +385,7 @@ def _report(args: argparse.Namespace) -> int:
             con, args.account, args.snapshot, args.date_from, args.date_to
         )
         rep = pipeline.build_report(con, scope)
-        eng = pipeline.engagement(con, scope)
+        eng = rep.earned or pipeline.engagement(con, scope)
         compared = _compared(con, scope, args)
         if args.html:
             from archivelens.export import html_report

@@ -148,14 +148,18 @@ def _num(value: object) -> float | None:
 TOP = 10
 # The own tweets with the most likes + retweets, best first, with their rank; scope parameters
 # and $limit. The CSV set and the workbook read it as it is.
-TOP_TWEETS_SQL = f"""{_OWN}
+TOP_TWEETS_SQL = f"""{_OWN},
+top AS (
+    SELECT tweet_id, created_at, kind, promotional AS is_promotional,
+           likes AS favorite_count, retweets AS retweet_count, text
+    FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
+    ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
+    LIMIT $limit
+)
 SELECT row_number() OVER (
-           ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC) AS rank,
-       tweet_id, created_at, kind, promotional AS is_promotional,
-       likes AS favorite_count, retweets AS retweet_count, text
-FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
-ORDER BY rank
-LIMIT $limit"""
+           ORDER BY favorite_count + retweet_count DESC, created_at DESC, tweet_id DESC) AS rank,
+       *
+FROM top ORDER BY rank"""  # ranked after the LIMIT: a top-N, not a sort of every tweet
 
 
 def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = TOP) -> pa.Table:

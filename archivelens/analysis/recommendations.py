@@ -61,10 +61,14 @@ class Recommendation:
 
 
 def build(
-    con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary, months: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    s: Summary,
+    months: list[dict[str, Any]],
+    earned: engagement.Engagement,
 ) -> list[Recommendation]:
     """The recommendations for *scope*, most important first (at most ``MAX_ITEMS``); *months*
-    are its ``metrics.monthly`` rows."""
+    are its ``metrics.monthly`` rows, *earned* what each kind of its tweets earned."""
     v = s.values
     if (v["tweets"] or 0) < MIN_TWEETS:
         return []
@@ -78,7 +82,7 @@ def build(
         _promotion(v),
         _own_site_links(s),
         _four_one_one(s),
-        _promotion_earns_less(con, scope),
+        _promotion_earns_less(earned),
         *_trends(months),
         _low_conversation(v),
         _follow_back(con, scope, s),
@@ -426,10 +430,9 @@ def _own_site_links(s: Summary) -> Recommendation | None:
     )
 
 
-def _promotion_earns_less(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | None:
+def _promotion_earns_less(eng: engagement.Engagement) -> Recommendation | None:
     """Promotional tweets earning clearly fewer likes than replies to others (both with enough
     tweets; never for an archive without counts). What followers answered, not why."""
-    eng = engagement.by_kind(con, scope)
     if not eng.known:
         return None
     promo, replies = eng.of("promotional"), eng.of("reply_to_others")

@@ -155,7 +155,7 @@ def sources(
 
     @cache
     def earned() -> engagement.Engagement:
-        return engagement.by_kind(con, scope)
+        return rep.earned or engagement.by_kind(con, scope)
 
     def top() -> tuple[str, dict[str, Any]]:
         if earned().unknown:

@@ -110,7 +110,7 @@ def build(
         brand=_brand(con),
         cards=_cards(rep, compared),
         tweets_line=_tweets_line(rep),
-        earned=_earned(con, scope),
+        earned=_earned(con, rep),
         compared_line=_compared_line(compared[0]) if compared else None,
         advice=[_advice(r) for r in rep.recommendations[:MAX_ADVICE]],
         no_advice=None if rep.recommendations else _no_advice(rep),
@@ -245,10 +245,10 @@ def _compared_line(result: comparison.Comparison) -> str:
     return line
 
 
-def _earned(con: duckdb.DuckDBPyConnection, scope: Scope) -> str | None:
+def _earned(con: duckdb.DuckDBPyConnection, rep: report.Report) -> str | None:
     """The sentence a consultant quotes (promotional tweets against replies), or None when
     either side has too few tweets or the archive keeps no counts."""
-    sentence = engagement.headline(engagement.by_kind(con, scope))
+    sentence = engagement.headline(rep.earned or engagement.by_kind(con, rep.scope))
     return clip(sentence, EARNED_COLUMNS) if sentence else None
 
 

@@ -397,7 +397,7 @@ def _engagement(sheet: Any, con: duckdb.DuckDBPyConnection, rep: report.Report, 
     consultant quotes, and the ten tweets that earned most; top to bottom, as constant-memory
     mode writes. Unknown figures stay empty and the row says why."""
     scope = rep.scope
-    eng = engagement.by_kind(con, scope)
+    eng = rep.earned or engagement.by_kind(con, scope)
     no_tweets = rep.unknown("tweets")
     for col, width in enumerate(_ENGAGEMENT_WIDTHS):
         sheet.set_column(col, col, width)
