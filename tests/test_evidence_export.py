@@ -288,3 +288,15 @@ def test_the_pdf_and_report_html_carry_the_sentence_and_the_comparison(
     run("report", "--db", str(library), "--html", str(page), "--baseline", "2023-01-01")
     html = page.read_text(encoding="utf-8")
     assert "Cards: before 2022-01-01 – 2022-12-31" in html and "Your promotional tweets" in html
+
+
+def test_without_a_tweets_file_every_kind_says_so(make_archive, library, tmp_path):
+    spec = era_spec("2018-2020", tweets=50)
+    path, _, _ = make_archive("2018-2020", spec=spec, drop_from_zip=("tweet.js",))
+    pipeline.import_archive(path, library)
+    out = tmp_path / "out"
+    run("export", "--db", str(library), "--out", str(out))
+    for row in rows(out / "engagement.csv"):
+        assert row["tweets"] == "" and row["likes_per_tweet"] == "", row  # unknown, not 0
+        assert row["explanation"] == "No tweets file in this archive."
+    assert rows(out / "top_tweets.csv") == []

@@ -131,11 +131,20 @@ def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     return Engagement(tuple(rows), known, SNAPSHOT_NOTE if known or not own else NO_COUNTS)
 
 
-def row_note(eng: Engagement, row: KindEngagement) -> str:
-    """What a kind's figures are, or why it has none: the archive keeps no counts, or no tweet
-    of the kind is in the period."""
-    if eng.unknown:
-        return eng.reason
+def note(eng: Engagement, no_tweets: str | None = None) -> str:
+    """What the figures are (a snapshot), or why there are none: *no_tweets* (why the archive's
+    tweets are unknown, as the report says it) or an archive without counts."""
+    if no_tweets:
+        return no_tweets[:1].upper() + no_tweets[1:] + "."
+    return eng.reason
+
+
+def row_note(eng: Engagement, row: KindEngagement, no_tweets: str | None = None) -> str:
+    """What a kind's figures are, or why it has none: *no_tweets* (why the archive's tweets are
+    unknown, as the report says it), the archive keeps no counts, or no tweet of the kind is in
+    the period."""
+    if no_tweets or eng.unknown:
+        return note(eng, no_tweets)
     if not row.tweets:
         return f"No {row.label} in this period."
     return eng.reason

@@ -13,7 +13,6 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +152,11 @@ def sources(
         sentence = snapshots.missing_list_sentence(snapshot, *needs)
         return lambda: _not_in_archive(con, make, scope, sentence.capitalize() + ".")
 
-    @cache
-    def earned() -> engagement.Engagement:
-        return rep.earned or engagement.by_kind(con, scope)
+    earned = rep.earned or engagement.by_kind(con, scope)
 
     def top() -> tuple[str, dict[str, Any]]:
-        if earned().unknown:
-            return _not_in_archive(con, lambda: _top_tweets(con, scope), scope, earned().reason)
+        if earned.unknown:
+            return _not_in_archive(con, lambda: _top_tweets(con, scope), scope, earned.reason)
         return _top_tweets(con, scope)
 
     both = ("follower", "following")
@@ -174,7 +171,7 @@ def sources(
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
         ("recommendations.csv", lambda: _recommendations(con, rep)),
-        ("engagement.csv", lambda: _engagement(con, rep, earned())),
+        ("engagement.csv", lambda: _engagement(con, rep, earned)),
         ("top_tweets.csv", top),
         *compared_file,
     ]
@@ -337,7 +334,7 @@ def _engagement(
                 r.kind,
                 "" if no_tweets else str(r.tweets),
                 *(_format(v, "number") for v in figures),
-                no_tweets.capitalize() + "." if no_tweets else engagement.row_note(eng, r),
+                engagement.row_note(eng, r, no_tweets),
             )
         )
     table = _cells(ENGAGEMENT_COLUMNS, rows)

@@ -396,54 +396,60 @@ def _engagement(sheet: Any, con: duckdb.DuckDBPyConnection, rep: report.Report, 
     """What each kind of tweet earned (the rows of ``engagement.csv``), the sentence a
     consultant quotes, and the ten tweets that earned most; top to bottom, as constant-memory
     mode writes. Unknown figures stay empty and the row says why."""
-    scope = rep.scope
-    eng = rep.earned or engagement.by_kind(con, scope)
+    eng = rep.earned or engagement.by_kind(con, rep.scope)
     no_tweets = rep.unknown("tweets")
     for col, width in enumerate(_ENGAGEMENT_WIDTHS):
         sheet.set_column(col, col, width)
     sheet.write_string(0, 0, "What each kind of tweet earned", f.title)
-    sheet.write_string(1, 0, no_tweets.capitalize() + "." if no_tweets else eng.reason, f.muted)
+    sheet.write_string(1, 0, engagement.note(eng, no_tweets), f.muted)
     sentence = engagement.headline(eng)
     if sentence:
         sheet.write_string(2, 0, sentence, f.bold)
     header = ("Kind", "Tweets", "Likes per tweet", "Retweets per tweet", "Median likes")
-    header += ("Median retweets", "Explanation")
-    _header(sheet, 4, header, f)
-    row = 5
-    for r in eng.rows:
+    _header(sheet, 4, (*header, "Median retweets", "Explanation"), f)
+    for row, r in enumerate(eng.rows, start=5):
         sheet.write_string(row, 0, r.label.capitalize())
         if not no_tweets:
             sheet.write_number(row, 1, r.tweets)
         figures = (r.likes_per_tweet, r.retweets_per_tweet, r.median_likes, r.median_retweets)
         for col, value in enumerate(figures, start=2):
             _cell(sheet, row, col, value, f, "number")
-        note = no_tweets.capitalize() + "." if no_tweets else engagement.row_note(eng, r)
-        sheet.write_string(row, 6, note)
-        row += 1
-    row += 1
+        sheet.write_string(row, 6, engagement.row_note(eng, r, no_tweets))
+    return len(eng.rows) + _top_ten(sheet, 6 + len(eng.rows), con, rep.scope, eng, f)
+
+
+def _top_ten(
+    sheet: Any,
+    row: int,
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    eng: engagement.Engagement,
+    f: _Formats,
+) -> int:
+    """The own tweets with the most likes + retweets from *row* on (one line saying why for an
+    archive without counts); how many."""
     sheet.write_string(
         row, 0, f"The {engagement.TOP} tweets with the most likes + retweets", f.bold
     )
-    _header(sheet, row + 1, ("Rank", "Tweet id", "Likes", "Retweets", "Date", "Kind", "Text"), f)
-    sheet.write_string(row + 1, 7, "Link", f.header)
+    titles = ("Rank", "Tweet id", "Likes", "Retweets", "Date", "Kind", "Text", "Link")
+    _header(sheet, row + 1, titles, f)
     row += 2
     if eng.unknown:
         sheet.write_string(row, 0, eng.reason, f.muted)
-        return len(eng.rows)
+        return 0
     top = engagement.top_tweets(con, scope).to_pylist()
     address = csvset.tweet_address(scope.screen_name)
-    for t in top:
-        sheet.write_number(row, 0, t["rank"])
-        sheet.write_string(row, 1, str(t["tweet_id"]))  # text: Excel keeps 15 digits
-        sheet.write_number(row, 2, t["favorite_count"])
-        sheet.write_number(row, 3, t["retweet_count"])
-        sheet.write_datetime(row, 4, t["created_at"], f.date)
-        sheet.write_string(row, 5, t["kind"] + (", promotional" if t["is_promotional"] else ""))
-        sheet.write_string(row, 6, t["text"] or "")
+    for n, t in enumerate(top, start=row):
+        sheet.write_number(n, 0, t["rank"])
+        sheet.write_string(n, 1, str(t["tweet_id"]))  # text: Excel keeps 15 digits
+        sheet.write_number(n, 2, t["favorite_count"])
+        sheet.write_number(n, 3, t["retweet_count"])
+        sheet.write_datetime(n, 4, t["created_at"], f.date)
+        sheet.write_string(n, 5, t["kind"] + (", promotional" if t["is_promotional"] else ""))
+        sheet.write_string(n, 6, t["text"] or "")
         url = f"{address}{t['tweet_id']}"
-        sheet.write_formula(row, 7, f'HYPERLINK("{url}")', f.link, url)
-        row += 1
-    return len(eng.rows) + len(top)
+        sheet.write_formula(n, 7, f'HYPERLINK("{url}")', f.link, url)
+    return len(top)
 
 
 def _comparison(sheet: Any, compared: comparison.Compared, f: _Formats) -> int:
