@@ -24,9 +24,12 @@ from archivelens.progress import CancelToken
 from archivelens.words import plural
 
 if TYPE_CHECKING:  # the commands load them (DuckDB, Arrow): the app opens without them
-    from archivelens.analysis.comparison import Comparison
+    import duckdb
+
+    from archivelens.analysis.comparison import Compared, Comparison, FollowerCounts
     from archivelens.analysis.engagement import Engagement
     from archivelens.analysis.report import Report
+    from archivelens.analysis.scope import Scope
     from archivelens.store.ingest import ImportResult
     from archivelens.store.snapshots import FileReport
 
@@ -98,20 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--html", metavar="FILE", help="also write the one-page report (self-contained HTML)"
     )
-    before_after = rep.add_argument_group(
-        "before and after",
-        "Compare two periods figure by figure: the last 12 months against the 12 before "
-        "(--compare), 12 months before a date against the time from it (--baseline), or "
-        "--compare-from/--compare-to against the report's period (or the rest of the archive).",
-    )
-    before_after.add_argument(
-        "--compare", action="store_true", help="the last 12 months against the 12 before"
-    )
-    before_after.add_argument("--baseline", metavar="DATE", help="when the work began")
-    before_after.add_argument(
-        "--compare-from", metavar="DATE", help="first day of the earlier period"
-    )
-    before_after.add_argument("--compare-to", metavar="DATE", help="last day of the earlier period")
+    _before_after_options(rep)
     exp = sub.add_parser("export", help="write the consultant CSV set")
     exp.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     exp.add_argument(
@@ -128,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the PDF's paper (the page fits both; default A4)",
     )
     _scope_options(exp)
+    _before_after_options(exp)
     exp.add_argument(
         "--no-bom",
         action="store_true",
@@ -196,6 +187,34 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
         metavar="DATE",
         help="archive generation date (YYYY-MM-DD); default: the newest",
     )
+
+
+def _before_after_options(parser: argparse.ArgumentParser) -> None:
+    before_after = parser.add_argument_group(
+        "before and after",
+        "Compare two periods figure by figure: the last 12 months against the 12 before "
+        "(--compare), 12 months before a date against the time from it (--baseline), or "
+        "--compare-from/--compare-to against the report's period (or the rest of the archive).",
+    )
+    before_after.add_argument(
+        "--compare", action="store_true", help="the last 12 months against the 12 before"
+    )
+    before_after.add_argument("--baseline", metavar="DATE", help="when the work began")
+    before_after.add_argument(
+        "--compare-from", metavar="DATE", help="first day of the earlier period"
+    )
+    before_after.add_argument("--compare-to", metavar="DATE", help="last day of the earlier period")
+
+
+def _compared(
+    con: duckdb.DuckDBPyConnection, scope: Scope, args: argparse.Namespace
+) -> Compared | None:
+    """The before and after the options ask for, or None when they ask for none."""
+    from archivelens import pipeline
+
+    if not (args.compare or args.baseline or args.compare_from or args.compare_to):
+        return None
+    return pipeline.compare(con, scope, args.compare_from, args.compare_to, args.baseline)
 
 
 COMMANDS = ("import", "report", "export", "rebuild", "brand", "portfolio")
@@ -366,16 +385,12 @@ def _report(args: argparse.Namespace) -> int:
             con, args.account, args.snapshot, args.date_from, args.date_to
         )
         rep = pipeline.build_report(con, scope)
+        eng = rep.earned or pipeline.engagement(con, scope)
+        compared = _compared(con, scope, args)
         if args.html:
             from archivelens.export import html_report
 
-            html_report.write(con, scope, Path(args.html))
-        eng = pipeline.engagement(con, scope)
-        compared = None
-        if args.compare or args.baseline or args.compare_from or args.compare_to:
-            compared = pipeline.compare(
-                con, scope, args.compare_from, args.compare_to, args.baseline
-            )
+            html_report.write(con, scope, Path(args.html), rep, compared)
     if args.json:
         from archivelens.analysis import comparison, engagement
         from archivelens.analysis.report import as_dict
@@ -403,12 +418,15 @@ def _export(args: argparse.Namespace) -> int:
             scope = pipeline.resolve_scope(
                 con, args.account, args.snapshot, args.date_from, args.date_to
             )
+            compared = _compared(con, scope, args)
             if args.format == "pdf":
-                pdf = pipeline.export_pdf(con, scope, args.out, args.paper)
+                pdf = pipeline.export_pdf(con, scope, args.out, args.paper, compared)
             elif args.format == "xlsx":
-                book = pipeline.export_xlsx(con, scope, args.out, bar, cancel)
+                book = pipeline.export_xlsx(con, scope, args.out, bar, cancel, compared)
             else:
-                result = pipeline.export_csv(con, scope, args.out, not args.no_bom, bar, cancel)
+                result = pipeline.export_csv(
+                    con, scope, args.out, not args.no_bom, bar, cancel, compared
+                )
     finally:
         bar.finish()
     if args.format == "pdf":
@@ -503,9 +521,7 @@ def print_engagement(eng: Engagement, out: TextIO) -> None:
     out.write(f"  {eng.reason}\n")
 
 
-def print_comparison(
-    result: Comparison, followers: tuple[dict[str, int], list[str]] | None, out: TextIO
-) -> None:
+def print_comparison(result: Comparison, followers: FollowerCounts | None, out: TextIO) -> None:
     b, a = result.before, result.after
     out.write(f"\nBefore and after: {b.start} to {b.end} against {a.start} to {a.end}\n")
     out.write(f"  {'':<24} {'before':>10} {'after':>10} {'change':>12}\n")

@@ -20,7 +20,7 @@ from archivelens.store.ingest import ImportResult
 from archivelens.store.library import connect, explain, resolve_library_path
 
 if TYPE_CHECKING:
-    from archivelens.analysis.comparison import Comparison
+    from archivelens.analysis.comparison import Compared
     from archivelens.analysis.engagement import Engagement
     from archivelens.analysis.report import Report
     from archivelens.export.csvset import ExportResult
@@ -229,7 +229,7 @@ def compare(
     compare_from: str | None = None,
     compare_to: str | None = None,
     baseline: str | None = None,
-) -> tuple[Comparison, tuple[dict[str, int], list[str]] | None]:
+) -> Compared:
     """Two periods of *scope*'s account figure by figure, and the followers gained and lost
     between its archives (see :func:`comparison.periods_for` for how the periods are chosen)."""
     from archivelens.analysis import comparison
@@ -260,10 +260,13 @@ def export_csv(
     bom: bool = True,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    compared: Compared | None = None,
 ) -> ExportResult:
+    """Write the consultant's CSV set into *out*; with *compared* (:func:`compare`), the
+    before and after too."""
     from archivelens.export import csvset
 
-    return csvset.export(con, scope, Path(out), bom, progress, cancel)
+    return csvset.export(con, scope, Path(out), bom, progress, cancel, compared)
 
 
 def export_xlsx(
@@ -272,24 +275,30 @@ def export_xlsx(
     folder: PathLike,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    compared: Compared | None = None,
 ) -> WorkbookResult:
-    """Write the consultant's Excel workbook into *folder*."""
+    """Write the consultant's Excel workbook into *folder* (with *compared*, a Comparison
+    sheet)."""
     from archivelens.analysis import duplicates
     from archivelens.export.workbook import export_xlsx as write
 
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
-    return write(con, scope, Path(folder), progress, cancel)
+    return write(con, scope, Path(folder), progress, cancel, compared)
 
 
 def export_pdf(
-    con: duckdb.DuckDBPyConnection, scope: Scope, folder: PathLike, paper: str = "A4"
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    folder: PathLike,
+    paper: str = "A4",
+    compared: Compared | None = None,
 ) -> Path:
     """Write the one-page report as a PDF into *folder*, made here (no browser)."""
     from archivelens.analysis import duplicates
     from archivelens.export import pdf_report
 
     duplicates.ensure(con, scope.snapshot_id)
-    return pdf_report.export(con, scope, Path(folder), paper=paper)
+    return pdf_report.export(con, scope, Path(folder), paper=paper, compared=compared)
 
 
 def branding(con: duckdb.DuckDBPyConnection) -> Branding:

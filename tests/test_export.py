@@ -89,6 +89,25 @@ REQUIRED = {
     ],
     "follower_changes.csv": ["account_id", "change", "screen_name", "from_snapshot", "to_snapshot"],
     "recommendations.csv": ["rank", "rule", "action", "figure", "why", "rows"],
+    "engagement.csv": [
+        "kind",
+        "tweets",
+        "likes_per_tweet",
+        "retweets_per_tweet",
+        "median_likes",
+        "median_retweets",
+    ],
+    "top_tweets.csv": [
+        "rank",
+        "tweet_id",
+        "created_at",
+        "kind",
+        "is_promotional",
+        "favorite_count",
+        "retweet_count",
+        "text",
+        "tweet_url",
+    ],
 }
 SUMMARY_METRICS = [
     "tweets",

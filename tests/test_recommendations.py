@@ -170,3 +170,30 @@ def test_a_sample_decides_first_on_big_accounts(make_archive, library, monkeypat
     monkeypatch.setattr(recommendations, "CANNED_SAMPLE", 100)
     rep, _ = advice(make_archive, library, spec)
     assert ("canned_outreach" in rules(rep)) is fires
+
+
+def test_promotion_that_earns_less_than_replies_is_said_with_its_numbers(make_archive, library):
+    # The generator draws 0–1 likes for sales messages and 0–8 for replies to others.
+    rep, story = advice(
+        make_archive, library, calm(engagement=True, blast_clusters=6, blast_size=5)
+    )
+    found = next(r for r in rep.recommendations if r.rule == "promotion_earns_less")
+    own = [t for t in story.tweets if t.kind != "retweet"]
+    promo = [t.favorite_count for t in own if t.promotional]
+    replies = [t.favorite_count for t in own if t.kind == "reply_to_others"]
+    assert len(promo) >= recommendations.EARNED_MIN_TWEETS
+    assert found.figure.startswith(
+        f"your promotional tweets earned {sum(promo) / len(promo):.1f} likes each, your "
+        f"replies to others {sum(replies) / len(replies):.1f} ({len(promo):,} and "
+        f"{len(replies):,} tweets"
+    )
+    assert "as at the archive's date" in found.figure
+    assert found.rows.startswith("engagement.csv")
+
+
+def test_too_few_promotional_tweets_to_compare_their_likes(make_archive, library):
+    rep, story = advice(
+        make_archive, library, calm(engagement=True, blast_clusters=3, blast_size=5)
+    )
+    assert sum(t.promotional for t in story.tweets) < recommendations.EARNED_MIN_TWEETS
+    assert "promotion_earns_less" not in rules(rep)

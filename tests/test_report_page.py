@@ -25,6 +25,11 @@ from tests.archivegen import Options, build_story, write_archive
 from tests.conftest import era_spec
 
 CJK_NAME = "陳大文・山田太郎の長い表示名テスト 📚 Consulting & Partners International"
+# The longest sentence engagement.headline writes (counts up to five digits, tweets to six).
+LONGEST_EARNED = (
+    "Your promotional tweets earned 12,345 likes each, your replies to others 23,456 likes "
+    "(123,456 and 234,567 tweets; counts as at the archive's date)."
+)
 CJK_PITCH = "新しい本が出ました！今すぐ注文してください、限定価格で送料無料です。"
 
 
@@ -70,6 +75,9 @@ def _era(era: str, **spec: object):
     return make
 
 
+# Cases whose page also compares the last 12 months with the 12 before (the busiest among them:
+# the comparison must still fit).
+COMPARED = {"every rule, CJK, branding, more advice than fits", "classic, no follower lists"}
 CASES = {
     "current": (_era("current", blast_clusters=6), None),
     "2020-2022": (_era("2020-2022", tweets=900, scheduled=0.8, quiet_last_year=True), None),
@@ -99,7 +107,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pages.Page]:
                     *rep.recommendations,
                     *_long_advice(len(rep.recommendations)),
                 ]
-            out[name] = pages.build(con, scope, rep)
+            compared = pipeline.compare(con, scope) if name in COMPARED else None
+            out[name] = pages.build(con, scope, rep, compared)
+            if name.startswith("every rule"):
+                out[name].earned = pages.clip(LONGEST_EARNED, pages.EARNED_COLUMNS)
     return out
 
 
@@ -141,6 +152,9 @@ def test_the_cases_cover_what_the_page_must_hold(built):
     assert not any(b[k] for b in built["an empty period"].buckets for k, _, _ in pages.SERIES)
     assert any(p.unit == "month" for p in built.values())
     assert any(p.unit == "quarter" for p in built.values())
+    assert {name for name, p in built.items() if p.compared_line} == COMPARED
+    assert built["classic, no follower lists"].earned is None  # no counts: nothing to quote
+    assert built["every rule, CJK, branding, more advice than fits"].earned
 
 
 needs_chromium = pytest.mark.skipif(
@@ -159,6 +173,8 @@ def test_report_html_prints_on_one_page_of_a4_and_of_letter(built, name, tmp_pat
         assert printing.pages(pdf) == 1, f"{name}: {paper} needs more than one page"
         text = printing.text(pdf)
         assert "What an archive cannot tell" in text  # the last part is on the page
+        if built[name].compared_line:
+            assert "Cards: before" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -184,6 +200,12 @@ def test_the_pdf_is_one_page_within_the_budget_and_says_what_the_page_says(built
         assert part in text, (name, part)
     for a in p.advice:
         assert a.action[:30] in text, (name, a.action)
+    for line in (p.compared_line, p.earned):
+        if line:
+            assert line[:60] in text, (name, line)
+    for card in p.cards:
+        if card.before_after:
+            assert card.before_after in text, (name, card)
     assert not re.search(r"\b1 (tweets|followers|times|sales blasts|recommendations)\b", text)
 
 

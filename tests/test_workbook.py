@@ -32,7 +32,7 @@ def test_every_sheet_with_its_rows(book):
     # the workbook and the one-page report, no scratch file left
     assert sorted(p.name for p in result.path.parent.iterdir()) == [result.path.name, "report.html"]
     wb = openpyxl.load_workbook(result.path)
-    assert wb.sheetnames == ["Summary", "Monthly", *workbook.LIST_SHEETS]
+    assert wb.sheetnames == ["Summary", "Monthly", "Engagement", *workbook.LIST_SHEETS]
     assert result.sheets["Tweets"] == len(story.tweets)
     assert result.cut == []
 

@@ -60,6 +60,11 @@ class Row:
     explanation: str
 
 
+# Followers gained and lost between the archives nearest each period's end, with a sentence for
+# each list that could not be compared (:func:`follower_changes`).
+FollowerCounts = tuple[dict[str, int], list[str]]
+
+
 @dataclass(frozen=True)
 class Comparison:
     before: Period
@@ -116,7 +121,33 @@ def periods_for(
     return before, after
 
 
-def as_dict(result: Comparison, followers: tuple[dict[str, int], list[str]] | None) -> dict:
+# A comparison with the followers gained and lost (None with one archive of the account): what
+# ``report --compare`` prints and every export shows.
+Compared = tuple[Comparison, FollowerCounts | None]
+
+
+def follower_rows(followers: FollowerCounts | None) -> tuple[Row, ...]:
+    """The followers gained and lost as rows after the figures (none with one archive): a change
+    only, since a follower list is the archive's, not a period's; unknown when an archive lacks
+    the list, and the row says why."""
+    if followers is None:
+        return ()
+    counts, missing = followers
+    lacking = next((s for s in missing if s.startswith("Followers not compared")), None)
+    rows = []
+    for metric, change, words in (
+        ("followers_gained", "gained_follower", "gained"),
+        ("followers_lost", "lost_follower", "lost"),
+    ):
+        explanation = lacking or (
+            f"Followers {words} between the archives nearest each period's end."
+        )
+        value = None if lacking else float(counts[change])
+        rows.append(Row(metric, None, None, value, "count", None, explanation))
+    return tuple(rows)
+
+
+def as_dict(result: Comparison, followers: FollowerCounts | None) -> dict:
     """The JSON form (``archivelens report --json``'s ``comparison``)."""
 
     def period(p: Period, tweets: int) -> dict[str, object]:
@@ -195,7 +226,7 @@ def _row(name: str, better: int, a: report.Metric, b: report.Metric, judged: boo
 
 def follower_changes(
     con: duckdb.DuckDBPyConnection, scope: Scope, before: Period, after: Period
-) -> tuple[dict[str, int], list[str]] | None:
+) -> FollowerCounts | None:
     """Followers gained and lost (and follows made and dropped) between the account's snapshots
     nearest the end of each period, with a sentence for each list that could not be compared;
     None when one snapshot is nearest both."""

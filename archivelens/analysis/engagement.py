@@ -94,6 +94,11 @@ class Engagement:
     def of(self, kind: str) -> KindEngagement:
         return next(r for r in self.rows if r.kind == kind)
 
+    @property
+    def unknown(self) -> bool:
+        """Own tweets in scope, but no counts: every figure is unknown (never 0)."""
+        return not self.known and any(r.tweets for r in self.rows[:5])
+
 
 def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """The promotional verdicts and clusters this module reads."""
@@ -127,23 +132,50 @@ def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     return Engagement(tuple(rows), known, SNAPSHOT_NOTE if known or not own else NO_COUNTS)
 
 
+def note(eng: Engagement, no_tweets: str | None = None) -> str:
+    """What the figures are (a snapshot), or why there are none: *no_tweets* (why the archive's
+    tweets are unknown, as the report says it) or an archive without counts."""
+    if no_tweets:
+        return no_tweets[:1].upper() + no_tweets[1:] + "."
+    return eng.reason
+
+
+def row_note(eng: Engagement, row: KindEngagement, no_tweets: str | None = None) -> str:
+    """What a kind's figures are, or why it has none: *no_tweets* (why the archive's tweets are
+    unknown, as the report says it), the archive keeps no counts, or no tweet of the kind is in
+    the period."""
+    if no_tweets or eng.unknown:
+        return note(eng, no_tweets)
+    if not row.tweets:
+        return f"No {row.label} in this period."
+    return eng.reason
+
+
 def _num(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = 10) -> pa.Table:
+TOP = 10
+# The own tweets with the most likes + retweets, best first, with their rank; scope parameters
+# and $limit. The CSV set and the workbook read it as it is.
+TOP_TWEETS_SQL = f"""{_OWN},
+top AS (
+    SELECT tweet_id, created_at, kind, promotional AS is_promotional,
+           likes AS favorite_count, retweets AS retweet_count, text
+    FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
+    ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
+    LIMIT $limit
+)
+SELECT row_number() OVER (
+           ORDER BY favorite_count + retweet_count DESC, created_at DESC, tweet_id DESC) AS rank,
+       *
+FROM top ORDER BY rank"""  # ranked after the LIMIT: a top-N, not a sort of every tweet
+
+
+def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = TOP) -> pa.Table:
     """The own tweets with the most likes + retweets (none when the archive has no counts)."""
     prepare(con, scope)
-    return query_arrow(
-        con,
-        f"""{_OWN}
-            SELECT tweet_id, created_at, kind, promotional AS is_promotional,
-                   likes AS favorite_count, retweets AS retweet_count, text
-            FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
-            ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
-            LIMIT $limit""",
-        {**scope.params(), "limit": limit},
-    )
+    return query_arrow(con, TOP_TWEETS_SQL, {**scope.params(), "limit": limit})
 
 
 def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int]]:

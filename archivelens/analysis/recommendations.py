@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow.compute as pc
 
-from archivelens.analysis import bands, duplicates, network
+from archivelens.analysis import bands, duplicates, engagement, network
 from archivelens.analysis.metrics import Summary, share
 from archivelens.analysis.scope import Scope
 from archivelens.analysis.textnorm import normalize_all
@@ -44,6 +44,9 @@ OWN_SITE_SHARE = 0.5  # most links going to your own site
 OWN_SITE_MIN_LINKS = 10
 FOUR_ONE_ONE_MIN_PROMO = 5
 FAR = 0.5  # "by far": under half of a rule's target
+EARNED_MIN_TWEETS = 20  # promotional tweets and replies each, before their likes compare
+EARNED_GAP = 0.5  # promotion earning under half the likes a reply earns …
+EARNED_MIN_LIKES = 1.0  # … and replies earning at least one like each (0.1 against 0.3 is noise)
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,14 @@ class Recommendation:
 
 
 def build(
-    con: duckdb.DuckDBPyConnection, scope: Scope, s: Summary, months: list[dict[str, Any]]
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    s: Summary,
+    months: list[dict[str, Any]],
+    earned: engagement.Engagement,
 ) -> list[Recommendation]:
     """The recommendations for *scope*, most important first (at most ``MAX_ITEMS``); *months*
-    are its ``metrics.monthly`` rows."""
+    are its ``metrics.monthly`` rows, *earned* what each kind of its tweets earned."""
     v = s.values
     if (v["tweets"] or 0) < MIN_TWEETS:
         return []
@@ -75,6 +82,7 @@ def build(
         _promotion(v),
         _own_site_links(s),
         _four_one_one(s),
+        _promotion_earns_less(earned),
         *_trends(months),
         _low_conversation(v),
         _follow_back(con, scope, s),
@@ -417,6 +425,31 @@ def _own_site_links(s: Summary) -> Recommendation | None:
         "Sharing others' work is what makes an account worth following; links only to your "
         "own site read as advertising.",
         f"tweets.csv, link_domains = {domain}",
+        "Tweets",
+        {"promotional": True},
+    )
+
+
+def _promotion_earns_less(eng: engagement.Engagement) -> Recommendation | None:
+    """Promotional tweets earning clearly fewer likes than replies to others (both with enough
+    tweets; never for an archive without counts). What followers answered, not why."""
+    if not eng.known:
+        return None
+    promo, replies = eng.of("promotional"), eng.of("reply_to_others")
+    if min(promo.tweets, replies.tweets) < EARNED_MIN_TWEETS:
+        return None
+    sold, talked = promo.likes_per_tweet, replies.likes_per_tweet
+    if sold is None or talked is None or talked < EARNED_MIN_LIKES or sold >= talked * EARNED_GAP:
+        return None
+    return Recommendation(
+        "promotion_earns_less",
+        "Talk with people more and sell less: your replies earn your followers' attention, "
+        "your sales tweets don't.",
+        f"your promotional tweets earned {sold:.1f} likes each, your replies to others "
+        f"{talked:.1f} ({promo.tweets:,} and {replies.tweets:,} tweets; counts as at the "
+        "archive's date)",
+        "Likes show what followers respond to; a comparison, not a cause.",
+        "engagement.csv, kind = promotional or reply_to_others",
         "Tweets",
         {"promotional": True},
     )

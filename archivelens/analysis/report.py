@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from archivelens.analysis import bands as bands_mod
-from archivelens.analysis import duplicates, recommendations
+from archivelens.analysis import duplicates, engagement, recommendations
 from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, monthly, summarize
 from archivelens.analysis.recommendations import Advice, Recommendation
 from archivelens.analysis.scope import Scope
@@ -60,6 +60,8 @@ class Report:
     recommendations: list[Recommendation] = field(default_factory=list)
     months: list[dict[str, Any]] = field(default_factory=list)  # metrics.monthly, computed once
     cannot_measure: tuple[str, ...] = CANNOT_MEASURE
+    # What each kind of tweet earned: computed once for the advice, read by every export.
+    earned: engagement.Engagement | None = None
 
     def value(self, name: str) -> Any:
         return next(m.value for m in self.metrics if m.name == name)
@@ -92,8 +94,10 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     s = summarize(con, scope)
     rep = duplicates.repetition(con, scope)
     months = monthly(con, scope)
-    advice = recommendations.build(con, scope, s, months)
-    return Report(scope, s, _known(s, _metrics(s, rep)), bands_mod.bands(s), advice, months)
+    earned = engagement.by_kind(con, scope)
+    advice = recommendations.build(con, scope, s, months, earned)
+    metrics = _known(s, _metrics(s, rep))
+    return Report(scope, s, metrics, bands_mod.bands(s), advice, months, earned=earned)
 
 
 def _known(s: Summary, metrics: list[Metric]) -> list[Metric]:

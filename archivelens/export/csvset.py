@@ -20,7 +20,15 @@ import duckdb
 import pyarrow as pa
 
 from archivelens import errors
-from archivelens.analysis import browse, changes, duplicates, network, report
+from archivelens.analysis import (
+    browse,
+    changes,
+    comparison,
+    duplicates,
+    engagement,
+    network,
+    report,
+)
 from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
@@ -40,7 +48,10 @@ FILES = (
     "conversation_partners.csv",
     "follower_changes.csv",
     "recommendations.csv",
+    "engagement.csv",
+    "top_tweets.csv",
 )
+COMPARISON = "comparison.csv"  # in the set only when a comparison period is asked for
 
 _GUARD_MACRO = r"""
 CREATE OR REPLACE TEMP MACRO csv_guard(v) AS
@@ -58,12 +69,16 @@ def share4(expr: str) -> str:
     return f"printf('%.4f', {expr})"
 
 
-def tweet_url(handle: str | None, column: str = "tweet_id") -> str:
-    """SQL for a tweet's address (the /i/web/ form when the handle is unknown)."""
-    base = (
+def tweet_address(handle: str | None) -> str:
+    """A tweet's address up to its id (the /i/web/ form when the handle is unknown)."""
+    return (
         f"https://twitter.com/{handle}/status/" if handle else "https://twitter.com/i/web/status/"
     )
-    return f"'{_escape(base)}' || {column}"
+
+
+def tweet_url(handle: str | None, column: str = "tweet_id") -> str:
+    """SQL for a tweet's address."""
+    return f"'{_escape(tweet_address(handle))}' || {column}"
 
 
 @dataclass
@@ -79,18 +94,21 @@ def export(
     bom: bool = True,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    compared: comparison.Compared | None = None,
 ) -> ExportResult:
-    """Write the whole CSV set for *scope* into *folder* (created if needed)."""
+    """Write the whole CSV set for *scope* into *folder* (created if needed); with *compared*,
+    ``comparison.csv`` too. Without it, a ``comparison.csv`` an earlier export left there goes
+    (with the rest of that set): the folder never mixes two exports."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     create_folder(folder)
-    landing.check_destinations(folder, [*FILES, html_report.FILE_NAME])
+    landing.check_destinations(folder, [*FILES, COMPARISON, html_report.FILE_NAME])
     con.execute(_GUARD_MACRO)
     progress.update("Finding duplicate blasts", 0.0)
     duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
     progress.update("Calculating the figures", 0.02)
     rep = report.build(con, scope)
-    writers = sources(con, scope, rep)
+    writers = sources(con, scope, rep, compared)
     # The set is written into a scratch folder and lands only when all of it is there, all
     # files or none (``landing``): a failure, a full disk or a cancel leaves the folder as it was.
     written: dict[str, int] = {}
@@ -103,8 +121,9 @@ def export(
             written[name] = _write(con, sql, {**scope.params(), **params}, scratch_dir / name, bom)
         cancel.check()
         progress.update("Writing report.html", 0.95)
-        html_report.write(con, scope, scratch_dir / html_report.FILE_NAME, rep)
-        landing.land(scratch_dir, folder, [*written, html_report.FILE_NAME])
+        html_report.write(con, scope, scratch_dir / html_report.FILE_NAME, rep, compared)
+        stale = [] if compared else [COMPARISON]
+        landing.land(scratch_dir, folder, [*written, html_report.FILE_NAME], remove=stale)
     finally:
         landing.discard(scratch_dir)
     progress.update("Done", 1.0)
@@ -115,10 +134,13 @@ Source = Callable[[], tuple[str, dict[str, Any]]]  # the SQL of one file, and it
 
 
 def sources(
-    con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rep: report.Report,
+    compared: comparison.Compared | None = None,
 ) -> list[tuple[str, Source]]:
     """Each file of the set with the SQL that gives its rows (the workbook reads them too);
-    *rep* is the scope's report.
+    *rep* is the scope's report, *compared* the comparison asked for (``comparison.csv``).
 
     A file from a list the archive lacks gets one line saying so, never zero rows."""
     snapshot = snapshots.get(con, scope.snapshot_id)
@@ -130,7 +152,15 @@ def sources(
         sentence = snapshots.missing_list_sentence(snapshot, *needs)
         return lambda: _not_in_archive(con, make, scope, sentence.capitalize() + ".")
 
+    earned = rep.earned or engagement.by_kind(con, scope)
+
+    def top() -> tuple[str, dict[str, Any]]:
+        if earned.unknown:
+            return _not_in_archive(con, lambda: _top_tweets(con, scope), scope, earned.reason)
+        return _top_tweets(con, scope)
+
     both = ("follower", "following")
+    compared_file = [(COMPARISON, lambda: _comparison(con, compared))] if compared else []
     return [
         ("summary.csv", lambda: _summary(con, rep)),
         ("monthly.csv", lambda: _monthly(con, rep)),
@@ -141,6 +171,9 @@ def sources(
         ("conversation_partners.csv", lambda: _partners()),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
         ("recommendations.csv", lambda: _recommendations(con, rep)),
+        ("engagement.csv", lambda: _engagement(con, rep, earned)),
+        ("top_tweets.csv", top),
+        *compared_file,
     ]
 
 
@@ -274,6 +307,102 @@ def _recommendations(
         said = {"rank": "", "rule": rep.advice.status, "action": rep.advice.note}
         table = pa.table({c: pa.array([said.get(c)], pa.string()) for c in columns})
     return f"SELECT * FROM {_from_arrow(con, 'export_recommendations', table)}", {}
+
+
+ENGAGEMENT_COLUMNS = (
+    "kind",
+    "tweets",
+    "likes_per_tweet",
+    "retweets_per_tweet",
+    "median_likes",
+    "median_retweets",
+    "explanation",
+)
+
+
+def _engagement(
+    con: duckdb.DuckDBPyConnection, rep: report.Report, eng: engagement.Engagement
+) -> tuple[str, dict[str, Any]]:
+    """``engagement.csv``: one row per kind; a figure the archive cannot give (no counts, no
+    tweets file) is an empty cell and the explanation says why, never 0."""
+    no_tweets = rep.unknown("tweets")
+    rows = []
+    for r in eng.rows:
+        figures = (r.likes_per_tweet, r.retweets_per_tweet, r.median_likes, r.median_retweets)
+        rows.append(
+            (
+                r.kind,
+                "" if no_tweets else str(r.tweets),
+                *(_format(v, "number") for v in figures),
+                engagement.row_note(eng, r, no_tweets),
+            )
+        )
+    table = _cells(ENGAGEMENT_COLUMNS, rows)
+    return f"SELECT * FROM {_from_arrow(con, 'export_engagement', table)}", {}
+
+
+def _top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """``top_tweets.csv``: the ten own tweets with the most likes + retweets, best first."""
+    engagement.prepare(con, scope)
+    return (
+        f"""SELECT rank, tweet_id, {iso("created_at")} AS created_at, kind, is_promotional,
+                   favorite_count, retweet_count, text,
+                   {tweet_url(scope.screen_name)} AS tweet_url
+            FROM ({engagement.TOP_TWEETS_SQL})""",
+        {"limit": engagement.TOP},
+    )
+
+
+COMPARISON_COLUMNS = (
+    "metric",
+    "before",
+    "after",
+    "change",
+    "explanation",
+    "before_period",
+    "after_period",
+    "change_unit",
+    "verdict",
+)
+CHANGE_UNITS = {"share": "percentage points", "count": "count", "number": "number"}
+
+
+def _comparison(
+    con: duckdb.DuckDBPyConnection, compared: comparison.Compared | None
+) -> tuple[str, dict[str, Any]]:
+    """``comparison.csv``: every compared figure in both periods and the change (a share's in
+    percentage points, as ``change_unit`` says), then the followers gained and lost."""
+    assert compared is not None
+    result, followers = compared
+    periods = (result.before.label, result.after.label)
+    rows = [
+        (
+            r.metric,
+            _format(r.before, r.kind),
+            _format(r.after, r.kind),
+            _change(r.change, r.kind),
+            r.explanation,
+            *periods,
+            CHANGE_UNITS.get(r.kind, r.kind),
+            r.verdict or "",
+        )
+        for r in (*result.rows, *comparison.follower_rows(followers))
+    ]
+    table = _cells(COMPARISON_COLUMNS, rows)
+    return f"SELECT * FROM {_from_arrow(con, 'export_comparison', table)}", {}
+
+
+def _cells(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> pa.Table:
+    """Text cells by column, an empty one NULL (written as nothing, not as "")."""
+    return pa.table(
+        {c: pa.array([r[n] or None for r in rows], pa.string()) for n, c in enumerate(columns)}
+    )
+
+
+def _change(change: float | None, kind: str) -> str:
+    if change is None:
+        return ""
+    return f"{change:.0f}" if kind == "count" else f"{change:.2f}"
 
 
 def _monthly(con: duckdb.DuckDBPyConnection, rep: report.Report) -> tuple[str, dict[str, Any]]:

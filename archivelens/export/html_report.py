@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from archivelens.analysis import report
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.export import page as pages
@@ -30,6 +31,8 @@ h1 { font-size: 18pt; margin: 0; } h2 { font-size: 12.5pt; margin: 1.2em 0 .4em;
 .cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: .6em; margin-top: .8em; }
 .card { border: 1px solid #ccd; border-radius: 6px; padding: .5em .7em; }
 .card b { font-size: 16pt; display: block; } .card small { color: #555; }
+.card i { display: block; font-style: normal; font-size: 9pt; }
+.better { color: #2d7d46; } .worse { color: #b3261e; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; table-layout: fixed; }
 td, th { text-align: left; padding: .2em .4em; border-bottom: 1px solid #e3e3ea;
          vertical-align: top; overflow: hidden; text-overflow: ellipsis; }
@@ -45,6 +48,9 @@ svg { width: 100%; height: auto; display: block; }
   .cards { grid-template-columns: repeat(6, 1fr); gap: 1.5mm; margin-top: 1.5mm; }
   .card { padding: .5mm 1.5mm; height: 13mm; overflow: hidden; font-size: 7pt; }
   .card b { font-size: 11pt; }
+  /* with a comparison each card grows a line: the chart gives the height back */
+  .compared .card { height: 16mm; } .compared ~ svg { max-height: 29mm; }
+  .card i { font-size: 6.5pt; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .card small { display: block; font-size: 6pt; line-height: 1.2; max-height: 2.4em;
                 overflow: hidden; }
   table { font-size: 7pt; } td, th { padding: .1mm 1mm; white-space: nowrap; }
@@ -65,11 +71,15 @@ svg { width: 100%; height: auto; display: block; }
 
 
 def write(
-    con: duckdb.DuckDBPyConnection, scope: Scope, path: Path, rep: report.Report | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    path: Path,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
 ) -> Path:
     """Write the report for *scope* to *path* (complete, or not at all); *rep*, if the caller
-    has built it already."""
-    html = render(con, scope, rep)
+    has built it already; *compared*, the before and after asked for."""
+    html = render(con, scope, rep, compared)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         scratch.write_text(html, encoding="utf-8")
@@ -80,8 +90,13 @@ def write(
     return path
 
 
-def render(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> str:
-    return render_page(pages.build(con, scope, rep))
+def render(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
+) -> str:
+    return render_page(pages.build(con, scope, rep, compared))
 
 
 def render_page(p: pages.Page) -> str:
@@ -128,10 +143,21 @@ def _head(p: pages.Page) -> str:
 def _cards(p: pages.Page) -> str:
     body = "".join(
         f"<div class='card'>{escape(c.title)}<b>{escape(c.value)}</b>"
-        f"<small>{escape(c.text)}</small></div>"
+        + (
+            f"<i class='{escape(c.verdict or '')}'>{escape(c.before_after)}</i>"
+            if c.before_after
+            else ""
+        )
+        + f"<small>{escape(c.text)}</small></div>"
         for c in p.cards
     )
-    return f"<div class='cards'>{body}</div><p class='muted line'>{escape(p.tweets_line)}</p>"
+    counted = " ".join(line for line in (p.tweets_line, p.compared_line) if line)
+    lines = (("line", counted), ("line", p.earned))
+    paragraphs = "".join(
+        f"<p class='muted {style}'>{escape(text)}</p>" for style, text in lines if text
+    )
+    compared = " compared" if p.compared_line else ""
+    return f"<div class='cards{compared}'>{body}</div>{paragraphs}"
 
 
 def _advice(p: pages.Page) -> str:

@@ -29,6 +29,7 @@ from archivelens.errors import UserError, sentence_for_os_error
 PREFIX = ".archivelens-export-"
 _JOURNAL = ".landing"
 _ASIDE = ".replaced"
+_REMOVED = "-"  # a journal line naming a file removed, not replaced: never one of ours to undo
 
 
 def scratch_folder(folder: Path) -> Path:
@@ -79,21 +80,25 @@ def check_destinations(folder: Path, names: Sequence[str]) -> None:
             )
 
 
-def land(work: Path, folder: Path, names: Sequence[str]) -> None:
+def land(work: Path, folder: Path, names: Sequence[str], remove: Sequence[str] = ()) -> None:
     """Move the finished files *names* from the scratch folder *work* into *folder*, all of
-    them or (after putting back what was there) none."""
-    check_destinations(folder, names)
+    them or (after putting back what was there) none. The files *remove* — an earlier export's
+    that this set has no place for — go with them: moved aside like a replaced file, so a
+    failure puts them back too."""
+    check_destinations(folder, [*names, *remove])
     aside = work / _ASIDE
     journal = work / _JOURNAL
     current = names[0]
     try:
         aside.mkdir()
-        journal.write_text("\n".join(names) + "\n", encoding="utf-8")
-        for current in names:
+        lines = [*names, *(_REMOVED + name for name in remove)]
+        journal.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for current in [*remove, *names]:
             target = folder / current
             if os.path.lexists(target):
                 os.replace(target, aside / current)
-            os.replace(work / current, target)
+            if current in names:
+                os.replace(work / current, target)
     except OSError as err:
         roll_back(work)
         raise UserError(
@@ -115,12 +120,14 @@ def roll_back(work: Path) -> bool:
         return False
     folder, aside = work.parent, work / _ASIDE
     complete = True
-    for name in reversed(names):
+    for line in reversed(names):
+        removed = line.startswith(_REMOVED)
+        name = line.removeprefix(_REMOVED)
         target = folder / name
         try:
             if os.path.lexists(aside / name):
                 os.replace(aside / name, target)  # the earlier file, over the new one if moved
-            elif not os.path.lexists(work / name) and os.path.lexists(target):
+            elif not removed and not os.path.lexists(work / name) and os.path.lexists(target):
                 target.unlink()  # the new file, where there was none before
         except OSError:
             complete = False

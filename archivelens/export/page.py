@@ -15,8 +15,9 @@ from typing import Any
 
 import duckdb
 
-from archivelens.analysis import duplicates, network, report
+from archivelens.analysis import comparison, duplicates, engagement, network, report
 from archivelens.analysis.buckets import bucketed
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.store import branding
 
@@ -31,6 +32,7 @@ MESSAGE_COLUMNS = 110
 NAME_COLUMNS = 40
 NOTE_COLUMNS = 300
 CANNOT_COLUMNS = 340
+EARNED_COLUMNS = 170  # the sentence a consultant quotes: one line
 # The chart: bars per unit before a coarser one is used; a label is shown on every n-th bar
 # so that labels never touch (the renderers measure them).
 CHART_BARS = {"month": 48, "quarter": 48, "year": 48}
@@ -50,6 +52,8 @@ class Card:
     title: str
     value: str
     text: str
+    before_after: str | None = None  # "25% → 32%" with a comparison
+    verdict: str | None = None  # "better" | "worse" | "same" where one way is better
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Page:
     brand: branding.Branding
     cards: list[Card]
     tweets_line: str
+    earned: str | None  # what promotion earns against conversation, when both can be said
+    compared_line: str | None  # the two periods each card's before → after compares
     advice: list[Advice]
     no_advice: str | None
     more_advice: str | None  # "2 more in the workbook", when the budget cut the list
@@ -87,7 +93,12 @@ class Page:
     workbook_note: str
 
 
-def build(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | None = None) -> Page:
+def build(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    rep: report.Report | None = None,
+    compared: Compared | None = None,
+) -> Page:
     rep = rep or report.build(con, scope)
     who = f"@{scope.screen_name}" if scope.screen_name else f"account {scope.account_id}"
     buckets, unit = bucketed(rep.months, CHART_BARS)
@@ -97,8 +108,10 @@ def build(con: duckdb.DuckDBPyConnection, scope: Scope, rep: report.Report | Non
         subtitle=f"Archive of {scope.generated_at:%d %B %Y} · {scope.label} · made offline by "
         "ArchiveLens",
         brand=_brand(con),
-        cards=_cards(rep),
+        cards=_cards(rep, compared),
         tweets_line=_tweets_line(rep),
+        earned=_earned(con, rep),
+        compared_line=_compared_line(compared[0]) if compared else None,
         advice=[_advice(r) for r in rep.recommendations[:MAX_ADVICE]],
         no_advice=None if rep.recommendations else _no_advice(rep),
         more_advice=_more(len(rep.recommendations) - MAX_ADVICE),
@@ -188,14 +201,55 @@ def _cannot_tell(sentences: tuple[str, ...]) -> str:
     return clip(f"{text}.", CANNOT_COLUMNS)
 
 
-def _cards(rep: report.Report) -> list[Card]:
-    """The six headline shares; an unknown one shows "–" and the reason instead of a number."""
+def _cards(rep: report.Report, compared: Compared | None = None) -> list[Card]:
+    """The six headline shares; an unknown one shows "–" and the reason instead of a number.
+    With a comparison each card also shows the share in the period before and the one after
+    (reciprocity is the archive's, not a period's: it shows the followers gained and lost)."""
     out = []
+    rows = {r.metric: r for r in compared[0].rows} if compared else {}
     for title, name, text in _CARDS:
         value = rep.value(name)
         reason = text if value is not None else clip(rep.explanation(name), 48)
-        out.append(Card(title, pct(value), reason))
+        row = rows.get(name)
+        if row is not None:
+            out.append(Card(title, pct(value), reason, _before_after(row), row.verdict))
+        elif compared:
+            out.append(Card(title, pct(value), reason, _followers_moved(compared[1])))
+        else:
+            out.append(Card(title, pct(value), reason))
     return out
+
+
+def _before_after(row: comparison.Row) -> str:
+    return f"{pct(row.before)} → {pct(row.after)}" + (f" · {row.verdict}" if row.verdict else "")
+
+
+def _followers_moved(followers: comparison.FollowerCounts | None) -> str:
+    if followers is None:
+        return "needs two archives"
+    gained, lost = (r.change for r in comparison.follower_rows(followers))
+    if gained is None or lost is None:
+        return "not in both archives"
+    return f"+{gained:,.0f} / −{lost:,.0f} followers"
+
+
+def _compared_line(result: comparison.Comparison) -> str:
+    """The two periods the cards' "before → after" compare, and why there is no verdict."""
+    b, a = result.before, result.after
+    line = (
+        f"Cards: before {b.start} – {b.end} ({plural(result.before_tweets, 'tweet')}), "
+        f"after {a.start} – {a.end} ({plural(result.after_tweets, 'tweet')})."
+    )
+    if not result.judged:
+        line += f" No verdict: under {comparison.MIN_TWEETS} tweets."
+    return line
+
+
+def _earned(con: duckdb.DuckDBPyConnection, rep: report.Report) -> str | None:
+    """The sentence a consultant quotes (promotional tweets against replies), or None when
+    either side has too few tweets or the archive keeps no counts."""
+    sentence = engagement.headline(rep.earned or engagement.by_kind(con, rep.scope))
+    return clip(sentence, EARNED_COLUMNS) if sentence else None
 
 
 def _tweets_line(rep: report.Report) -> str:
@@ -270,13 +324,20 @@ def _people(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, str
 
 # Where the rows behind a recommendation are, in the client's words: the CSV set's file names
 # and filters (Recommendation.rows) become the workbook's sheet and what to filter on.
-_FILE_SHEETS = {"monthly.csv": "Monthly", "summary.csv": "Summary"}
+_FILE_SHEETS = {
+    "monthly.csv": "Monthly",
+    "summary.csv": "Summary",
+    "engagement.csv": "Engagement",
+    "top_tweets.csv": "Engagement",
+    "comparison.csv": "Comparison",
+}
 _FILTER_WORDS = {
     "cluster_kind = sales_blast": "the sales blasts",
     "cluster_kind = template": "the template messages",
     "is_promotional = true": "the promotional tweets",
     "kind = reply_to_others": "the replies to others",
     "kind = reply_to_others or mention": "the replies and mentions",
+    "kind = promotional or reply_to_others": "promotional tweets and replies to others",
     "interactions > 0": "the people you talked with",
     "review_status = to_review": "not yet reviewed",
 }

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from archivelens.analysis import report
+from archivelens.analysis.comparison import Compared
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.export import csvset, landing
@@ -33,6 +34,7 @@ WIDTH = min(w for w, _ in PAPERS.values()) - 2 * MARGIN
 HEIGHT = min(h for _, h in PAPERS.values()) - 2 * MARGIN
 FONT = "DejaVu"
 GREY, INK, RULE = (102, 102, 102), (34, 34, 34), (227, 227, 234)
+VERDICT_COLORS = {"better": (45, 125, 70), "worse": (179, 38, 30)}
 # CJK fonts a computer may have, in order (a .ttc's first face is used).
 CJK_FONTS = (
     "C:/Windows/Fonts/msyh.ttc",
@@ -59,9 +61,10 @@ def export(
     folder: Path,
     rep: report.Report | None = None,
     paper: str = "A4",
+    compared: Compared | None = None,
 ) -> Path:
     """Write the PDF into *folder* (complete, or not at all) and return its path."""
-    data = render(pages.build(con, scope, rep), paper)
+    data = render(pages.build(con, scope, rep, compared), paper)
     csvset.create_folder(folder)
     target = folder / file_name(scope)
     landing.check_destinations(folder, [target.name])
@@ -279,7 +282,8 @@ class _Writer:
 
     def cards(self, p: pages.Page) -> None:
         pdf = self.pdf
-        gap, top, height = 1.5, pdf.get_y() + 0.5, 13.5
+        compared = any(c.before_after for c in p.cards)
+        gap, top, height = 1.5, pdf.get_y() + 0.5, 16.3 if compared else 13.5
         width = (WIDTH - gap * (len(p.cards) - 1)) / len(p.cards)
         pdf.set_draw_color(204, 204, 221)
         for i, c in enumerate(p.cards):
@@ -288,9 +292,15 @@ class _Writer:
             pdf.set_y(top + 0.6)
             self.lines(c.title, 1, size=6.5, x=x + 1.2, width=width - 2.4)
             self.lines(c.value, 1, size=10, bold=True, x=x + 1.2, width=width - 2.4)
+            if c.before_after:
+                color = VERDICT_COLORS.get(c.verdict or "", INK)
+                self.lines(c.before_after, 1, size=6, color=color, x=x + 1.2, width=width - 2.4)
             self.lines(c.text, 2, size=5.5, color=GREY, x=x + 1.2, width=width - 2.4)
         pdf.set_y(top + height + 0.8)
-        self.lines(p.tweets_line, 1, size=7, color=GREY)
+        counted = " ".join(line for line in (p.tweets_line, p.compared_line) if line)
+        self.lines(counted, 1, size=7, color=GREY)
+        if p.earned:
+            self.lines(p.earned, 1, size=7, color=GREY)
 
     def advice(self, p: pages.Page) -> None:
         if not p.advice:

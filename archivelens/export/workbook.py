@@ -25,7 +25,7 @@ import duckdb
 import xlsxwriter
 import xlsxwriter.workbook
 
-from archivelens.analysis import report
+from archivelens.analysis import comparison, engagement, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, from_environment, sentence_for_os_error
 from archivelens.export import csvset, html_report, landing, xlsx_rows
@@ -83,8 +83,10 @@ def export_xlsx(
     folder: Path,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    compared: comparison.Compared | None = None,
 ) -> WorkbookResult:
-    """Write ``archivelens-<account>-<archive date>.xlsx`` into *folder*."""
+    """Write ``archivelens-<account>-<archive date>.xlsx`` into *folder* (with *compared*, a
+    Comparison sheet)."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     csvset.create_folder(folder)
@@ -97,8 +99,8 @@ def export_xlsx(
     try:
         progress.update("Calculating the figures", 0.02)
         rep = report.build(con, scope)
-        result = _write(con, rep, work / target.name, progress, cancel)
-        html_report.write(con, scope, work / html_report.FILE_NAME, rep)
+        result = _write(con, rep, work / target.name, progress, cancel, compared)
+        html_report.write(con, scope, work / html_report.FILE_NAME, rep, compared)
         landing.land(work, folder, [target.name, html_report.FILE_NAME])
     except OSError as err:
         raise UserError(sentence_for_os_error(err, f"writing {target.name}")) from None
@@ -119,13 +121,14 @@ def _write(
     path: Path,
     progress: Progress,
     cancel: CancelToken,
+    compared: comparison.Compared | None,
 ) -> tuple[dict[str, int], list[str]]:
     book = _Workbook(
         str(path),
         {"constant_memory": True, "strings_to_formulas": False, "tmpdir": str(path.parent)},
     )
     try:
-        rows, cut = _sheets(book, con, rep, progress, cancel)
+        rows, cut = _sheets(book, con, rep, progress, cancel, compared)
         progress.update("Compressing the workbook", None)  # one long XlsxWriter step: busy
         book.close()
     except BaseException:
@@ -140,6 +143,7 @@ def _sheets(
     rep: report.Report,
     progress: Progress,
     cancel: CancelToken,
+    compared: comparison.Compared | None,
 ) -> tuple[dict[str, int], list[str]]:
     formats = _Formats(book)
     rows: dict[str, int] = {}
@@ -148,6 +152,10 @@ def _sheets(
     progress.update("Writing the summary", 0.05)
     rows["Summary"] = _summary(book.add_worksheet("Summary"), rep, formats, branding.get(con))
     rows["Monthly"] = _monthly(book, book.add_worksheet("Monthly"), rep.months, formats)
+    progress.update("Writing what each kind of tweet earned", 0.08)
+    rows["Engagement"] = _engagement(book.add_worksheet("Engagement"), con, rep, formats)
+    if compared is not None:
+        rows["Comparison"] = _comparison(book.add_worksheet("Comparison"), compared, formats)
     sources = dict(csvset.sources(con, scope, rep))
     span = 0.85 / len(LIST_SHEETS)
     for n, (title, file) in enumerate(LIST_SHEETS.items()):
@@ -216,6 +224,9 @@ class _Formats:
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})  # Excel's own
         self.muted = book.add_format({"italic": True, "font_color": "#808080"})
         self.wrap_plain = book.add_format({"text_wrap": True})
+        self.points = book.add_format({"num_format": '+0.0" pt";-0.0" pt";0.0" pt"'})
+        self.signed = book.add_format({"num_format": "+#,##0;-#,##0;0"})
+        self.signed_number = book.add_format({"num_format": "+0.00;-0.00;0.00"})
 
 
 def _summary(
@@ -376,6 +387,108 @@ def _monthly(
         chart.set_size({"width": 960, "height": 400})
         sheet.insert_chart(1, len(_MONTHLY) + 1, chart)
     return len(months)
+
+
+_ENGAGEMENT_WIDTHS = (26, 22, 16, 16, 20, 16, 80, 62)
+
+
+def _engagement(sheet: Any, con: duckdb.DuckDBPyConnection, rep: report.Report, f: _Formats) -> int:
+    """What each kind of tweet earned (the rows of ``engagement.csv``), the sentence a
+    consultant quotes, and the ten tweets that earned most; top to bottom, as constant-memory
+    mode writes. Unknown figures stay empty and the row says why."""
+    eng = rep.earned or engagement.by_kind(con, rep.scope)
+    no_tweets = rep.unknown("tweets")
+    for col, width in enumerate(_ENGAGEMENT_WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.write_string(0, 0, "What each kind of tweet earned", f.title)
+    sheet.write_string(1, 0, engagement.note(eng, no_tweets), f.muted)
+    sentence = engagement.headline(eng)
+    if sentence:
+        sheet.write_string(2, 0, sentence, f.bold)
+    header = ("Kind", "Tweets", "Likes per tweet", "Retweets per tweet", "Median likes")
+    _header(sheet, 4, (*header, "Median retweets", "Explanation"), f)
+    for row, r in enumerate(eng.rows, start=5):
+        sheet.write_string(row, 0, r.label.capitalize())
+        if not no_tweets:
+            sheet.write_number(row, 1, r.tweets)
+        figures = (r.likes_per_tweet, r.retweets_per_tweet, r.median_likes, r.median_retweets)
+        for col, value in enumerate(figures, start=2):
+            _cell(sheet, row, col, value, f, "number")
+        sheet.write_string(row, 6, engagement.row_note(eng, r, no_tweets))
+    return len(eng.rows) + _top_ten(sheet, 6 + len(eng.rows), con, rep.scope, eng, f)
+
+
+def _top_ten(
+    sheet: Any,
+    row: int,
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    eng: engagement.Engagement,
+    f: _Formats,
+) -> int:
+    """The own tweets with the most likes + retweets from *row* on (one line saying why for an
+    archive without counts); how many."""
+    sheet.write_string(
+        row, 0, f"The {engagement.TOP} tweets with the most likes + retweets", f.bold
+    )
+    titles = ("Rank", "Tweet id", "Likes", "Retweets", "Date", "Kind", "Text", "Link")
+    _header(sheet, row + 1, titles, f)
+    row += 2
+    if eng.unknown:
+        sheet.write_string(row, 0, eng.reason, f.muted)
+        return 0
+    top = engagement.top_tweets(con, scope).to_pylist()
+    address = csvset.tweet_address(scope.screen_name)
+    for n, t in enumerate(top, start=row):
+        sheet.write_number(n, 0, t["rank"])
+        sheet.write_string(n, 1, str(t["tweet_id"]))  # text: Excel keeps 15 digits
+        sheet.write_number(n, 2, t["favorite_count"])
+        sheet.write_number(n, 3, t["retweet_count"])
+        sheet.write_datetime(n, 4, t["created_at"], f.date)
+        sheet.write_string(n, 5, t["kind"] + (", promotional" if t["is_promotional"] else ""))
+        sheet.write_string(n, 6, t["text"] or "")
+        url = f"{address}{t['tweet_id']}"
+        sheet.write_formula(n, 7, f'HYPERLINK("{url}")', f.link, url)
+    return len(top)
+
+
+def _comparison(sheet: Any, compared: comparison.Compared, f: _Formats) -> int:
+    """Before and after (the rows of ``comparison.csv``): each figure in both periods, the
+    change (a share's in percentage points) and the verdict where one way is better."""
+    result, followers = compared
+    for col, width in enumerate((30, 14, 14, 14, 12, 90)):
+        sheet.set_column(col, col, width)
+    sheet.write_string(0, 0, "Before and after", f.title)
+    for n, (name, period, tweets) in enumerate(
+        (
+            ("Before", result.before, result.before_tweets),
+            ("After", result.after, result.after_tweets),
+        ),
+        start=1,
+    ):
+        sheet.write_string(n, 0, f"{name}: {period.start} to {period.end}")
+        sheet.write_string(n, 1, plural(tweets, "tweet"))
+    sheet.write_string(3, 0, result.note, f.muted)
+    _header(sheet, 5, ("Metric", "Before", "After", "Change", "Verdict", "Explanation"), f)
+    sheet.freeze_panes(6, 0)
+    rows = (*result.rows, *comparison.follower_rows(followers))
+    for row, r in enumerate(rows, start=6):
+        sheet.write_string(row, 0, report.label(r.metric))
+        _cell(sheet, row, 1, r.before, f, r.kind)
+        _cell(sheet, row, 2, r.after, f, r.kind)
+        if r.change is not None:
+            change_format = {"share": f.points, "count": f.signed}.get(r.kind, f.signed_number)
+            sheet.write_number(row, 3, r.change, change_format)
+        if r.verdict:
+            sheet.write_string(row, 4, r.verdict)
+        sheet.write_string(row, 5, r.explanation)
+    sheet.autofilter(5, 0, 5 + len(rows), 5)
+    return len(rows)
+
+
+def _header(sheet: Any, row: int, titles: tuple[str, ...], f: _Formats) -> None:
+    for col, title in enumerate(titles):
+        sheet.write_string(row, col, title, f.header)
 
 
 def _table(

@@ -161,7 +161,7 @@ def test_export_dialogs_name_every_file_and_open_each(qtbot, open_imported, tmp_
     book = tmp_path / "book"
     box = _finished_export(qtbot, window, window.export_workbook_to(book))
     (xlsx,) = book.glob("*.xlsx")
-    assert f"• {xlsx.name} — the workbook, 8 sheets" in box.informativeText()
+    assert f"• {xlsx.name} — the workbook, 9 sheets" in box.informativeText()
     assert "• report.html — the one-page report" in box.informativeText()
     assert {b.text() for b in box.buttons()} == {
         "Open Workbook",
