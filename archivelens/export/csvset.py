@@ -10,7 +10,7 @@ set and its ``report.html`` appear together, complete, or not at all (``landing`
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -392,7 +392,7 @@ def _comparison(
     return f"SELECT * FROM {_from_arrow(con, 'export_comparison', table)}", {}
 
 
-def _cells(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> pa.Table:
+def _cells(columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> pa.Table:
     """Text cells by column, an empty one NULL (written as nothing, not as "")."""
     return pa.table(
         {c: pa.array([r[n] or None for r in rows], pa.string()) for n, c in enumerate(columns)}
