@@ -58,7 +58,44 @@ class Column:
     tooltip: Callable[[Any], str | None] | None = None  # a cell's tooltip from its value
 
 
-class PagedTableModel(QAbstractTableModel):
+class ColumnsModel(QAbstractTableModel):
+    """What every table of :class:`Column` answers alike, however it holds its rows: the
+    headers, the column count, right alignment; a subclass gives the text and the tooltip."""
+
+    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def text(self, row: int, col: int) -> str:
+        raise NotImplementedError
+
+    def tooltip(self, row: int, col: int) -> str | None:
+        raise NotImplementedError
+
+
+class PagedTableModel(ColumnsModel):
     sort_changed = Signal()  # the view prepares its rows again in the new order
 
     def __init__(
@@ -69,8 +106,7 @@ class PagedTableModel(QAbstractTableModel):
         parent: Any = None,
         sort: tuple[str | None, bool] = (None, False),
     ) -> None:
-        super().__init__(parent)
-        self.columns = columns
+        super().__init__(columns, parent)
         self._fetch = fetch
         self.page_size = page_size
         self._total = 0
@@ -126,32 +162,16 @@ class PagedTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.loaded()
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def text(self, row: int, col: int) -> str:
+        return self._shown[col][row]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._shown[col][row]
-        if role == Qt.ItemDataRole.ToolTipRole and self.columns[col].key == "text":
+    def tooltip(self, row: int, col: int) -> str | None:
+        column = self.columns[col]
+        if column.key == "text":
             # Rich text, so Qt wraps it instead of one screen-wide line; long posts are cut.
             text = self._shown[col][row]
             return f"<p>{escape(text[:1000])}{'…' if len(text) > 1000 else ''}</p>"
-        if role == Qt.ItemDataRole.ToolTipRole and self.columns[col].tooltip is not None:
-            column = self.columns[col]
-            return column.tooltip(self._raw[column.key][row])  # type: ignore[misc]
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[col].align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
+        return None if column.tooltip is None else column.tooltip(self._raw[column.key][row])
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         col = self.columns[column]
@@ -177,14 +197,13 @@ class PagedTableModel(QAbstractTableModel):
                 self.dataChanged.emit(index, index)
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(ColumnsModel):
     """Rows held whole — a portfolio, a comparison: hundreds, not millions — each a dict of
     raw values; a :class:`SortProxy` sorts them on those values, never on the shown text
     ("9%" after "12%")."""
 
     def __init__(self, columns: list[Column], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = columns
+        super().__init__(columns, parent)
         self._rows: list[dict[str, Any]] = []
         self._shown: list[list[str]] = []
 
@@ -203,27 +222,13 @@ class RowsModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def text(self, row: int, col: int) -> str:
+        return self._shown[row][col]
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = index.row(), self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._shown[row][index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(self._rows[row])
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].title
-        return None
+    def tooltip(self, row: int, col: int) -> str | None:
+        """A column's tooltip reads the whole row (a portfolio row says why it is unknown)."""
+        column = self.columns[col]
+        return None if column.tooltip is None else column.tooltip(self._rows[row])
 
 
 class SortProxy(QSortFilterProxyModel):
