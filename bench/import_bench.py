@@ -124,6 +124,13 @@ def archive(era: str, tweets: int, followers: int) -> Path:
     return path
 
 
+def remove_library(db: Path) -> None:
+    """Each run imports into a new library: the file, its WAL and its review journal gone (a
+    journal without its library is refused, as a library lost)."""
+    for path in (db, Path(f"{db}.wal"), Path(f"{db}.journal")):
+        path.unlink(missing_ok=True)
+
+
 def peer_python() -> Path:
     venv = OUT / "peer-venv"
     python = venv / "bin" / "python"
@@ -140,12 +147,10 @@ def archivelens_run(label: str, path: Path, analysis: bool = False) -> Run:
     clustering that the plain command runs after it."""
     db = OUT / "bench-library.duckdb"
 
-    def fresh() -> None:
-        db.unlink(missing_ok=True)
-        Path(str(db) + ".wal").unlink(missing_ok=True)
-
     cmd = [sys.executable, "-m", "archivelens", "import", str(path), "--db", str(db)]
-    run = timed(label, cmd if analysis else [*cmd, "--no-analysis"], setup=fresh)
+    run = timed(
+        label, cmd if analysis else [*cmd, "--no-analysis"], setup=lambda: remove_library(db)
+    )
     run.note = next((ln.strip() for ln in run.note.splitlines() if " tweets: " in ln), "")[:60]
     return run
 

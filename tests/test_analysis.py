@@ -213,6 +213,33 @@ def test_checklist_browser_filters_pages_and_counts(imported, library):
         assert first in found.column("account_id").to_pylist()
 
 
+@pytest.mark.parametrize("limit", [1, 7, 64])
+def test_checklist_browser_pages_are_the_checklist_at_every_offset(make_archive, library, limit):
+    """The browser never sorts the whole list (the talked-with head, then the rest by their
+    number in archive order): every page, straddling the head or not, in the whole history or a
+    year of it, and each filter, is the checklist the CSV set writes."""
+    spec = era_spec("current", followers=300, following=120, mutuals=40)
+    pipeline.import_archive(make_archive("current", spec=spec)[0], library)
+    with pipeline.open_library(library) as con:
+        whole = pipeline.resolve_scope(con)
+        for scope in (whole, whole.with_dates(date(2022, 1, 1), date(2022, 12, 31))):
+            full = network.checklist(con, scope).to_pylist()
+            talked = sum(1 for r in full if r["interactions"])
+            assert 0 < talked < len(full) - limit
+            browser = network.ChecklistBrowser(con, scope)
+            assert browser.filter() == browser.total == len(full)
+            for offset in sorted({*range(0, len(full), limit), talked - 1, talked, talked + 1}):
+                assert browser.page(offset, limit).to_pylist() == full[offset : offset + limit]
+            assert browser.filter(talked=True) == talked
+            assert browser.page(0, len(full)).to_pylist() == full[:talked]
+            digits = str(full[-1]["account_id"])[:4]  # an id's digits: head and tail both match
+            found = network.checklist(con, scope, search=digits).to_pylist()
+            assert browser.filter(search=digits) == len(found) > 1
+            assert browser.page(0, len(full)).to_pylist() == found
+            unnamed = sum(1 for r in full if r["screen_name"] is None)
+            assert browser.unknown_handles() == unnamed
+
+
 def test_review_status_and_notes_survive_reimport_and_newer_snapshot(make_archive, library):
     spec = era_spec("current")
     old, _, _ = make_archive("current", spec=spec)

@@ -134,25 +134,58 @@ def checklist(
     )
 
 
+# The checklist's head: followers not followed back whom the owner engaged with in scope, most
+# engaged first (CHECKLIST_ORDER). Everyone else follows in archive order, as numbered in
+# ``follow_back`` (store/network.py), so no list of millions is ever sorted to show a page.
+_TALKED = f"""
+WITH {_INTERACTIONS.strip()}
+SELECT fb.rank, fb.account_id, p.screen_name, p.display_name, i.interactions, i.replies,
+       i.mentions, i.retweets, i.quotes, i.last_interaction, fb.position
+FROM per_account i
+JOIN follow_back fb ON fb.snapshot_id = $snapshot AND fb.account_id = i.account_id
+LEFT JOIN people p ON p.snapshot_id = $snapshot AND p.account_id = i.account_id
+ORDER BY i.interactions DESC, fb.position ASC"""
+
+# Every checklist row in order (part, n), the head from ``checklist_talked``; {ranks} narrows
+# the tail to a range of numbers.
+_ORDERED = """
+SELECT 0 AS part, rowid AS n, * EXCLUDE (rank) FROM checklist_talked
+UNION ALL BY NAME
+SELECT 1 AS part, fb.rank AS n, fb.account_id, p.screen_name, p.display_name,
+       0 AS interactions, 0 AS replies, 0 AS mentions, 0 AS retweets, 0 AS quotes,
+       NULL::TIMESTAMP AS last_interaction, fb.position
+FROM follow_back fb
+LEFT JOIN people p ON p.snapshot_id = fb.snapshot_id AND p.account_id = fb.account_id
+WHERE fb.snapshot_id = $snapshot {ranks}
+  AND fb.account_id NOT IN (SELECT account_id FROM checklist_talked)"""
+
+_PAGE_COLUMNS = f"""account_id, screen_name, display_name,
+       '{PROFILE_URL}' || account_id AS profile_url, interactions, replies, mentions,
+       retweets, quotes, last_interaction, position, review_status, note, note_at, reviewed_at"""
+
+
 class ChecklistBrowser:
     """The checklist for the app: prepared once per scope, then filtered and paged cheaply.
 
-    Joining millions of followers with the owner's interactions takes a second or more; a
-    review key must take milliseconds. So the joined list is stored once in checklist order
-    (``checklist_all``: a row's ``rowid`` is its place), a status filter or search keeps just
-    the places of the matching rows (``checklist_view``), and a page reads a ``rowid`` range —
-    with the reviews joined then, so a page always shows the latest status and note. Temp
-    tables: they live on *con*, the caller's own connection.
+    A celebrity's archive holds a hundred million followers: nothing here sorts or copies them
+    to show a page. The people the owner engaged with in scope (thousands at most) are joined
+    and ordered once (``checklist_talked``); the rest are read by their number in archive order
+    (``follow_back``), skipping those already shown. A status filter or search keeps the
+    matching rows (``checklist_view``: the one step that reads the whole list), and a page
+    joins the reviews then, so it always shows the latest status and note. Temp tables: they
+    live on *con*, the caller's own connection.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
         self.con = con
         self.account = scope.account_id
+        self.snapshot = scope.snapshot_id
         self.filtered = False
-        sql = f"""CREATE OR REPLACE TEMP TABLE checklist_all AS {CHECKLIST_BASE}
-                  SELECT * EXCLUDE (profile_url) FROM base ORDER BY {CHECKLIST_ORDER}"""
+        sql = f"CREATE OR REPLACE TEMP TABLE checklist_talked AS {_TALKED}"
         con.execute(sql, bind(sql, scope.params()))
-        self.total = self._count("checklist_all")
+        ranks = con.execute("SELECT rank FROM checklist_talked ORDER BY rank").fetchall()
+        self._talked_ranks = [int(r[0]) for r in ranks]
+        self.total = self._count("follow_back WHERE snapshot_id = $snapshot")
 
     def filter(
         self, status: str | None = None, search: str | None = None, talked: bool = False
@@ -163,49 +196,69 @@ class ChecklistBrowser:
         self.filtered = bool(where)
         if not self.filtered:
             return self.total
-        reviewed = _REVIEWED.format(source="(SELECT rowid AS place, * FROM checklist_all)")
+        # Talked-with rows are all in the head: the tail of millions is not read for them.
+        ordered = _ORDERED.format(ranks="AND false" if talked else "")
+        reviewed = _REVIEWED.format(source=f"({ordered})")
         sql = f"""CREATE OR REPLACE TEMP TABLE checklist_view AS
-                  WITH rows AS ({reviewed}) SELECT place FROM rows{where} ORDER BY place"""
-        self.con.execute(sql, bind(sql, {"account": self.account, **extra}))
+                  WITH rows AS ({reviewed})
+                  SELECT * EXCLUDE (review_status, note, note_at, reviewed_at) FROM rows{where}
+                  ORDER BY part, n"""
+        self.con.execute(sql, bind(sql, self._params(extra)))
         return self._count("checklist_view")
 
     def page(self, offset: int, limit: int) -> pa.Table:
         """Rows *offset* to *offset + limit* of the filtered list, with their reviews."""
         if self.filtered:
-            rows = """SELECT c.rowid AS place, c.* FROM checklist_all c SEMI JOIN (
-                          SELECT place FROM checklist_view WHERE rowid >= $a AND rowid < $b
-                      ) v ON c.rowid = v.place"""
+            rows = "SELECT * FROM checklist_view WHERE rowid >= $a AND rowid < $b"
+            params = self._params({"a": offset, "b": offset + limit})
         else:
-            rows = "SELECT rowid AS place, * FROM checklist_all WHERE rowid >= $a AND rowid < $b"
+            rows, params = self._unfiltered(offset, limit)
         reviewed = _REVIEWED.format(source=f"({rows})")
-        return query_arrow(
-            self.con,
-            f"""WITH rows AS ({reviewed})
-                SELECT account_id, screen_name, display_name,
-                       '{PROFILE_URL}' || account_id AS profile_url, interactions, replies,
-                       mentions, retweets, quotes, last_interaction, position, review_status,
-                       note, note_at, reviewed_at
-                FROM rows ORDER BY place""",
-            {"a": offset, "b": offset + limit, "account": self.account},
-        )
+        sql = f"WITH rows AS ({reviewed}) SELECT {_PAGE_COLUMNS} FROM rows ORDER BY part, n"
+        return query_arrow(self.con, sql, bind(sql, params))
+
+    def _unfiltered(self, offset: int, limit: int) -> tuple[str, dict[str, Any]]:
+        """The page's rows: the head's, then the tail's by number — the *k*-th row of the tail
+        is number *k* plus the talked-with numbers at or below it (they are in the head)."""
+        head = len(self._talked_ranks)
+        first = max(0, offset - head)
+        for rank in self._talked_ranks:
+            if rank > first:
+                break
+            first += 1
+        ranks = "AND fb.rank >= $lo AND fb.rank < $hi"
+        rows = f"""SELECT * FROM ({_ORDERED.format(ranks=ranks)})
+                   WHERE part = 1 OR (n >= $a AND n < $b)
+                   ORDER BY part, n LIMIT $limit"""
+        # The tail's range holds *limit* rows once the talked-with among them are skipped.
+        params = {"a": offset, "b": offset + limit, "limit": limit, "lo": first}
+        params["hi"] = first + limit + head
+        return rows, self._params(params)
 
     def reviewed(self) -> int:
         """Rows of the whole checklist with any status but "to review"."""
-        row = self.con.execute(
-            """SELECT count(*) FROM reviews
-               WHERE account_id = $account AND status <> 'to_review'
-                 AND target_id IN (SELECT account_id FROM checklist_all)""",
-            {"account": self.account},
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return self._count(
+            """reviews r SEMI JOIN follow_back fb
+                 ON fb.snapshot_id = $snapshot AND fb.account_id = r.target_id
+               WHERE r.account_id = $account AND r.status <> 'to_review'"""
+        )
 
     def unknown_handles(self) -> int:
         """Rows of the whole checklist whose handle the archive does not give (its follower
         list holds ids only, and nothing else in it names them)."""
-        return self._count("checklist_all WHERE screen_name IS NULL")
+        named = self._count(
+            """people p SEMI JOIN follow_back fb
+                 ON fb.snapshot_id = $snapshot AND fb.account_id = p.account_id
+               WHERE p.snapshot_id = $snapshot AND p.screen_name IS NOT NULL"""
+        )
+        return self.total - named
 
-    def _count(self, table: str) -> int:
-        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    def _params(self, extra: dict[str, Any]) -> dict[str, Any]:
+        return {"snapshot": self.snapshot, "account": self.account, **extra}
+
+    def _count(self, relation: str) -> int:
+        sql = f"SELECT count(*) FROM {relation}"
+        row = self.con.execute(sql, bind(sql, self._params({}))).fetchone()
         return int(row[0]) if row else 0
 
 

@@ -223,6 +223,7 @@ def _load(
                 skipped[key] = skipped.get(key, 0) + unreadable
             offset += n
             cancel.check()
+    network.number_follow_back(con, snapshot_id)
     stages.update("finish", "Saving")
     reports = [
         FileReport(f.name, f.kind, counts.get(f.name, 0), f.manifest_count) for f in layout.files

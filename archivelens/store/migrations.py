@@ -194,6 +194,24 @@ _V8 = """
 ALTER TABLE snapshots ADD COLUMN IF NOT EXISTS time_zone VARCHAR;
 """
 
+# The followers not followed back, numbered in archive order per snapshot (store/network.py
+# keeps it): the follow-back checklist pages through millions of them without a sort.
+_V9 = """
+CREATE TABLE IF NOT EXISTS follow_back (
+    snapshot_id INTEGER NOT NULL,
+    rank        BIGINT NOT NULL,
+    account_id  BIGINT NOT NULL,
+    position    BIGINT NOT NULL
+);
+INSERT INTO follow_back
+SELECT snapshot_id, row_number() OVER (PARTITION BY snapshot_id ORDER BY position) - 1,
+       account_id, position
+FROM followers f
+WHERE NOT EXISTS (SELECT 1 FROM following g
+                  WHERE g.snapshot_id = f.snapshot_id AND g.account_id = f.account_id)
+ORDER BY snapshot_id, position;
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1),
     (2, _V2),
@@ -203,6 +221,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (6, _V6),
     (7, _V7),
     (8, _V8),
+    (9, _V9),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -46,6 +46,22 @@ def insert_refs(
     return int(records), int(unreadable)
 
 
+def number_follow_back(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
+    """Number the followers the owner does not follow back, in archive order (``follow_back``,
+    0, 1, 2 …): the app's checklist reads a page of a hundred million by number instead of
+    sorting them all each time it opens."""
+    con.execute("DELETE FROM follow_back WHERE snapshot_id = ?", [snapshot_id])
+    con.execute(
+        """INSERT INTO follow_back
+           SELECT $s, row_number() OVER (ORDER BY position) - 1, account_id, position
+           FROM followers f
+           WHERE snapshot_id = $s
+             AND account_id NOT IN (SELECT account_id FROM following WHERE snapshot_id = $s)
+           ORDER BY position""",
+        {"s": snapshot_id},
+    )
+
+
 def counts(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
     row = con.execute(
         """SELECT

@@ -217,6 +217,7 @@ _SNAPSHOT_TABLES = (
     "tweets",
     "followers",
     "following",
+    "follow_back",
     "blocks",
     "mutes",
     "likes",
