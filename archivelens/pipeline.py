@@ -104,27 +104,24 @@ def analyze(
 ) -> None:
     """Prepare the snapshot's derived state (:func:`prepare`) and keep its headline figures for
     the portfolio: what an import and a change of settings end with."""
+    from archivelens.read import prepared
+
     progress = progress or NullProgress()
     scope = scopes.resolve_snapshot(con, snapshot_id)
     assert scope.account_id == account_id
-    prepare(con, scope, progress, cancel)
+    prepared.prepare(con, scope, progress=progress, cancel=cancel)
     progress.update("Summing up", 1.0)
     build_report(con, scope)
 
 
-def prepare(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    progress: Progress | None = None,
-    cancel: CancelToken | None = None,
-) -> str:
+def prepare(con: duckdb.DuckDBPyConnection, scope: Scope, cancel: CancelToken | None = None) -> str:
     """Everything *scope*'s readers need — the promotional classification and the duplicate
     clusters — brought up to date once, unless already current; returns its fingerprint. Every
     use case below that reads calls it first, and so does the app when a scope opens: the
     readers themselves only check (``archivelens.read.prepared``)."""
     from archivelens.read import prepared
 
-    return prepared.prepare(con, scope, progress, cancel)
+    return prepared.prepare(con, scope, cancel=cancel)
 
 
 @dataclass(frozen=True)

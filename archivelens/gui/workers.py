@@ -15,7 +15,7 @@ import duckdb
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from archivelens.analysis.scope import Scope
-from archivelens.errors import Cancelled, UserError, from_environment
+from archivelens.errors import Cancelled, NotPrepared, UserError, from_environment
 from archivelens.gui.context import LibraryContext, interrupt
 from archivelens.progress import CancelToken
 from archivelens.store.library import LibraryDamaged, explain
@@ -136,9 +136,14 @@ class Loader(QObject):
         cursor = self.cursor
 
         def prepared_then_query(progress, cancel):
-            if scope is not None:
+            if scope is None:
+                return query(cursor)
+            self.ctx.prepare(cursor, scope)
+            try:
+                return query(cursor)
+            except NotPrepared:  # settings applied meanwhile (another worker): once more
                 self.ctx.prepare(cursor, scope)
-            return query(cursor)
+                return query(cursor)
 
         worker = Worker(prepared_then_query)
         worker.library = self.ctx.path

@@ -26,6 +26,7 @@ from archivelens.progress import CancelToken, NullProgress, Progress, Scaled
 def prepare(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
+    *,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> str:
@@ -38,23 +39,24 @@ def prepare(
     progress.update("Classifying promotional tweets", 0.0)
     promotion.ensure_classified(con, scope.snapshot_id, scope.account_id)
     duplicates.ensure(con, scope.snapshot_id, Scaled(progress, 0.2, 0.8), cancel)
-    mark = fingerprint(con, scope)
-    assert mark is not None, "prepared state must be current"
-    return mark
+    return _mark(con, scope.snapshot_id)
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, scope: Scope) -> str | None:
     """What the prepared state of *scope*'s snapshot was made from, in 16 hex digits (the
     classification's and the clusters' stored fingerprints), or None when either is missing or
     stale."""
-    if not is_prepared(con, scope):
-        return None
+    return _mark(con, scope.snapshot_id) if is_prepared(con, scope) else None
+
+
+def _mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str:
+    """The stored marks of the classification and the clusters, as one."""
     marks = con.execute(
         """SELECT (SELECT fingerprint FROM promotion_state WHERE snapshot_id = $s),
                   (SELECT fingerprint FROM dup_state WHERE snapshot_id = $s)""",
-        {"s": scope.snapshot_id},
+        {"s": snapshot_id},
     ).fetchone()
-    assert marks is not None
+    assert marks is not None and None not in marks, "prepared state has both marks"
     return hashlib.sha256(":".join(marks).encode()).hexdigest()[:16]
 
 
