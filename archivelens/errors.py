@@ -18,6 +18,12 @@ class Cancelled(Exception):
     """The user asked a long operation to stop; nothing it started was kept."""
 
 
+class NotPrepared(RuntimeError):
+    """A reader met derived state (the promotional classification, the duplicate clusters) that
+    is missing or older than the settings: a bug — whoever opens a scope prepares it first
+    (``archivelens.read.prepared.prepare``); reading never computes it."""
+
+
 def sentence_for_os_error(err: OSError, what: str) -> str:
     """One sentence for an OSError met while doing *what* (e.g. "writing the library")."""
     import errno

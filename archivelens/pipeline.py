@@ -7,14 +7,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from archivelens.analysis import scope as scopes
 from archivelens.analysis.scope import Scope
 from archivelens.errors import Cancelled
-from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.progress import CancelToken, NullProgress, Progress, Scaled
 from archivelens.store import ingest
 from archivelens.store.ingest import ImportResult
 from archivelens.store.library import connect, explain, resolve_library_path
@@ -64,16 +64,6 @@ def remove_leftovers() -> None:
     scratch.sweep({landing.PREFIX: landing.roll_back})
 
 
-class _Scaled:
-    """Maps a sub-operation's 0..1 progress into a slice of the whole."""
-
-    def __init__(self, progress: Progress, start: float, span: float) -> None:
-        self.progress, self.start, self.span = progress, start, span
-
-    def update(self, stage: str, fraction: float | None = None) -> None:
-        self.progress.update(stage, None if fraction is None else self.start + self.span * fraction)
-
-
 def import_archive(
     path: PathLike,
     db: PathLike | None = None,
@@ -95,13 +85,13 @@ def import_into(
 ) -> ImportResult:
     progress = progress or NullProgress()
     result = ingest.import_archive(
-        con, path, _Scaled(progress, 0.0, 0.8 if analysis else 1.0), cancel
+        con, path, Scaled(progress, 0.0, 0.8 if analysis else 1.0), cancel
     )
     if not analysis:
         return result
     # A cancel here keeps the import (it is saved); the analysis runs again when first needed.
     with suppress(Cancelled):
-        analyze(con, result.snapshot_id, result.account_id, _Scaled(progress, 0.8, 0.2), cancel)
+        analyze(con, result.snapshot_id, result.account_id, Scaled(progress, 0.8, 0.2), cancel)
     return result
 
 
@@ -112,16 +102,26 @@ def analyze(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> None:
-    """Classify promotional tweets and find duplicate blasts, unless already current."""
-    from archivelens.analysis import duplicates
-    from archivelens.analysis.promotion import ensure_classified
+    """Prepare the snapshot's derived state (:func:`prepare`) and keep its headline figures for
+    the portfolio: what an import and a change of settings end with."""
+    from archivelens.read import prepared
 
     progress = progress or NullProgress()
-    progress.update("Classifying promotional tweets", 0.0)
-    ensure_classified(con, snapshot_id, account_id)
-    duplicates.ensure(con, snapshot_id, _Scaled(progress, 0.2, 0.8), cancel)
+    scope = scopes.resolve_snapshot(con, snapshot_id)
+    assert scope.account_id == account_id
+    prepared.prepare(con, scope, progress=progress, cancel=cancel)
     progress.update("Summing up", 1.0)
-    build_report(con, scopes.resolve_snapshot(con, snapshot_id))
+    build_report(con, scope)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, scope: Scope, cancel: CancelToken | None = None) -> str:
+    """Everything *scope*'s readers need — the promotional classification and the duplicate
+    clusters — brought up to date once, unless already current; returns its fingerprint. Every
+    use case below that reads calls it first, and so does the app when a scope opens: the
+    readers themselves only check (``archivelens.read.prepared``)."""
+    from archivelens.read import prepared
+
+    return prepared.prepare(con, scope, cancel=cancel)
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,7 @@ def resolve_scope(
 def engagement(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     from archivelens.analysis import engagement as engagement_mod
 
+    prepare(con, scope)
     return engagement_mod.by_kind(con, scope)
 
 
@@ -234,6 +235,7 @@ def compare(
     between its archives (see :func:`comparison.periods_for` for how the periods are chosen)."""
     from archivelens.analysis import comparison
 
+    prepare(con, scope)
     before, after = comparison.periods_for(
         scope,
         scopes.parse_date(compare_from, "--compare-from"),
@@ -248,6 +250,7 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     """The report of *scope*; a whole-history one is also kept for the portfolio."""
     from archivelens.analysis import portfolio, report
 
+    prepare(con, scope)
     rep = report.build(con, scope)
     portfolio.remember(con, rep)
     return rep
@@ -266,7 +269,26 @@ def export_csv(
     before and after too."""
     from archivelens.export import csvset
 
+    progress = progress or NullProgress()
+    progress.update("Finding duplicate blasts", 0.0)
+    prepare(con, scope, cancel=cancel)
     return csvset.export(con, scope, Path(out), bom, progress, cancel, compared)
+
+
+def export_table(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    query: tuple[str, dict[str, Any]],
+    target: PathLike,
+    cancel: CancelToken | None = None,
+) -> int:
+    """Write one table of the read API (``archivelens.read.tables``: what a view shows, in its
+    filter and order) to the CSV file *target*, with the CSV set's formats; returns its rows."""
+    from archivelens.export import csvset
+
+    prepare(con, scope, cancel=cancel)
+    sql, params = query
+    return csvset.write_csv(con, sql, {**scope.params(), **params}, Path(target))
 
 
 def export_xlsx(
@@ -279,10 +301,9 @@ def export_xlsx(
 ) -> WorkbookResult:
     """Write the consultant's Excel workbook into *folder* (with *compared*, a Comparison
     sheet)."""
-    from archivelens.analysis import duplicates
     from archivelens.export.workbook import export_xlsx as write
 
-    duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
+    prepare(con, scope, cancel=cancel)
     return write(con, scope, Path(folder), progress, cancel, compared)
 
 
@@ -294,10 +315,9 @@ def export_pdf(
     compared: Compared | None = None,
 ) -> Path:
     """Write the one-page report as a PDF into *folder*, made here (no browser)."""
-    from archivelens.analysis import duplicates
     from archivelens.export import pdf_report
 
-    duplicates.ensure(con, scope.snapshot_id)
+    prepare(con, scope)
     return pdf_report.export(con, scope, Path(folder), paper=paper, compared=compared)
 
 

@@ -23,6 +23,16 @@ class NullProgress:
         pass
 
 
+class Scaled:
+    """A sub-operation's 0..1 progress mapped into a slice (*start*, *span*) of the whole."""
+
+    def __init__(self, progress: Progress, start: float, span: float) -> None:
+        self.progress, self.start, self.span = progress, start, span
+
+    def update(self, stage: str, fraction: float | None = None) -> None:
+        self.progress.update(stage, None if fraction is None else self.start + self.span * fraction)
+
+
 class CancelToken:
     """Set from any thread; checked by the operation between steps.
 

@@ -21,7 +21,7 @@ import duckdb
 
 from archivelens import errors, scratch
 from archivelens.errors import UserError
-from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.progress import CancelToken, NullProgress, Progress, Scaled
 from archivelens.store import journal
 from archivelens.store.library import connect
 from archivelens.store.writes import unwritable_folder
@@ -202,7 +202,7 @@ def _build(
             step = 0.8 / max(len(sources), 1)
             for i, source in enumerate(sources):
                 cancel.check()
-                scaled = pipeline._Scaled(progress, i * step, step)
+                scaled = Scaled(progress, i * step, step)
                 pipeline.import_into(con, source, scaled, cancel, analysis=False)
                 result.imported.append(source)
             present = {

@@ -330,13 +330,20 @@ def test_override_wins_and_survives_a_newer_snapshot(make_archive, library):
 
 
 def test_lexicon_edit_reclassifies(imported, library):
+    from archivelens.errors import NotPrepared
+
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
         promotion.set_own_domains(con, scope.account_id, [])  # lexicon only
+        with pytest.raises(NotPrepared):  # reading never classifies: a scope is prepared first
+            metrics.summarize(con, scope)
+        pipeline.prepare(con, scope)
         base = metrics.summarize(con, scope)["promotional_tweets"]
         promotion.save_lexicon(con, "coffee\nmorning\n")
+        pipeline.prepare(con, scope)
         edited = metrics.summarize(con, scope)["promotional_tweets"]
         promotion.reset_lexicon(con)
+        pipeline.prepare(con, scope)
         restored = metrics.summarize(con, scope)["promotional_tweets"]
     assert edited != base and restored == base
 

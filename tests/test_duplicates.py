@@ -13,6 +13,7 @@ from archivelens import pipeline
 from archivelens.analysis import clustering, duplicates, textnorm
 from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
+from archivelens.errors import NotPrepared
 from tests import blocking
 from tests.archivegen import Spec, build_story
 from tests.archivegen.content import JOKE, JOKE_PAIRS
@@ -195,9 +196,13 @@ def test_stored_clusters_and_threshold_change(make_archive, library):
         ids_before = duplicates.members(con, scope).column("tweet_id").to_pylist()
         duplicates.set_threshold(con, 99.5)
         assert not duplicates.is_current(con, scope.snapshot_id)
+        with pytest.raises(NotPrepared):  # reading never clusters: a scope is prepared first
+            duplicates.repetition(con, scope)
+        pipeline.prepare(con, scope)
         strict = duplicates.repetition(con, scope)
         assert duplicates.is_current(con, scope.snapshot_id)
         duplicates.set_threshold(con, clustering.DEFAULT_THRESHOLD)
+        pipeline.prepare(con, scope)
         again = duplicates.members(con, scope).column("tweet_id").to_pylist()
     assert strict.tweets < len(ids_before)
     assert again == ids_before  # same input, same clusters, same numbers

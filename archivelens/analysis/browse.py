@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from archivelens.analysis import duplicates
-from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
+from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.analysis.scope import Scope
 from archivelens.store.library import query_arrow
 
@@ -92,7 +92,7 @@ class TweetBrowser:
         sort: str | None = None,
         descending: bool = False,
     ) -> None:
-        ensure_classified(con, scope.snapshot_id, scope.account_id)
+        duplicates.require_prepared(con, scope)  # the verdicts and clusters it shows
         self.con = con
         sql, params = tweets_sql(filt, sort, descending)
         sql = f"CREATE OR REPLACE TEMP TABLE browse_view AS {sql}"

@@ -21,9 +21,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute
 
-from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified
+from archivelens.analysis.promotion import SCOPED_TWEETS, require_classified
 from archivelens.analysis.scope import Scope
-from archivelens.errors import UserError
+from archivelens.errors import NotPrepared, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
 from archivelens.store.library import limited_memory, query_arrow, register_arrow
 from archivelens.store.writes import transaction
@@ -71,10 +71,19 @@ def ensure(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> None:
-    """Compute the snapshot's clusters unless they are current."""
+    """Compute the snapshot's clusters unless they are current (a part of
+    ``archivelens.read.prepared.prepare``: readers only check them, :func:`require_prepared`)."""
     with _ENSURE:
         if not is_current(con, snapshot_id):
             detect(con, snapshot_id, progress, cancel)
+
+
+def require_prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+    """What a reader of the clusters checks first: the clusters and the verdicts that make a
+    cluster a sales blast are stored and current (else :class:`NotPrepared`)."""
+    require_classified(con, scope.snapshot_id, scope.account_id)
+    if not is_current(con, scope.snapshot_id):
+        raise NotPrepared(f"The duplicate clusters of snapshot {scope.snapshot_id} are stale.")
 
 
 def detect(
@@ -238,8 +247,7 @@ class Repetition:
 
 def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
     """Repetition figures for *scope* (clusters counted where 2+ members fall in the period)."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    ensure(con, scope.snapshot_id)
+    require_prepared(con, scope)
     row = con.execute(
         f"""{MEMBERS_SQL}
             SELECT count(DISTINCT cluster_id), count(*),
@@ -270,8 +278,7 @@ def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
 
 def clusters(con: duckdb.DuckDBPyConnection, scope: Scope, order: str = "size") -> pa.Table:
     """One row per cluster in scope: size, representative, dates, gaps, promotional."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    ensure(con, scope.snapshot_id)
+    require_prepared(con, scope)
     by = {"size": "size DESC, first_at", "first": "first_at", "last": "last_at DESC"}[order]
     return query_arrow(con, f"{_CLUSTERS} ORDER BY {by}, cluster_id", scope.params())
 
@@ -280,8 +287,7 @@ def members(
     con: duckdb.DuckDBPyConnection, scope: Scope, cluster_id: int | None = None
 ) -> pa.Table:
     """Members in scope (of one cluster, or of all), in cluster order then time."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    ensure(con, scope.snapshot_id)
+    require_prepared(con, scope)
     where = "size >= 2" + (" AND cluster_id = $cluster" if cluster_id is not None else "")
     params = {**scope.params(), **({"cluster": cluster_id} if cluster_id is not None else {})}
     return query_arrow(

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from archivelens.analysis.duplicates import MEMBERS_SQL
-from archivelens.analysis.duplicates import ensure as ensure_clusters
-from archivelens.analysis.promotion import ensure_classified
+from archivelens.analysis.duplicates import MEMBERS_SQL, require_prepared
 from archivelens.analysis.scope import Scope
 from archivelens.analysis.time_zone import UTC_ZONE, LocalZone, snapshot_zone
 from archivelens.store.library import query_arrow
@@ -100,15 +98,9 @@ class Engagement:
         return not self.known and any(r.tweets for r in self.rows[:5])
 
 
-def prepare(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
-    """The promotional verdicts and clusters this module reads."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
-    ensure_clusters(con, scope.snapshot_id)
-
-
 def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     """Tweets, likes and retweets per tweet (mean and median) for each kind in *scope*."""
-    prepare(con, scope)
+    require_prepared(con, scope)  # the verdicts and clusters read here
     found = {
         r[0]: r[1:] for r in con.execute(_BY_KIND, scope.params()).fetchall() if r[0] is not None
     }
@@ -174,7 +166,7 @@ FROM top ORDER BY rank"""  # ranked after the LIMIT: a top-N, not a sort of ever
 
 def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = TOP) -> pa.Table:
     """The own tweets with the most likes + retweets (none when the archive has no counts)."""
-    prepare(con, scope)
+    require_prepared(con, scope)  # the verdicts and clusters read here
     return query_arrow(con, TOP_TWEETS_SQL, {**scope.params(), "limit": limit})
 
 

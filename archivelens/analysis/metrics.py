@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from archivelens.analysis.promotion import SCOPED_TWEETS, ensure_classified, own_domains
+from archivelens.analysis.promotion import SCOPED_TWEETS, own_domains, require_classified
 from archivelens.analysis.scope import Scope
 from archivelens.store import network, snapshots
 
@@ -129,7 +129,7 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> di
 
 def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
     """Every headline metric for *scope* (see ``metrics.md`` for the definitions)."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    require_classified(con, scope.snapshot_id, scope.account_id)
     domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
     v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
     net = network.counts(con, scope.snapshot_id)
@@ -181,7 +181,7 @@ GROUP BY ALL ORDER BY month
 
 def monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
     """One row per month with tweets, with counts and shares (``monthly.csv``)."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
+    require_classified(con, scope.snapshot_id, scope.account_id)
     cur = con.execute(_MONTHLY, scope.params())
     names = [d[0] for d in cur.description]
     out = []

@@ -14,7 +14,6 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from archivelens.analysis.promotion import ensure_classified
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 from archivelens.store.library import bind, query_arrow
@@ -347,7 +346,6 @@ ORDER BY i.interactions DESC, i.last_interaction DESC, i.account_id
 
 def conversation_partners(con: duckdb.DuckDBPyConnection, scope: Scope) -> pa.Table:
     """Every account the owner replied to, mentioned, retweeted or quoted, most engaged first."""
-    ensure_classified(con, scope.snapshot_id, scope.account_id)
     return query_arrow(con, PARTNERS_SQL, scope.params())
 
 

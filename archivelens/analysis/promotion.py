@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from archivelens.analysis.scope import Scope
-from archivelens.errors import UserError
+from archivelens.errors import NotPrepared, UserError
 from archivelens.store.library import register_arrow
 from archivelens.store.writes import transaction
 
@@ -336,7 +336,8 @@ def fingerprint(lexicon: Lexicon, domains: list[str]) -> str:
 
 
 def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
-    """(Re)compute the snapshot's promotional classification if its inputs changed.
+    """(Re)compute the snapshot's promotional classification if its inputs changed (a part of
+    ``archivelens.read.prepared.prepare``: readers only check it, :func:`require_classified`).
 
     Lexicon matches first; then own domains — the user's, or the suggestion drawn from those
     matches — mark the tweets that link to them. One thread at a time (views ask in parallel,
@@ -352,6 +353,13 @@ _CLASSIFY = threading.Lock()
 def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> bool:
     """Whether the stored classification follows today's lexicon and own domains."""
     return _stored_mark(con, snapshot_id) == _inputs(con, account_id)[2]
+
+
+def require_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
+    """What a reader of the verdicts checks first: they are stored and follow today's lexicon
+    and own domains (else :class:`NotPrepared`: the scope was not prepared)."""
+    if not is_current(con, snapshot_id, account_id):
+        raise NotPrepared(f"The promotional classification of snapshot {snapshot_id} is stale.")
 
 
 def _inputs(

@@ -20,20 +20,13 @@ import duckdb
 import pyarrow as pa
 
 from archivelens import errors
-from archivelens.analysis import (
-    browse,
-    changes,
-    comparison,
-    duplicates,
-    engagement,
-    network,
-    report,
-)
-from archivelens.analysis.promotion import SCOPED_TWEETS
+from archivelens.analysis import changes, comparison, engagement, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError, sentence_for_os_error
 from archivelens.export import html_report, landing
 from archivelens.progress import CancelToken, NullProgress, Progress
+from archivelens.read import tables
+from archivelens.read.tables import tweet_address as tweet_address  # the workbook's links
 from archivelens.store import snapshots
 from archivelens.store.library import bind, register_arrow
 
@@ -61,26 +54,6 @@ CREATE OR REPLACE TEMP MACRO csv_guard(v) AS
 """
 
 
-def iso(expr: str) -> str:
-    return f"strftime({expr}, '%Y-%m-%dT%H:%M:%SZ')"
-
-
-def share4(expr: str) -> str:
-    return f"printf('%.4f', {expr})"
-
-
-def tweet_address(handle: str | None) -> str:
-    """A tweet's address up to its id (the /i/web/ form when the handle is unknown)."""
-    return (
-        f"https://twitter.com/{handle}/status/" if handle else "https://twitter.com/i/web/status/"
-    )
-
-
-def tweet_url(handle: str | None, column: str = "tweet_id") -> str:
-    """SQL for a tweet's address."""
-    return f"'{_escape(tweet_address(handle))}' || {column}"
-
-
 @dataclass
 class ExportResult:
     folder: Path
@@ -98,14 +71,13 @@ def export(
 ) -> ExportResult:
     """Write the whole CSV set for *scope* into *folder* (created if needed); with *compared*,
     ``comparison.csv`` too. Without it, a ``comparison.csv`` an earlier export left there goes
-    (with the rest of that set): the folder never mixes two exports."""
+    (with the rest of that set): the folder never mixes two exports. The scope is prepared
+    (:mod:`archivelens.read.prepared`): the pipeline's ``export_csv`` does it."""
     progress = progress or NullProgress()
     cancel = cancel or CancelToken()
     create_folder(folder)
     landing.check_destinations(folder, [*FILES, COMPARISON, html_report.FILE_NAME])
     con.execute(_GUARD_MACRO)
-    progress.update("Finding duplicate blasts", 0.0)
-    duplicates.ensure(con, scope.snapshot_id, cancel=cancel)
     progress.update("Calculating the figures", 0.02)
     rep = report.build(con, scope)
     writers = sources(con, scope, rep, compared)
@@ -139,8 +111,9 @@ def sources(
     rep: report.Report,
     compared: comparison.Compared | None = None,
 ) -> list[tuple[str, Source]]:
-    """Each file of the set with the SQL that gives its rows (the workbook reads them too);
-    *rep* is the scope's report, *compared* the comparison asked for (``comparison.csv``).
+    """Each file of the set with the SQL that gives its rows (the workbook reads them too):
+    the lists' from the read API (:mod:`archivelens.read.tables`), the figures' cells made here
+    from *rep*, the scope's report, and *compared*, the comparison asked for (``comparison.csv``).
 
     A file from a list the archive lacks gets one line saying so, never zero rows."""
     snapshot = snapshots.get(con, scope.snapshot_id)
@@ -156,19 +129,19 @@ def sources(
 
     def top() -> tuple[str, dict[str, Any]]:
         if earned.unknown:
-            return _not_in_archive(con, lambda: _top_tweets(con, scope), scope, earned.reason)
-        return _top_tweets(con, scope)
+            return _not_in_archive(con, lambda: tables.top_tweets(scope), scope, earned.reason)
+        return tables.top_tweets(scope)
 
     both = ("follower", "following")
     compared_file = [(COMPARISON, lambda: _comparison(con, compared))] if compared else []
     return [
         ("summary.csv", lambda: _summary(con, rep)),
         ("monthly.csv", lambda: _monthly(con, rep)),
-        ("tweets.csv", lambda: _tweets(scope)),
-        ("duplicate_blasts.csv", lambda: duplicates_view(scope)),
-        ("not_followed_back.csv", lists(both, _not_followed_back)),
-        ("not_following_you.csv", lists(both, _not_following_you)),
-        ("conversation_partners.csv", lambda: _partners()),
+        ("tweets.csv", lambda: tables.tweets(scope)),
+        ("duplicate_blasts.csv", lambda: tables.duplicate_blasts(scope)),
+        ("not_followed_back.csv", lists(both, tables.not_followed_back)),
+        ("not_following_you.csv", lists(both, tables.not_following_you)),
+        ("conversation_partners.csv", tables.conversation_partners),
         ("follower_changes.csv", lambda: _follower_changes(con, scope)),
         ("recommendations.csv", lambda: _recommendations(con, rep)),
         ("engagement.csv", lambda: _engagement(con, rep, earned)),
@@ -221,7 +194,7 @@ def _write(
     try:
         (rows,) = con.execute(  # type: ignore[misc]
             f"""COPY (SELECT csv_guard(COLUMNS(*)::VARCHAR) FROM ({select_sql}))
-                TO '{_escape(str(plain))}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"',
+                TO '{tables.escape(str(plain))}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"',
                                            ESCAPE '"', NULLSTR '')""",
             params,
         ).fetchone()
@@ -240,10 +213,6 @@ def _write(
         raise machine from None
     finally:
         plain.unlink(missing_ok=True)
-
-
-def _escape(text: str) -> str:
-    return text.replace("'", "''")
 
 
 # -- the files -------------------------------------------------------------------------------------
@@ -341,18 +310,6 @@ def _engagement(
     return f"SELECT * FROM {_from_arrow(con, 'export_engagement', table)}", {}
 
 
-def _top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
-    """``top_tweets.csv``: the ten own tweets with the most likes + retweets, best first."""
-    engagement.prepare(con, scope)
-    return (
-        f"""SELECT rank, tweet_id, {iso("created_at")} AS created_at, kind, is_promotional,
-                   favorite_count, retweet_count, text,
-                   {tweet_url(scope.screen_name)} AS tweet_url
-            FROM ({engagement.TOP_TWEETS_SQL})""",
-        {"limit": engagement.TOP},
-    )
-
-
 COMPARISON_COLUMNS = (
     "metric",
     "before",
@@ -429,51 +386,6 @@ def _monthly(con: duckdb.DuckDBPyConnection, rep: report.Report) -> tuple[str, d
     return f"SELECT * FROM {_from_arrow(con, 'export_monthly', table)}", {}
 
 
-def _tweets(scope: Scope) -> tuple[str, dict[str, Any]]:
-    return tweets_view(scope, browse.TweetFilter())
-
-
-def tweets_view(
-    scope: Scope, filt: browse.TweetFilter, sort: str | None = None, descending: bool = False
-) -> tuple[str, dict[str, Any]]:
-    """``tweets.csv`` for the tweets a Tweets view shows, in its order."""
-    where, params = filt.where()
-    return (
-        f"""
-        WITH t AS ({SCOPED_TWEETS}), {duplicates.CLUSTER_OF}
-        SELECT t.tweet_id, {iso("t.created_at")} AS created_at, t.kind,
-               t.promotional AS is_promotional,
-               nullif(array_to_string(t.matched_terms, '; '), '') AS matched_terms,
-               d.cluster_id,
-               nullif(array_to_string(list_distinct(t.ext_domains), '; '), '') AS link_domains,
-               t.source_client, t.favorite_count, t.retweet_count, t.text,
-               {tweet_url(scope.screen_name, "t.tweet_id")} AS tweet_url,
-               t.lang, t.reply_to_screen_name AS in_reply_to,
-               CASE WHEN t.override THEN 'promotional'
-                    WHEN NOT t.override THEN 'not promotional' END AS user_override
-        FROM t LEFT JOIN cluster_of d USING (tweet_id)
-        WHERE {where}
-        {browse.order_by(sort, descending)}""",
-        params,
-    )
-
-
-def duplicates_view(scope: Scope) -> tuple[str, dict[str, Any]]:
-    """``duplicate_blasts.csv``: the clusters a Duplicates view lists, tweet by tweet."""
-    return (
-        f"""
-        {duplicates.MEMBERS_SQL}
-        SELECT cluster_id, cluster_kind, size AS cluster_size,
-               cluster_promotional AS is_promotional, tweet_id,
-               {iso("created_at")} AS created_at,
-               CAST(similarity AS DECIMAL(5, 1)) AS similarity,
-               CAST(days_since_previous AS DECIMAL(18, 2)) AS days_since_previous, text,
-               {tweet_url(scope.screen_name)} AS tweet_url
-        FROM m WHERE size >= 2 ORDER BY cluster_id, created_at, tweet_id""",
-        {},
-    )
-
-
 def _not_in_archive(
     con: duckdb.DuckDBPyConnection,
     make: Callable[[], tuple[str, dict[str, Any]]],
@@ -490,81 +402,10 @@ def _not_in_archive(
     return f"SELECT * FROM {_from_arrow(con, 'export_not_in_archive', pa.table(row))}", {}
 
 
-def _not_followed_back() -> tuple[str, dict[str, Any]]:
-    return checklist_view()
-
-
-def checklist_view(
-    status: str | None = None, search: str | None = None, talked: bool = False
-) -> tuple[str, dict[str, Any]]:
-    """``not_followed_back.csv`` for the rows a checklist shows (its filters and search)."""
-    where, params = network.checklist_filters(status, search, talked)
-    return (
-        f"""
-        {network.CHECKLIST_FROM}
-        SELECT account_id, screen_name, display_name, profile_url, interactions, replies,
-               mentions, retweets, {iso("last_interaction")} AS last_interaction,
-               review_status, note, {iso("reviewed_at")} AS reviewed_at, quotes
-        FROM rows{where} ORDER BY {network.CHECKLIST_ORDER}""",
-        params,
-    )
-
-
-def _not_following_you() -> tuple[str, dict[str, Any]]:
-    return (
-        f"""
-        SELECT account_id, screen_name, display_name, profile_url, interactions,
-               {iso("last_interaction")} AS last_interaction
-        FROM ({network.NOT_FOLLOWING_YOU_SQL})""",
-        {},
-    )
-
-
-def _partners() -> tuple[str, dict[str, Any]]:
-    return (
-        f"""
-        SELECT account_id, screen_name, display_name, replies, mentions, retweets, quotes,
-               {iso("first_interaction")} AS first_interaction,
-               {iso("last_interaction")} AS last_interaction, follows_you, you_follow,
-               interactions, '{network.PROFILE_URL}' || account_id AS profile_url
-        FROM ({network.PARTNERS_SQL})""",
-        {},
-    )
-
-
 def _follower_changes(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[str, dict[str, Any]]:
     pair = changes.newest_pair(con, scope.account_id, upto=scope.snapshot_id)
     if pair is not None:
-        return changes_view(*pair)
+        return tables.follower_changes(*pair)
     # One snapshot: the file has its header and no rows.
-    empty = pa.table(
-        {
-            c: pa.array([], pa.string())
-            for c in (
-                "account_id",
-                "change",
-                "screen_name",
-                "from_snapshot",
-                "to_snapshot",
-                "display_name",
-            )
-        }
-    )
+    empty = pa.table({c: pa.array([], pa.string()) for c in tables.FOLLOWER_CHANGES_COLUMNS})
     return f"SELECT * FROM {_from_arrow(con, 'export_changes', empty)}", {}
-
-
-def changes_view(old: changes.SnapshotRef, new: changes.SnapshotRef) -> tuple[str, dict[str, Any]]:
-    """``follower_changes.csv`` between the two snapshots a Changes view compares; a list one of
-    them lacks is not compared, and a first line says so."""
-    return (
-        f"""
-        SELECT unnest($not_compared::VARCHAR[]) AS account_id, NULL AS change,
-               NULL AS screen_name, {iso("$old_at")} AS from_snapshot,
-               {iso("$new_at")} AS to_snapshot, NULL AS display_name
-        UNION ALL
-        SELECT * FROM (
-            SELECT account_id::VARCHAR, change, screen_name, {iso("from_snapshot")},
-                   {iso("to_snapshot")}, display_name
-            FROM ({changes.DIFF_SQL}))""",
-        {**changes.diff_params(old, new), "not_compared": changes.not_compared(old, new)},
-    )

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from archivelens.analysis.portfolio import COLUMNS, Entry
 from archivelens.export import csvset
+from archivelens.read import tables
 
 FILE_NAME = "portfolio.csv"
 _SHARES = ("conversation_share", "amplification_share", "promotion_share", "repetition_share")
@@ -24,7 +25,7 @@ def write(entries: list[Entry], folder: Path, bom: bool = True) -> Path:
         for e in entries
     ]
     table = pa.Table.from_pylist(rows, schema=_schema()) if rows else _schema().empty_table()
-    select = ", ".join(csvset.share4(c) + f" AS {c}" if c in _SHARES else c for c in COLUMNS)
+    select = ", ".join(tables.share4(c) + f" AS {c}" if c in _SHARES else c for c in COLUMNS)
     with duckdb.connect() as con:
         con.register("portfolio_rows", table)
         target = folder / FILE_NAME

@@ -71,6 +71,14 @@ class LibraryContext(QObject):
         self._cursors.add(cursor)
         return cursor
 
+    def prepare(self, cursor: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+        """Bring *scope*'s derived state up to date on *cursor* (a worker's own connection:
+        never the GUI thread's, the first time takes seconds); returns its fingerprint. The
+        views' loaders call it before every query (:class:`~archivelens.gui.workers.Loader`),
+        so the first view shown after a library or snapshot opens, or after the settings
+        change, prepares it; the others find it current."""
+        return pipeline.prepare(cursor, scope)
+
     def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursors.discard(cursor)
         cursor.close()

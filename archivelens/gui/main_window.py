@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from archivelens import __version__, pipeline, scratch
 from archivelens.errors import UserError
-from archivelens.export import csvset
 from archivelens.gui import finished
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.jobs import JobPanel
@@ -695,8 +694,8 @@ class MainWindow(QMainWindow):
         def job(progress, cancel):
             progress.update(f"Writing {target.name}", None)
             try:
-                return csvset.write_csv(
-                    connection, query.sql, {**scope.params(), **query.params}, target
+                return pipeline.export_table(
+                    connection, scope, (query.sql, query.params), target, cancel
                 )
             finally:
                 self.ctx.release(connection)

@@ -14,7 +14,8 @@ from typing import Any
 import duckdb
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from archivelens.errors import Cancelled, UserError, from_environment
+from archivelens.analysis.scope import Scope
+from archivelens.errors import Cancelled, NotPrepared, UserError, from_environment
 from archivelens.gui.context import LibraryContext, interrupt
 from archivelens.progress import CancelToken
 from archivelens.store.library import LibraryDamaged, explain
@@ -93,6 +94,11 @@ class Loader(QObject):
     interrupts the one running and waits for it; only the newest answer (or failure) is
     delivered, so quick filter changes never pile up work and a view never shows an answer
     older than what it last asked for.
+
+    Before its query, a request prepares the scope shown when it was made (``ctx.prepare``: the
+    classification and clusters, computed the first time a snapshot opens or after the
+    settings changed, on this worker; a freshness check after that): the core's readers only
+    check that it was done.
     """
 
     failed = Signal(str, str)  # one sentence, details
@@ -102,7 +108,8 @@ class Loader(QObject):
         self.ctx = ctx
         self.cursor = ctx.worker_connection()
         self._generation = 0
-        self._pending: tuple[int, Callable[..., Any], Callable[[Any], None]] | None = None
+        self._pending: tuple[int, Scope | None, Callable[..., Any], Callable[[Any], None]] | None
+        self._pending = None
         self._running: Worker | None = None
 
     def busy(self) -> bool:
@@ -116,7 +123,7 @@ class Loader(QObject):
         """Run ``query(cursor)`` on the pool; ``done(result)`` on the GUI thread if it is still
         the newest request when it ends."""
         self._generation += 1
-        self._pending = (self._generation, query, done)
+        self._pending = (self._generation, self.ctx.scope, query, done)
         if self._running is None:
             self._start()
         else:
@@ -124,10 +131,21 @@ class Loader(QObject):
 
     def _start(self) -> None:
         assert self._pending is not None
-        generation, query, done = self._pending
+        generation, scope, query, done = self._pending
         self._pending = None
         cursor = self.cursor
-        worker = Worker(lambda progress, cancel: query(cursor))
+
+        def prepared_then_query(progress, cancel):
+            if scope is None:
+                return query(cursor)
+            self.ctx.prepare(cursor, scope)
+            try:
+                return query(cursor)
+            except NotPrepared:  # settings applied meanwhile (another worker): once more
+                self.ctx.prepare(cursor, scope)
+                return query(cursor)
+
+        worker = Worker(prepared_then_query)
         worker.library = self.ctx.path
         self._running = worker
 

@@ -238,3 +238,23 @@ def test_damage_a_view_meets_is_named_never_something_went_wrong(
     assert shown and at_opening and in_a_view
     for sentence in shown:
         assert "is damaged" in sentence and "File ▸ Rebuild Library" in sentence, sentence
+
+
+def test_a_library_imported_without_analysis_is_prepared_on_the_views_workers(
+    qtbot, library, settings, pool, errors
+):
+    """Readers only check the derived state: the window prepares it on its workers when a view
+    first asks (the first view shown after the library opens), and every view reads it."""
+    from archivelens.read import prepared
+
+    pipeline.import_archive(SAMPLE, library, analysis=False)
+    window = MainWindow(library, settings, pool)
+    qtbot.addWidget(window)
+    scope = window.ctx.scope
+    assert scope is not None and prepared.fingerprint(window.ctx.con, scope) is None
+    for name in ("Duplicates", "Tweets", "Follow-back"):  # views that read through no use case
+        assert show(qtbot, window, name).model.rowCount() > 0, name
+    assert prepared.fingerprint(window.ctx.con, scope) is not None
+    show(qtbot, window, "Overview")
+    assert errors == []
+    window.close()

@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from archivelens.analysis import changes
-from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table, fit_labels
 from archivelens.gui.workers import in_app_words
+from archivelens.read import tables
 from archivelens.store.library import explain
 from archivelens.words import plural
 
@@ -160,7 +160,7 @@ class ChangesView(View):
         old, new = self.old.currentData(), self.new.currentData()
         if old is None or new is None or old.snapshot_id == new.snapshot_id:
             return None
-        sql, params = csvset.changes_view(old, new)
+        sql, params = tables.follower_changes(old, new)
         return ViewExport(sql, params, "follower-changes-view.csv")
 
     def _fetch(self, offset: int, limit: int) -> pa.Table:

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 from archivelens.analysis import network
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
-from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import ElidedLabel, breakable, wrapping
@@ -49,6 +48,7 @@ from archivelens.gui.widgets import (
     fit_labels,
     show_error,
 )
+from archivelens.read import tables
 from archivelens.store import snapshots
 from archivelens.words import number, plural
 
@@ -422,7 +422,7 @@ class ChecklistView(View):
     def export_query(self) -> ViewExport | None:
         if self.missing_lists:
             return None
-        sql, params = csvset.checklist_view(self.status_filter, self.search, self.talked)
+        sql, params = tables.not_followed_back(self.status_filter, self.search, self.talked)
         return ViewExport(sql, params, "not-followed-back-view.csv")
 
     def _missing_text(self) -> str:

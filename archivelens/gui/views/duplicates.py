@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens.analysis import duplicates
-from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel
 from archivelens.gui.text_fit import wrapping
 from archivelens.gui.widgets import View, ViewExport, compact_table
+from archivelens.read import tables
 from archivelens.words import plural
 
 KIND_LABELS = {"sales_blast": "sales blast", "template": "template message"}
@@ -138,7 +138,7 @@ class DuplicatesView(View):
     def export_query(self) -> ViewExport | None:
         if self.ctx.scope is None:
             return None
-        sql, params = csvset.duplicates_view(self.ctx.scope)
+        sql, params = tables.duplicate_blasts(self.ctx.scope)
         return ViewExport(sql, params, "duplicate-blasts-view.csv")
 
     def _show_members(self) -> None:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from archivelens.analysis import browse, promotion
 from archivelens.errors import UserError
-from archivelens.export import csvset
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.models import Column, PagedTableModel, plain
 from archivelens.gui.widgets import (
@@ -38,6 +37,7 @@ from archivelens.gui.widgets import (
     fit_labels,
     show_error,
 )
+from archivelens.read import tables
 from archivelens.words import plural
 
 KIND_LABELS = {
@@ -294,7 +294,7 @@ class TweetsView(View):
     def export_query(self) -> ViewExport | None:
         if self.ctx.scope is None:
             return None
-        sql, params = csvset.tweets_view(self.ctx.scope, self.filter, *self.model.sort_state)
+        sql, params = tables.tweets(self.ctx.scope, self.filter, *self.model.sort_state)
         return ViewExport(sql, params, "tweets-view.csv")
 
     def _verdict_actions(self) -> list[QAction]:
