@@ -104,9 +104,8 @@ def test_a_cancel_while_zipping_leaves_no_file(book, library, tmp_path):
                 cancel.cancel()
 
     out = tmp_path / "cancelled"
-    with pipeline.open_library(library) as con:
-        with pytest.raises(Cancelled):
-            pipeline.export_xlsx(con, pipeline.resolve_scope(con), out, CancelWhenZipping(), cancel)
+    with pipeline.open_library(library) as con, pytest.raises(Cancelled):
+        pipeline.export_xlsx(con, pipeline.resolve_scope(con), out, CancelWhenZipping(), cancel)
     assert list(out.iterdir()) == []
 
 

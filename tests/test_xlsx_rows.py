@@ -9,6 +9,7 @@ import random
 import re
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import openpyxl
