@@ -187,7 +187,7 @@ def _skeleton(
     tmpdir: Path,
 ) -> tuple[io.BytesIO, dict[str, int]]:
     """The workbook as XlsxWriter makes it, each list sheet's rows still to come (small: in
-    memory); and the data rows of each sheet."""
+    memory); and how many data rows each sheet has."""
     skeleton = io.BytesIO()
     book = xlsxwriter.Workbook(
         skeleton, {"constant_memory": True, "strings_to_formulas": False, "tmpdir": str(tmpdir)}
