@@ -139,9 +139,9 @@ def _write(
     return rows, [title for title, t in tables.items() if t.stopped]
 
 
-# Where the bar stands when the rows are written and the zipping begins (it takes about a
-# quarter of a big library's time).
-_ZIPPING = 0.78
+# Where the bar stands when the rows are written and the zipping begins (about an eighth of a
+# big library's time: 9 s of 74 s for 2M tweets on a busy two-core machine).
+_ZIPPING = 0.85
 
 
 @dataclass
