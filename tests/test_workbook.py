@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from dataclasses import replace
 from datetime import datetime
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -83,6 +84,34 @@ def test_sheets_are_deflated_at_zlibs_fastest_level(book):
         data = zf.read(info)
     fastest = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, -15)
     assert info.compress_size == len(fastest.compress(data) + fastest.flush())
+
+
+def test_every_part_is_well_formed_xml(book):
+    _, result = book
+    with zipfile.ZipFile(result.path) as zf:
+        assert zf.testzip() is None
+        for name in zf.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(zf.read(name))  # raises on anything not well-formed
+
+
+def test_a_cancel_while_zipping_leaves_no_file(book, library, tmp_path):
+    cancel = CancelToken()
+
+    seen: list[float] = []
+
+    class CancelWhenZipping:
+        def update(self, stage, fraction=None):
+            if stage == "Compressing the workbook":
+                seen.append(fraction)
+                if len(seen) == 2:  # the first rows are in the zip: stop there
+                    cancel.cancel()
+
+    out = tmp_path / "cancelled"
+    with pipeline.open_library(library) as con, pytest.raises(Cancelled):
+        pipeline.export_xlsx(con, pipeline.resolve_scope(con), out, CancelWhenZipping(), cancel)
+    assert len(seen) == 2 and seen[0] < seen[1] < 1.0  # stopped at the next sheet's rows
+    assert list(out.iterdir()) == []
 
 
 def test_a_cancel_mid_sheet_leaves_no_file_and_the_library_usable(book, library, tmp_path):

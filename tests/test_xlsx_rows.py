@@ -1,12 +1,15 @@
-"""Rows rendered by DuckDB are the rows XlsxWriter itself would write, byte for byte."""
+"""Rows rendered by DuckDB, zipped into XlsxWriter's workbook, are the rows XlsxWriter itself would
+write, byte for byte."""
 
 from __future__ import annotations
 
+import io
 import math
 import random
 import re
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -79,22 +82,42 @@ def con():
 SQL = "SELECT * FROM t ORDER BY id"
 
 
+def _rows(con, sql, cols, path, batch_size, limit=10**6) -> xlsx_rows.SheetRows:
+    """*sql*'s rows rendered into *path*, *batch_size* rows a batch."""
+    with xlsx_rows.SheetRows(path, cols) as rows:
+        for batch in con.sql(rows.sql(sql)).to_arrow_reader(batch_size):
+            limit -= rows.append(batch, limit)
+    return rows
+
+
+def _assembled(tmp_path, book, skeleton, sheets) -> Path:
+    """*book* (writing to *skeleton*) closed, then zipped with the rows of *sheets*."""
+    book.close()
+    skeleton.seek(0)
+    path = tmp_path / "assembled.xlsx"
+    xlsx_rows.assemble(skeleton, path, sheets)
+    return path
+
+
+def _new_book(tmp_path):
+    skeleton = io.BytesIO()
+    options = {"constant_memory": True, "tmpdir": str(tmp_path)}
+    return xlsxwriter.Workbook(skeleton, options), skeleton
+
+
 def test_rendered_rows_are_what_xlsxwriter_writes_itself(con, tmp_path):
-    path = tmp_path / "both.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    book, skeleton = _new_book(tmp_path)
     header = book.add_format({"bold": True})
     date = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     link = book.add_format({"font_color": "#0563C1", "underline": 1})
     cols = xlsx_rows.describe(con, SQL, {}, text={"id"}, links={"url"}, dates={"created"})
     assert [c.kind for c in cols] == ["text", "text", "number", "number", "bool", "date", "link"]
+    rows = _rows(con, SQL, cols, tmp_path / "rows.xml", 3)  # several batches
 
     fast = book.add_worksheet("fast")
     for col, c in enumerate(cols):
         fast.write_string(0, col, c.name, header)
-    stream = xlsx_rows.RowStream(fast, cols, date, link)
-    for batch in con.sql(stream.sql(SQL)).to_arrow_reader(3):  # several batches
-        stream.append(batch, 10**6)
-    stream.finish(len(cols))
+    xlsx_rows.probe(fast, date, link)
 
     slow = book.add_worksheet("slow")
     for col, c in enumerate(cols):
@@ -102,12 +125,17 @@ def test_rendered_rows_are_what_xlsxwriter_writes_itself(con, tmp_path):
     for row, values in enumerate(con.execute(SQL).fetchall(), start=1):
         for col, (c, value) in enumerate(zip(cols, values, strict=True)):
             _reference_cell(slow, row, col, c.kind, value, date, link)
-    book.close()
+    path = _assembled(tmp_path, book, skeleton, {"fast": rows})
 
     with zipfile.ZipFile(path) as zf:
         fast_xml, slow_xml = (zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2))
-    assert stream.row == len(con.execute(SQL).fetchall())
+    assert rows.rows == len(con.execute(SQL).fetchall())
     assert _data(fast_xml) == _data(slow_xml)
+    assert 's="' in _data(fast_xml)[-1]  # styled cells: the probe's numbers are in
+    with zipfile.ZipFile(skeleton) as made, zipfile.ZipFile(path) as zipped:
+        assert made.namelist() == zipped.namelist()
+        others = [n for n in made.namelist() if n != "xl/worksheets/sheet1.xml"]
+        assert all(made.read(n) == zipped.read(n) for n in others)  # copied as XlsxWriter made them
 
 
 def _reference_cell(sheet, row, col, kind, value, date, link) -> None:
@@ -145,17 +173,14 @@ def test_text_past_excels_limit_is_cut_to_it_whatever_its_characters(tmp_path):
     con = duckdb.connect()
     emoji = "🎉" * 20_000  # 40,000 UTF-16 units
     con.execute("CREATE TABLE t AS SELECT ? AS text, ? AS other", [emoji, "ok"])
-    path = tmp_path / "cut.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book, skeleton = _new_book(tmp_path)
     sheet = book.add_worksheet()
     sql = "SELECT * FROM t"
     cols = xlsx_rows.describe(con, sql, {}, text=set(), links=set(), dates=set())
+    rows = _rows(con, sql, cols, tmp_path / "rows.xml", 10)
     sheet.write_string(0, 0, "text")
-    stream = xlsx_rows.RowStream(sheet, cols, book.add_format(), book.add_format())
-    for batch in con.sql(stream.sql(sql)).to_arrow_reader(10):
-        stream.append(batch, 10)
-    stream.finish(len(cols))
-    book.close()
+    xlsx_rows.probe(sheet, book.add_format(), book.add_format())
+    path = _assembled(tmp_path, book, skeleton, {sheet.name: rows})
     cell = openpyxl.load_workbook(path).active.cell(2, 1).value
     assert emoji.startswith(cell) and 0 < len(cell.encode("utf-16-le")) // 2 <= 32_767
 
@@ -174,20 +199,17 @@ def test_random_awkward_text_renders_as_xlsxwriter_writes_it(tmp_path):
     con.execute("CREATE TABLE t (n INTEGER, text VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
     sql = "SELECT * FROM t ORDER BY n"
-    path = tmp_path / "random.xlsx"
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+    book, skeleton = _new_book(tmp_path)
     cols = xlsx_rows.describe(con, sql, {}, text=set(), links=set(), dates=set())
+    rows = _rows(con, sql, cols, tmp_path / "rows.xml", 64)
     fast, slow = book.add_worksheet("fast"), book.add_worksheet("slow")
     fast.write_string(0, 0, "n")
-    stream = xlsx_rows.RowStream(fast, cols, book.add_format(), book.add_format())
-    for batch in con.sql(stream.sql(sql)).to_arrow_reader(64):
-        stream.append(batch, 10**6)
-    stream.finish(len(cols))
+    xlsx_rows.probe(fast, book.add_format(), book.add_format())
     slow.write_string(0, 0, "n")
     for row, (n, text) in enumerate(con.execute(sql).fetchall(), start=1):
         slow.write_number(row, 0, n)
         slow.write_string(row, 1, text)
-    book.close()
+    path = _assembled(tmp_path, book, skeleton, {"fast": rows})
     with zipfile.ZipFile(path) as zf:
         fast_xml, slow_xml = (zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2))
     assert _data(fast_xml) == _data(slow_xml)

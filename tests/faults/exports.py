@@ -156,6 +156,35 @@ def _full_disk(work: Path, fmt: str) -> str:
     return said
 
 
+@fault("exports", "the disk fills up while the workbook is zipped", needs_root=True)
+def full_disk_while_zipping(work: Path) -> str:
+    """The list sheets' rows are on disk and XlsxWriter's part is made, but the zip joining
+    them no longer fits: the last step of a workbook export, which can fail on its own."""
+    import zipfile
+
+    library = imported_library(work)
+    ok(cli("import", _other_archive(work, tweets=20_000), "--db", library))
+    ok(_export(library, work / "measure", "--account", OTHER, "--format", "xlsx"))
+    (book,) = (work / "measure").glob("*.xlsx")
+    with zipfile.ZipFile(book) as zf:
+        xml = sum(i.file_size for i in zf.infolist())
+    with tiny_disk(work / "disk", "64m") as disk:
+        out = disk / "out"
+        ok(_export(library, out, "--account", "ZimblerMiller", "--format", "xlsx"))
+        before = fingerprint(out)
+        # Room for every part unzipped (the rows, and XlsxWriter's files while it saves) and
+        # half the zip: the zip is what fails.
+        room = xml + book.stat().st_size // 2
+        stat = os.statvfs(disk)
+        (disk / ".filler").write_bytes(b"\0" * max(stat.f_bavail * stat.f_frsize - room, 0))
+        said = refused_cleanly(
+            _export(library, out, "--account", OTHER, "--format", "xlsx"), "disk is full"
+        )
+        unchanged(before, out, "the earlier export")
+        _no_scratch(out)
+    return said
+
+
 # -- killed exports: real processes --
 
 
