@@ -47,6 +47,7 @@ SCORER = fuzz.ratio  # chosen by measurement: see bench/duplicates_quality.py
 
 _MASK = np.uint64((1 << 64) - 1)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier for 64-bit multiplicative hashing
+_MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's second multiplier
 _rng = np.random.default_rng(20231126)  # fixed: signatures must not change between runs
 _A = _rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
@@ -243,6 +244,7 @@ def cluster_normalized(
         workers,
         check,
         lambda: step("Comparing their cores", 0.8),
+        own_core,
     )
     cluster, similarity = _merge(cluster, similarity, units, merged, merged_sim)
     pa.default_memory_pool().release_unused()
@@ -258,12 +260,13 @@ def _cluster_ids(
     workers: int,
     check: Callable[[], None] | None,
     scoring: Callable[[], None],
+    needed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Steps 2–4 over ``texts[ids]``: each text's cluster (its representative's position in
     *texts*; texts outside *ids* stay alone) and its score against that representative.
     *keys* (one row per id) say which texts block together; *scoring* is told when blocking is
-    done and scoring starts."""
-    groups, pairs = _candidates(keys, check)
+    done and scoring starts; *needed*: see :func:`_candidates`."""
+    groups, pairs = _candidates(keys, check, needed)
     groups = [ids[g] for g in groups]  # from positions among the compared texts to positions
     scoring()
     edges = _score(texts, groups, ids[pairs], scorer, threshold, workers, check)
@@ -272,11 +275,34 @@ def _cluster_ids(
 
 def _unit_keys(keys: np.ndarray, unit_cores: pa.Array, own_core: np.ndarray) -> np.ndarray:
     """Blocking keys of the units' cores: the whole texts' MinHash bands where the core is the
-    whole text (most tweets: computed once), new ones where it is not, and the two ends."""
+    whole text (most tweets: computed once), new ones where it is not; the two ends; the words.
+
+    Two units whose cores are their whole texts were compared by ``ratio`` already; the second
+    pass can only join them as a sentence added (they share an end) or sentences moved (the
+    same words): so MinHash pairs are only needed where a unit has a core of its own
+    (:func:`_candidates`' *needed*), and the other two keys find the rest.
+    """
     changed = np.flatnonzero(own_core)
     if len(changed):
         keys[changed] = _band_keys(unit_cores.take(pa.array(changed, pa.int64())))
-    return np.hstack([keys, _end_keys(unit_cores)])
+    return np.hstack([keys, _end_keys(unit_cores), _words_key(unit_cores)[:, None]])
+
+
+def _words_key(texts: pa.Array) -> np.ndarray:
+    """A key of each text's words in any order (a hash of the multiset), so that a re-send
+    with its sentences moved meets its message."""
+    if len(texts) < 2:
+        return np.zeros(len(texts), dtype=np.uint32)
+    codes, offsets = _word_codes(texts)
+    with np.errstate(over="ignore"):
+        # splitmix64's finaliser: a sum of merely multiplied codes would depend only on the
+        # sum of the codes, and "lunch review paper" would meet every text of the same total
+        mixed = (codes.astype(np.uint64) + np.uint64(1)) * _GOLDEN
+        mixed ^= mixed >> np.uint64(31)
+        mixed *= _MIX
+        mixed ^= mixed >> np.uint64(29)
+        sums = np.add.reduceat(mixed >> np.uint64(8), offsets[:-1])
+        return ((sums * _GOLDEN) >> np.uint64(32)).astype(np.uint32)
 
 
 def _unit_cores(
@@ -397,10 +423,11 @@ def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def _candidates(
-    keys: np.ndarray, check: Callable[[], None] | None
+    keys: np.ndarray, check: Callable[[], None] | None, needed: np.ndarray | None = None
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """Texts agreeing on the key of some column of *keys* (a MinHash band, an end): big
-    groups, and pairs from the small ones.
+    groups, and pairs from the small ones. Given *needed*, a pair (or group) that only a
+    MinHash band proposes is kept only when it holds a needed text.
 
     Big groups are scored as a matrix (``cdist``), small ones as a list of pairs (``cpdist``),
     so a million two-text buckets cost one call, not a million.
@@ -428,14 +455,20 @@ def _candidates(
             members = order[starts[sizes == size][:, None] + np.arange(size)]
             i, j = np.triu_indices(int(size), k=1)
             pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+        filtered = needed is not None and band < BANDS
         for k in np.flatnonzero((sizes > MATRIX_FROM) & (sizes <= MAX_BUCKET)):
             group = np.sort(order[bounds[k] : bounds[k + 1]])
             tag = group.tobytes()
-            if tag not in seen:  # the same group found by another band adds nothing
+            if filtered:  # only the needed texts against the rest: pairs, not a matrix
+                wanted = group[needed[group]]
+                pairs.append(np.stack(np.meshgrid(wanted, group), axis=-1).reshape(-1, 2))
+            elif tag not in seen:  # the same group found by another band adds nothing
                 seen.add(tag)
                 groups.append(group)
         if pairs:  # deduplicated band by band, so memory holds one band's raw pairs at a time
             flat = np.sort(np.concatenate(pairs), axis=1).astype(np.int64)
+            if filtered:
+                flat = flat[(needed[flat[:, 0]] | needed[flat[:, 1]]) & (flat[:, 0] != flat[:, 1])]
             band_codes.append(_sorted_unique(flat[:, 0] * n + flat[:, 1]))
     codes = _sorted_unique(np.concatenate(band_codes)) if band_codes else np.empty(0, np.int64)
     return groups, np.stack([codes // n, codes % n], axis=1)
