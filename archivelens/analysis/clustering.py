@@ -27,6 +27,7 @@ Every step is deterministic: the same texts in the same order give the same clus
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -92,7 +93,8 @@ class Scorer:
     list of pairs, one pair. Scores under the cutoff are 0."""
 
     matrix: Callable[[list[str], float, int], np.ndarray]
-    pairs: Callable[[list[str], list[str], float, int], np.ndarray]
+    # (left, right, cutoff, workers, whether each pair shares an end when already known)
+    pairs: Callable[[list[str], list[str], float, int, np.ndarray | None], np.ndarray]
     one: Callable[[str, str, float], float]
 
 
@@ -103,7 +105,9 @@ def _ratio_matrix(texts: list[str], cutoff: float, workers: int) -> np.ndarray:
     return np.triu(scores, k=1)
 
 
-def _ratio_pairs(left: list[str], right: list[str], cutoff: float, workers: int) -> np.ndarray:
+def _ratio_pairs(
+    left: list[str], right: list[str], cutoff: float, workers: int, _ends: np.ndarray | None
+) -> np.ndarray:
     return process.cpdist(
         left, right, scorer=SCORER, score_cutoff=cutoff, workers=workers, dtype=np.float32
     )
@@ -126,7 +130,7 @@ def _core_matrix(texts: list[str], cutoff: float, workers: int) -> np.ndarray:
     i, j = np.nonzero(np.triu((moved > scores) | same_end, k=1))
     if len(i):
         left, right = [texts[k] for k in i], [texts[k] for k in j]
-        scores[i, j] = _core_scores(left, right, cutoff, workers)
+        scores[i, j] = _core_scores(left, right, cutoff, workers, same_end[i, j])
     return scores
 
 
@@ -138,18 +142,31 @@ def _cpdist(
     )
 
 
-def _core_scores(left: list[str], right: list[str], cutoff: float, workers: int) -> np.ndarray:
-    """:func:`core_score` of each pair, the scorers run over the whole list at once."""
+def _core_scores(
+    left: list[str],
+    right: list[str],
+    cutoff: float,
+    workers: int,
+    same_end: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`core_score` of each pair, the scorers run over the whole list at once;
+    *same_end*: whether each pair shares an end, when the caller knows (else found here)."""
     scores = _cpdist(fuzz.ratio, left, right, cutoff, workers)
     moved = _cpdist(fuzz.token_sort_ratio, left, right, cutoff, workers)
     for k in np.flatnonzero(moved > scores):  # few: sorted words that read alike
         if _bigrams_kept(left[k], right[k]) >= REORDER_MIN_BIGRAMS:
             scores[k] = moved[k]
-    lengths = np.array([[len(a), len(b)] for a, b in zip(left, right, strict=True)]).reshape(-1, 2)
-    short, long_ = lengths.min(axis=1), lengths.max(axis=1)
+    lengths = (
+        np.fromiter(map(len, left), np.int64, len(left)),
+        np.fromiter(map(len, right), np.int64, len(right)),
+    )
+    short, long_ = np.minimum(*lengths), np.maximum(*lengths)
     sized = (short >= PARTIAL_MIN_CHARS) & (short >= PARTIAL_MIN_SHARE * long_) & (scores < 100)
     nested = np.flatnonzero(sized)
-    nested = nested[_share_an_end([left[k] for k in nested], [right[k] for k in nested])]
+    if same_end is None:
+        nested = nested[_share_an_end([left[k] for k in nested], [right[k] for k in nested])]
+    else:
+        nested = nested[same_end[nested]]
     if len(nested):
         a, b = [left[k] for k in nested], [right[k] for k in nested]
         partial = _cpdist(fuzz.partial_ratio, a, b, max(cutoff, PARTIAL_MIN_SCORE), workers)
@@ -235,16 +252,21 @@ def cluster_normalized(
     is_unit = cluster[long_ids] == long_ids  # each cluster's representative, or a text alone
     units = long_ids[is_unit]
     unit_cores, own_core = _unit_cores(owner, cores, unique_arr, units)
+    unit_bands = keys[is_unit]
+    del keys  # the whole texts' bands: only the units' are needed from here on
+    unit_keys = _unit_keys(unit_bands, unit_cores, own_core)
+    del unit_bands
     merged, merged_sim = _cluster_ids(
         unit_cores,
         np.arange(len(units)),
-        _unit_keys(keys[is_unit], unit_cores, own_core),
+        unit_keys,
         CORE,
         threshold,
         workers,
         check,
         lambda: step("Comparing their cores", 0.8),
         own_core,
+        unit_keys[:, BANDS : BANDS + 2],
     )
     cluster, similarity = _merge(cluster, similarity, units, merged, merged_sim)
     pa.default_memory_pool().release_unused()
@@ -261,15 +283,17 @@ def _cluster_ids(
     check: Callable[[], None] | None,
     scoring: Callable[[], None],
     needed: np.ndarray | None = None,
+    ends: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Steps 2–4 over ``texts[ids]``: each text's cluster (its representative's position in
     *texts*; texts outside *ids* stay alone) and its score against that representative.
     *keys* (one row per id) say which texts block together; *scoring* is told when blocking is
-    done and scoring starts; *needed*: see :func:`_candidates`."""
+    done and scoring starts; *needed*: see :func:`_candidates`; *ends*: each text's end codes
+    (:func:`_end_keys`), when known."""
     groups, pairs = _candidates(keys, check, needed)
     groups = [ids[g] for g in groups]  # from positions among the compared texts to positions
     scoring()
-    edges = _score(texts, groups, ids[pairs], scorer, threshold, workers, check)
+    edges = _score(texts, groups, ids[pairs], scorer, threshold, workers, check, ends)
     return _assemble(texts, edges, scorer, threshold)
 
 
@@ -282,10 +306,14 @@ def _unit_keys(keys: np.ndarray, unit_cores: pa.Array, own_core: np.ndarray) -> 
     same words): so MinHash pairs are only needed where a unit has a core of its own
     (:func:`_candidates`' *needed*), and the other two keys find the rest.
     """
+    out = np.empty((len(keys), BANDS + 3), dtype=np.uint32)
+    out[:, :BANDS] = keys
     changed = np.flatnonzero(own_core)
     if len(changed):
-        keys[changed] = _band_keys(unit_cores.take(pa.array(changed, pa.int64())))
-    return np.hstack([keys, _end_keys(unit_cores), _words_key(unit_cores)[:, None]])
+        out[changed, :BANDS] = _band_keys(unit_cores.take(pa.array(changed, pa.int64())))
+    out[:, BANDS : BANDS + 2] = _end_keys(unit_cores)
+    out[:, BANDS + 2] = _words_key(unit_cores)
+    return out
 
 
 def _words_key(texts: pa.Array) -> np.ndarray:
@@ -316,7 +344,7 @@ def _unit_cores(
     core = pa.chunked_array([cores]) if isinstance(cores, pa.Array) else cores
     picked = core.take(pa.array(at, pa.int64())).combine_chunks().cast(pa.large_string())
     full = unique_arr.take(pa.array(units, pa.int64()))
-    usable = pc.and_kleene(pc.is_valid(picked), is_message(picked.fill_null("")))
+    usable = pc.fill_null(is_message(picked), False)
     return pc.if_else(usable, picked, full), usable.to_numpy(zero_copy_only=False)
 
 
@@ -341,6 +369,7 @@ def _merge(
 
 
 _SIG_CHUNK = 200_000  # texts per signature batch: bounds the temporary arrays
+_THREADS = 2  # the reference machine's cores: numpy's loops release the GIL
 
 
 def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -413,12 +442,24 @@ def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     del mixed, pair_ids, valid
     starts = offsets[:-1] - np.arange(len(offsets) - 1)  # one bigram fewer than words per text
     sig = np.empty((len(offsets) - 1, BANDS * ROWS), dtype=np.uint32)
-    tmp = np.empty_like(shingles)
-    with np.errstate(over="ignore"):
-        for k in range(BANDS * ROWS):
-            np.multiply(shingles, _A[k], out=tmp)
-            tmp += _B[k]
-            sig[:, k] = np.minimum.reduceat(tmp, starts)
+
+    def permute(ks: range) -> None:
+        tmp = np.empty_like(shingles)
+        with np.errstate(over="ignore"):
+            for k in ks:
+                np.multiply(shingles, _A[k], out=tmp)
+                tmp += _B[k]
+                sig[:, k] = np.minimum.reduceat(tmp, starts)
+
+    # numpy releases the GIL in these loops: each thread takes its share of the permutations
+    share = -(-BANDS * ROWS // _THREADS)
+    with ThreadPoolExecutor(_THREADS) as pool:
+        list(
+            pool.map(
+                permute,
+                [range(k, min(k + share, BANDS * ROWS)) for k in range(0, BANDS * ROWS, share)],
+            )
+        )
     return sig
 
 
@@ -430,48 +471,65 @@ def _candidates(
     MinHash band proposes is kept only when it holds a needed text.
 
     Big groups are scored as a matrix (``cdist``), small ones as a list of pairs (``cpdist``),
-    so a million two-text buckets cost one call, not a million.
+    so a million two-text buckets cost one call, not a million. Columns are worked on by a pool
+    of threads (numpy's sorts release the GIL), two columns' raw pairs in memory at a time.
     """
     if len(keys) < 2:
         return [], np.empty((0, 2), dtype=np.int64)
-    groups: list[np.ndarray] = []
-    seen: set[bytes] = set()
-    n = np.int64(len(keys))
-    band_codes: list[np.ndarray] = []  # a pair (i < j) as i * n + j
-    for band in range(keys.shape[1]):
-        pairs: list[np.ndarray] = []
+
+    def column(band: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
         if check:
             check()
-        key = keys[:, band]
-        order = np.argsort(key)  # groups come out sorted below, so the sort need not be stable
-        bounds = np.concatenate(([0], np.flatnonzero(np.diff(key[order])) + 1, [len(order)]))
-        sizes = np.diff(bounds)
-        starts = bounds[:-1]
-        small = np.minimum(sizes, MATRIX_FROM + 1)
-        for size in np.flatnonzero(np.bincount(small)):
-            if size < 2 or size > MATRIX_FROM:
-                continue
-            # every group of this size at once: rows of members, then their pairs
-            members = order[starts[sizes == size][:, None] + np.arange(size)]
-            i, j = np.triu_indices(int(size), k=1)
-            pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
-        filtered = needed is not None and band < BANDS
-        for k in np.flatnonzero((sizes > MATRIX_FROM) & (sizes <= MAX_BUCKET)):
-            group = np.sort(order[bounds[k] : bounds[k + 1]])
-            tag = group.tobytes()
-            if filtered:  # only the needed texts against the rest: pairs, not a matrix
-                wanted = group[needed[group]]
-                pairs.append(np.stack(np.meshgrid(wanted, group), axis=-1).reshape(-1, 2))
-            elif tag not in seen:  # the same group found by another band adds nothing
-                seen.add(tag)
-                groups.append(group)
-        if pairs:  # deduplicated band by band, so memory holds one band's raw pairs at a time
-            flat = np.sort(np.concatenate(pairs), axis=1).astype(np.int64)
-            if filtered:
-                flat = flat[(needed[flat[:, 0]] | needed[flat[:, 1]]) & (flat[:, 0] != flat[:, 1])]
-            band_codes.append(_sorted_unique(flat[:, 0] * n + flat[:, 1]))
+        filtered = needed if needed is not None and band < BANDS else None
+        return _column_candidates(keys[:, band], filtered)
+
+    groups: list[np.ndarray] = []
+    seen: set[bytes] = set()
+    band_codes: list[np.ndarray] = []  # a pair (i < j) as i * n + j
+    with ThreadPoolExecutor(_THREADS) as pool:
+        for codes, found in pool.map(column, range(keys.shape[1])):
+            if codes is not None:
+                band_codes.append(codes)
+            for group in found:
+                if (tag := group.tobytes()) not in seen:  # found by another band: adds nothing
+                    seen.add(tag)
+                    groups.append(group)
+    n = np.int64(len(keys))
     codes = _sorted_unique(np.concatenate(band_codes)) if band_codes else np.empty(0, np.int64)
     return groups, np.stack([codes // n, codes % n], axis=1)
+
+
+def _column_candidates(
+    key: np.ndarray, needed: np.ndarray | None
+) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """One column's pairs (each as ``i * n + j``, sorted, distinct) and big groups."""
+    n = np.int64(len(key))
+    order = np.argsort(key)  # groups come out sorted below, so the sort need not be stable
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(key[order])) + 1, [len(order)]))
+    sizes = np.diff(bounds)
+    starts = bounds[:-1]
+    pairs: list[np.ndarray] = []
+    for size in np.flatnonzero(np.bincount(np.minimum(sizes, MATRIX_FROM + 1))):
+        if size < 2 or size > MATRIX_FROM:
+            continue
+        # every group of this size at once: rows of members, then their pairs
+        members = order[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(int(size), k=1)
+        pairs.append(np.stack([members[:, i].ravel(), members[:, j].ravel()], axis=1))
+    groups: list[np.ndarray] = []
+    for k in np.flatnonzero((sizes > MATRIX_FROM) & (sizes <= MAX_BUCKET)):
+        group = np.sort(order[bounds[k] : bounds[k + 1]])
+        if needed is None:
+            groups.append(group)
+        else:  # only the needed texts against the rest: pairs, not a matrix
+            wanted = group[needed[group]]
+            pairs.append(np.stack(np.meshgrid(wanted, group), axis=-1).reshape(-1, 2))
+    if not pairs:
+        return None, groups
+    flat = np.sort(np.concatenate(pairs), axis=1).astype(np.int64)
+    if needed is not None:
+        flat = flat[(needed[flat[:, 0]] | needed[flat[:, 1]]) & (flat[:, 0] != flat[:, 1])]
+    return _sorted_unique(flat[:, 0] * n + flat[:, 1]), groups
 
 
 END_WORDS = 6
@@ -486,8 +544,16 @@ def _end_keys(texts: pa.Array) -> np.ndarray:
     0.63, and 1 in 300 such pairs missed).
     """
     keys = np.empty((len(texts), 2), dtype=np.uint32)
-    for column, ends in enumerate(_end_keys_of(texts)):
-        keys[:, column] = pc.dictionary_encode(ends).indices.to_numpy(zero_copy_only=False)
+    for column in range(2):  # in batches, so the split words never exist all at once
+        parts = [
+            pc.dictionary_encode(_end_keys_of(texts.slice(start, _SIG_CHUNK))[column])
+            for start in range(0, len(texts), _SIG_CHUNK)
+        ]
+        if parts:
+            unified = pa.chunked_array(parts).unify_dictionaries()
+            keys[:, column] = np.concatenate(
+                [c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks]
+            )
     return keys
 
 
@@ -520,6 +586,7 @@ def _score(
     threshold: float,
     workers: int,
     check: Callable[[], None] | None,
+    ends: np.ndarray | None = None,
 ) -> dict[int, dict[int, float]]:
     """Edges between unique texts scoring at least *threshold*: {a: {b: score}} both ways."""
     edges: dict[int, dict[int, float]] = {}
@@ -541,7 +608,11 @@ def _score(
         # strings only for the batch at hand: never all texts as Python objects at once
         left = _strings(unique_arr, batch[:, 0])
         right = _strings(unique_arr, batch[:, 1])
-        scores = scorer.pairs(left, right, threshold, workers)
+        same_end = None
+        if ends is not None:
+            a, b = ends[batch[:, 0]], ends[batch[:, 1]]
+            same_end = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
+        scores = scorer.pairs(left, right, threshold, workers, same_end)
         for k in np.flatnonzero(scores):
             add(int(batch[k, 0]), int(batch[k, 1]), float(scores[k]))
     return edges
