@@ -96,6 +96,8 @@ class Scorer:
     # (left, right, cutoff, workers, whether each pair shares an end when already known)
     pairs: Callable[[list[str], list[str], float, int, np.ndarray | None], np.ndarray]
     one: Callable[[str, str, float], float]
+    # (left lengths, right lengths, shares an end or None, cutoff): which pairs can score it
+    may_reach: Callable[[np.ndarray, np.ndarray, np.ndarray | None, float], np.ndarray]
 
 
 def _ratio_matrix(texts: list[str], cutoff: float, workers: int) -> np.ndarray:
@@ -205,8 +207,38 @@ def _ends(text: str, side: int = 1) -> list[str]:
     return text.rsplit(" ", END_WORDS)[-END_WORDS:]
 
 
-RATIO = Scorer(_ratio_matrix, _ratio_pairs, lambda a, b, cut: SCORER(a, b, score_cutoff=cut))
-CORE = Scorer(_core_matrix, _core_scores, core_score)
+def _ratio_may_reach(
+    left: np.ndarray, right: np.ndarray, _ends: np.ndarray | None, cutoff: float
+) -> np.ndarray:
+    """Pairs whose lengths let ``ratio`` reach *cutoff*: it is 100 · (1 − indel / (a + b)),
+    and the indel distance is at least the length difference, so ratio ≤ 200 · min / (a + b).
+    Most candidate pairs fail it: scoring them made the strings only to throw them away.
+    (``token_sort_ratio`` of a normalised text keeps its length: the same bound; any other
+    scorer a benchmark tries gets every pair.)"""
+    if SCORER not in (fuzz.ratio, fuzz.token_sort_ratio):
+        return np.ones(len(left), dtype=bool)
+    return 200.0 * np.minimum(left, right) >= (cutoff - 1e-6) * (left + right)
+
+
+def _core_may_reach(
+    left: np.ndarray, right: np.ndarray, ends: np.ndarray | None, cutoff: float
+) -> np.ndarray:
+    """:func:`_ratio_may_reach` for ``ratio`` and ``token_sort_ratio``, or the size guards of
+    the ``partial_ratio`` route of :func:`_core_scores` (and a shared end, when known)."""
+    short, long_ = np.minimum(left, right), np.maximum(left, right)
+    nested = (short >= PARTIAL_MIN_CHARS) & (short >= PARTIAL_MIN_SHARE * long_)
+    if ends is not None:
+        nested &= ends
+    return nested | (200.0 * short >= (cutoff - 1e-6) * (left + right))
+
+
+RATIO = Scorer(
+    _ratio_matrix,
+    _ratio_pairs,
+    lambda a, b, cut: SCORER(a, b, score_cutoff=cut),
+    _ratio_may_reach,
+)
+CORE = Scorer(_core_matrix, _core_scores, core_score, _core_may_reach)
 
 
 def cluster_texts(
@@ -237,7 +269,8 @@ def cluster_normalized(
     message = is_message(unique_arr).to_numpy(zero_copy_only=False)
     long_ids = np.flatnonzero(message)
     step("Looking for re-sent messages", 0.2)
-    keys = _band_keys(unique_arr.take(pa.array(long_ids, pa.int64())))
+    own_at, own_texts = _own_cores(owner, cores, long_ids)
+    keys, core_keys = _keys(unique_arr.take(pa.array(long_ids, pa.int64())), own_at, own_texts)
     cluster, similarity = _cluster_ids(
         unique_arr,
         long_ids,
@@ -248,14 +281,16 @@ def cluster_normalized(
         check,
         lambda: step("Comparing similar tweets", 0.4),
     )
+    del keys  # the whole texts' bands: the second pass has its own
     step("Joining re-sends with a new opening or ending", 0.7)
     is_unit = cluster[long_ids] == long_ids  # each cluster's representative, or a text alone
     units = long_ids[is_unit]
-    unit_cores, own_core = _unit_cores(owner, cores, unique_arr, units)
-    unit_bands = keys[is_unit]
-    del keys  # the whole texts' bands: only the units' are needed from here on
-    unit_keys = _unit_keys(unit_bands, unit_cores, own_core)
-    del unit_bands
+    own_core = np.zeros(len(long_ids), dtype=bool)
+    own_core[own_at] = True
+    unit_cores = _unit_cores(unique_arr, units, np.flatnonzero(is_unit), own_at, own_texts)
+    del own_texts
+    unit_keys = core_keys[is_unit]
+    del core_keys
     merged, merged_sim = _cluster_ids(
         unit_cores,
         np.arange(len(units)),
@@ -265,9 +300,10 @@ def cluster_normalized(
         workers,
         check,
         lambda: step("Comparing their cores", 0.8),
-        own_core,
+        own_core[is_unit],
         unit_keys[:, BANDS : BANDS + 2],
     )
+    del unit_cores, unit_keys
     cluster, similarity = _merge(cluster, similarity, units, merged, merged_sim)
     pa.default_memory_pool().release_unused()
     return _expand(owner, cluster, similarity, message)
@@ -297,55 +333,89 @@ def _cluster_ids(
     return _assemble(texts, edges, scorer, threshold)
 
 
-def _unit_keys(keys: np.ndarray, unit_cores: pa.Array, own_core: np.ndarray) -> np.ndarray:
-    """Blocking keys of the units' cores: the whole texts' MinHash bands where the core is the
-    whole text (most tweets: computed once), new ones where it is not; the two ends; the words.
+def _own_cores(
+    owner: np.ndarray, cores: pa.Array | pa.ChunkedArray, long_ids: np.ndarray
+) -> tuple[np.ndarray, pa.Array]:
+    """Which messages (positions in *long_ids*) have a core of their own — their first text's,
+    when it differs from the whole text and is a message itself — and those cores. Most
+    tweets have none, so only a few strings are kept."""
+    _codes, first = np.unique(owner, return_index=True)  # owner's codes are 0 … n-1
+    core = pa.chunked_array([cores]) if isinstance(cores, pa.Array) else cores
+    picked = core.take(pa.array(first[long_ids], pa.int64())).combine_chunks()
+    usable = pc.fill_null(is_message(picked.cast(pa.large_string())), False)
+    own_at = np.flatnonzero(usable.to_numpy(zero_copy_only=False))
+    return own_at, picked.filter(usable).cast(pa.large_string())
+
+
+def _unit_cores(
+    unique_arr: pa.Array,
+    units: np.ndarray,
+    unit_at: np.ndarray,
+    own_at: np.ndarray,
+    own_texts: pa.Array,
+) -> pa.Array:
+    """The core of each unit (its representative's, at *unit_at* among the messages): its own
+    where it has one (:func:`_own_cores`), else its whole normalised text."""
+    full = unique_arr.take(pa.array(units, pa.int64()))
+    if not len(own_at):
+        return full
+    rank = np.minimum(np.searchsorted(own_at, unit_at), len(own_at) - 1)
+    has_own = own_at[rank] == unit_at
+    picked = own_texts.take(pa.array(rank, pa.int64()))
+    return pc.if_else(pa.array(has_own), picked, full)
+
+
+def _keys(
+    long_texts: pa.Array, own_at: np.ndarray, own_texts: pa.Array
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blocking keys of both passes, from one word coding of the messages and their own cores
+    (the same word, the same code, in both): the whole texts' MinHash bands; and for each
+    message's core (its own, else the whole text) the bands, the two ends and the words.
 
     Two units whose cores are their whole texts were compared by ``ratio`` already; the second
     pass can only join them as a sentence added (they share an end) or sentences moved (the
     same words): so MinHash pairs are only needed where a unit has a core of its own
-    (:func:`_candidates`' *needed*), and the other two keys find the rest.
+    (:func:`_candidates`' *needed*), and the other two keys find the rest. Every key is made
+    here, so the word codes (the biggest arrays of blocking) are made once and dropped.
     """
-    out = np.empty((len(keys), BANDS + 3), dtype=np.uint32)
-    out[:, :BANDS] = keys
-    changed = np.flatnonzero(own_core)
-    if len(changed):
-        out[changed, :BANDS] = _band_keys(unit_cores.take(pa.array(changed, pa.int64())))
-    out[:, BANDS : BANDS + 2] = _end_keys(unit_cores)
-    out[:, BANDS + 2] = _words_key(unit_cores)
-    return out
+    n = len(long_texts)
+    keys = np.zeros((n, BANDS), dtype=np.uint32)
+    core_keys = np.zeros((n, BANDS + 3), dtype=np.uint32)
+    if n < 2:  # nothing to compare (and no words to encode)
+        return keys, core_keys
+    codes, offsets = _word_codes([long_texts, own_texts])
+    keys[:] = _bands(codes, offsets[: n + 1])
+    core_keys[:, :BANDS] = keys
+    start, stop = offsets[:n].copy(), offsets[1 : n + 1].copy()
+    words = _words_key(codes, offsets[: n + 1])
+    if len(own_at):
+        core_keys[own_at, :BANDS] = _bands(codes, offsets[n:])
+        start[own_at], stop[own_at] = offsets[n:-1], offsets[n + 1 :]
+        words[own_at] = _words_key(codes, offsets[n:])
+    core_keys[:, BANDS : BANDS + 2] = _end_codes(codes, start, stop)
+    core_keys[:, BANDS + 2] = words
+    return keys, core_keys
 
 
-def _words_key(texts: pa.Array) -> np.ndarray:
+def _words_key(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """A key of each text's words in any order (a hash of the multiset), so that a re-send
-    with its sentences moved meets its message."""
-    if len(texts) < 2:
-        return np.zeros(len(texts), dtype=np.uint32)
-    codes, offsets = _word_codes(texts)
-    with np.errstate(over="ignore"):
-        # splitmix64's finaliser: a sum of merely multiplied codes would depend only on the
-        # sum of the codes, and "lunch review paper" would meet every text of the same total
-        mixed = (codes.astype(np.uint64) + np.uint64(1)) * _GOLDEN
-        mixed ^= mixed >> np.uint64(31)
-        mixed *= _MIX
-        mixed ^= mixed >> np.uint64(29)
-        sums = np.add.reduceat(mixed >> np.uint64(8), offsets[:-1])
-        return ((sums * _GOLDEN) >> np.uint64(32)).astype(np.uint32)
-
-
-def _unit_cores(
-    owner: np.ndarray, cores: pa.Array | pa.ChunkedArray, unique_arr: pa.Array, units: np.ndarray
-) -> tuple[pa.Array, np.ndarray]:
-    """The core of each unit's representative (its first text's), or its whole normalised text
-    where the core is the same (null) or too short to be a message of its own; and whether
-    each unit has a core of its own."""
-    codes, first = np.unique(owner, return_index=True)
-    at = first[np.searchsorted(codes, units)]
-    core = pa.chunked_array([cores]) if isinstance(cores, pa.Array) else cores
-    picked = core.take(pa.array(at, pa.int64())).combine_chunks().cast(pa.large_string())
-    full = unique_arr.take(pa.array(units, pa.int64()))
-    usable = pc.fill_null(is_message(picked), False)
-    return pc.if_else(usable, picked, full), usable.to_numpy(zero_copy_only=False)
+    with its sentences moved meets its message. Texts: ``codes[offsets[i]:offsets[i+1]]``."""
+    out = np.empty(len(offsets) - 1, dtype=np.uint32)
+    for first in range(0, len(out), _SIG_CHUNK):  # in batches: bounds the 64-bit temporaries
+        last = min(first + _SIG_CHUNK, len(out))
+        part = codes[offsets[first] : offsets[last]].astype(np.uint64)
+        with np.errstate(over="ignore"):
+            # splitmix64's finaliser: a sum of merely multiplied codes would depend only on the
+            # sum of the codes, and "lunch review paper" would meet every text of the same total
+            part += np.uint64(1)
+            part *= _GOLDEN
+            part ^= part >> np.uint64(31)
+            part *= _MIX
+            part ^= part >> np.uint64(29)
+            part >>= np.uint64(8)
+            sums = np.add.reduceat(part, offsets[first:last] - offsets[first])
+            out[first:last] = ((sums * _GOLDEN) >> np.uint64(32)).astype(np.uint32)
+    return out
 
 
 def _merge(
@@ -386,17 +456,20 @@ def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Arra
 
 
 def _band_keys(texts: pa.Array) -> np.ndarray:
-    """One 32-bit key per text and band: texts with equal keys agree on that band's rows.
-
-    Words get integer codes over all texts at once (Arrow dictionary encoding), so a bigram
-    hashes the same wherever it occurs; signatures are then computed in batches of texts.
-    """
+    """One 32-bit key per text and band: texts with equal keys agree on that band's rows."""
     if len(texts) < 2:  # nothing to compare (and no words to encode)
         return np.zeros((len(texts), BANDS), dtype=np.uint32)
-    codes, offsets = _word_codes(texts)
-    keys = np.empty((len(texts), BANDS), dtype=np.uint32)
-    for start in range(0, len(texts), _SIG_CHUNK):
-        stop = min(start + _SIG_CHUNK, len(texts))
+    return _bands(*_word_codes([texts]))
+
+
+def _bands(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """:func:`_band_keys` of the texts ``codes[offsets[i]:offsets[i+1]]``, whose words have
+    integer codes over all texts at once (the same bigram hashes the same wherever it
+    occurs); signatures are computed in batches of texts."""
+    count = len(offsets) - 1
+    keys = np.empty((count, BANDS), dtype=np.uint32)
+    for start in range(0, count, _SIG_CHUNK):
+        stop = min(start + _SIG_CHUNK, count)
         chunk_offsets = offsets[start : stop + 1]
         sig = _signatures(
             codes[chunk_offsets[0] : chunk_offsets[-1]], chunk_offsets - chunk_offsets[0]
@@ -411,17 +484,21 @@ def _band_keys(texts: pa.Array) -> np.ndarray:
     return keys
 
 
-def _word_codes(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Every word of every text as an integer code (the same word, the same code), and where
-    each text's words start. Words are split batch by batch and the batches' dictionaries
-    unified, so the words themselves never exist all at once."""
+def _word_codes(arrays: list[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
+    """Every word of every text of *arrays* (in turn) as an integer code (the same word, the
+    same code), and where each text's words start. Words are split batch by batch and the
+    batches' dictionaries unified, so the words themselves never exist all at once; a word's
+    code does not depend on the arrays after its first (unification keeps the order)."""
     encoded, offsets = [], [np.zeros(1, dtype=np.int64)]
-    for start in range(0, len(texts), _SIG_CHUNK):
-        words = pc.split_pattern(texts.slice(start, _SIG_CHUNK), " ")
-        encoded.append(pc.dictionary_encode(words.flatten()))
-        lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False)
-        offsets.append(offsets[-1][-1] + np.cumsum(lengths, dtype=np.int64))
+    for texts in arrays:
+        for start in range(0, len(texts), _SIG_CHUNK):
+            words = pc.split_pattern(texts.slice(start, _SIG_CHUNK), " ")
+            encoded.append(pc.dictionary_encode(words.flatten()))
+            lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False)
+            offsets.append(offsets[-1][-1] + np.cumsum(lengths, dtype=np.int64))
+            del words
     unified = pa.chunked_array(encoded).unify_dictionaries()
+    del encoded
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
     return codes, np.concatenate(offsets)
 
@@ -543,29 +620,26 @@ def _end_keys(texts: pa.Array) -> np.ndarray:
     to be sure of proposing the pair (a 13-word message with a 7-word sentence added: Jaccard
     0.63, and 1 in 300 such pairs missed).
     """
-    keys = np.empty((len(texts), 2), dtype=np.uint32)
-    for column in range(2):  # in batches, so the split words never exist all at once
-        parts = [
-            pc.dictionary_encode(_end_keys_of(texts.slice(start, _SIG_CHUNK))[column])
-            for start in range(0, len(texts), _SIG_CHUNK)
-        ]
-        if parts:
-            unified = pa.chunked_array(parts).unify_dictionaries()
-            keys[:, column] = np.concatenate(
-                [c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks]
-            )
+    if not len(texts):
+        return np.empty((0, 2), dtype=np.uint32)
+    codes, offsets = _word_codes([texts])
+    return _end_codes(codes, offsets[:-1], offsets[1:])
+
+
+def _end_codes(codes: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """:func:`_end_keys` of the texts ``codes[start[i]:stop[i]]`` (a shorter text: all of it
+    at both ends): equal keys, the same words (up to a 64-bit hash), numbered densely."""
+    count = np.minimum(stop - start, END_WORDS)
+    keys = np.empty((len(start), 2), dtype=np.uint32)
+    for column, (base, sign) in enumerate(((start, 1), (stop - 1, -1))):
+        with np.errstate(over="ignore"):
+            key = count.astype(np.uint64) * _GOLDEN
+            for k in range(END_WORDS):
+                has = k < count
+                word = codes[np.where(has, base + sign * k, 0)].astype(np.uint64) + np.uint64(1)
+                key = np.where(has, (key ^ word) * _MIX, key)
+        keys[:, column] = np.unique(key, return_inverse=True)[1].astype(np.uint32)
     return keys
-
-
-def _end_keys_of(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Each text's first ``END_WORDS`` words, and its last ones spelt backwards (a key, not a
-    text); a shorter text: all of it."""
-
-    def opening(arr: pa.Array) -> pa.Array:
-        words = pc.split_pattern(arr, " ", max_splits=END_WORDS)
-        return pc.binary_join(pc.list_slice(words, 0, END_WORDS), pa.scalar(" ", arr.type))
-
-    return opening(texts), opening(pc.utf8_reverse(texts))
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -601,6 +675,17 @@ def _score(
         scores = scorer.matrix(_strings(unique_arr, group), threshold, workers)
         for i, j in zip(*np.nonzero(scores), strict=True):
             add(int(group[i]), int(group[j]), float(scores[i, j]))
+    shared = None
+    if ends is not None and len(pairs):
+        a, b = ends[pairs[:, 0]], ends[pairs[:, 1]]
+        shared = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
+        del a, b
+    if len(pairs):
+        lengths = pc.utf8_length(unique_arr).to_numpy(zero_copy_only=False)
+        reach = scorer.may_reach(lengths[pairs[:, 0]], lengths[pairs[:, 1]], shared, threshold)
+        pairs = pairs[reach]
+        shared = shared[reach] if shared is not None else None
+        del lengths, reach
     for start in range(0, len(pairs), _PAIR_BATCH):
         if check:
             check()
@@ -608,10 +693,7 @@ def _score(
         # strings only for the batch at hand: never all texts as Python objects at once
         left = _strings(unique_arr, batch[:, 0])
         right = _strings(unique_arr, batch[:, 1])
-        same_end = None
-        if ends is not None:
-            a, b = ends[batch[:, 0]], ends[batch[:, 1]]
-            same_end = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
+        same_end = shared[start : start + _PAIR_BATCH] if shared is not None else None
         scores = scorer.pairs(left, right, threshold, workers, same_end)
         for k in np.flatnonzero(scores):
             add(int(batch[k, 0]), int(batch[k, 1]), float(scores[k]))
