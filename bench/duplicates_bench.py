@@ -131,11 +131,13 @@ with pa.OSFile({path!r}) as source:
     reader = pa.ipc.open_file(source)
     parts = [normalize_with_cores(reader.get_batch(i).column(0))
              for i in range(reader.num_record_batches)]
-normalized = pa.chunked_array([p[0] for p in parts], pa.large_string())
-cores = pa.chunked_array([p[1] for p in parts], pa.large_string())
-del parts
-result = clustering.cluster_normalized(normalized, cores)
-print("SECONDS", time.perf_counter() - start, len(normalized), len(result.representative))
+prepared = clustering.prepare(
+    pa.chunked_array([p[0] for p in parts], pa.large_string()),
+    pa.chunked_array([p[1] for p in parts], pa.large_string()),
+)
+del parts  # as the app does: only the distinct texts are kept
+result = clustering.cluster_prepared(prepared)
+print("SECONDS", time.perf_counter() - start, len(prepared.owner), len(result.representative))
 """
 
 

@@ -264,12 +264,45 @@ def cluster_normalized(
     on_step: Callable[[str, float], None] | None = None,
 ) -> Assignment:
     """:func:`cluster_texts` for texts already through :func:`textnorm.normalize_with_cores`."""
-    step = on_step or (lambda _s, _f: None)
+    return cluster_prepared(prepare(normalized, cores), threshold, workers, check, on_step)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What clustering keeps of the texts: each text's code among the distinct texts, those
+    texts, which are messages, and the messages' own cores (:func:`_own_cores`)."""
+
+    owner: np.ndarray
+    unique: pa.Array
+    message: np.ndarray
+    own_at: np.ndarray
+    own_texts: pa.Array
+
+
+def prepare(normalized: pa.Array | pa.ChunkedArray, cores: pa.Array | pa.ChunkedArray) -> Prepared:
+    """The texts (through :func:`textnorm.normalize_with_cores`) reduced to :class:`Prepared`.
+
+    A step of its own so that a caller can drop the texts before clustering proper: on two
+    million tweets they are a fifth of the peak, and nothing after this reads them."""
     owner, unique_arr = _dedupe(normalized)
     message = is_message(unique_arr).to_numpy(zero_copy_only=False)
+    own_at, own_texts = _own_cores(owner, cores, np.flatnonzero(message))
+    return Prepared(owner, unique_arr, message, own_at, own_texts)
+
+
+def cluster_prepared(
+    texts: Prepared,
+    threshold: float = DEFAULT_THRESHOLD,
+    workers: int = -1,
+    check: Callable[[], None] | None = None,
+    on_step: Callable[[str, float], None] | None = None,
+) -> Assignment:
+    """:func:`cluster_normalized` of texts already through :func:`prepare`."""
+    step = on_step or (lambda _s, _f: None)
+    owner, unique_arr, message = texts.owner, texts.unique, texts.message
+    own_at, own_texts = texts.own_at, texts.own_texts
     long_ids = np.flatnonzero(message)
     step("Looking for re-sent messages", 0.2)
-    own_at, own_texts = _own_cores(owner, cores, long_ids)
     keys, core_keys = _keys(unique_arr.take(pa.array(long_ids, pa.int64())), own_at, own_texts)
     cluster, similarity = _cluster_ids(
         unique_arr,
@@ -328,9 +361,27 @@ def _cluster_ids(
     (:func:`_end_keys`), when known."""
     groups, pairs = _candidates(keys, check, needed)
     groups = [ids[g] for g in groups]  # from positions among the compared texts to positions
+    pairs = ids[pairs]
     scoring()
-    edges = _score(texts, groups, ids[pairs], scorer, threshold, workers, check, ends)
+    pairs, shared = _reachable(texts, pairs, scorer, threshold, ends)
+    edges = _score(texts, groups, pairs, scorer, threshold, workers, check, shared)
     return _assemble(texts, edges, scorer, threshold)
+
+
+def _reachable(
+    texts: pa.Array, pairs: np.ndarray, scorer: Scorer, threshold: float, ends: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The pairs whose lengths let *scorer* reach *threshold* (``Scorer.may_reach``: most
+    candidate pairs fail it, and scoring them made their strings only to throw them away),
+    and whether each shares an end, given the texts' *ends* (:func:`_end_keys`)."""
+    shared = None
+    if ends is not None:
+        a, b = ends[pairs[:, 0]], ends[pairs[:, 1]]
+        shared = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
+        del a, b
+    lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
+    reach = scorer.may_reach(lengths[pairs[:, 0]], lengths[pairs[:, 1]], shared, threshold)
+    return pairs[reach], (shared[reach] if shared is not None else None)
 
 
 def _own_cores(
@@ -670,9 +721,10 @@ def _score(
     threshold: float,
     workers: int,
     check: Callable[[], None] | None,
-    ends: np.ndarray | None = None,
+    shared: np.ndarray | None = None,
 ) -> dict[int, dict[int, float]]:
-    """Edges between unique texts scoring at least *threshold*: {a: {b: score}} both ways."""
+    """Edges between unique texts scoring at least *threshold*: {a: {b: score}} both ways;
+    *shared*: whether each pair shares an end, when known."""
     edges: dict[int, dict[int, float]] = {}
 
     def add(a: int, b: int, score: float) -> None:
@@ -685,17 +737,6 @@ def _score(
         scores = scorer.matrix(_strings(unique_arr, group), threshold, workers)
         for i, j in zip(*np.nonzero(scores), strict=True):
             add(int(group[i]), int(group[j]), float(scores[i, j]))
-    shared = None
-    if ends is not None and len(pairs):
-        a, b = ends[pairs[:, 0]], ends[pairs[:, 1]]
-        shared = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
-        del a, b
-    if len(pairs):
-        lengths = pc.utf8_length(unique_arr).to_numpy(zero_copy_only=False)
-        reach = scorer.may_reach(lengths[pairs[:, 0]], lengths[pairs[:, 1]], shared, threshold)
-        pairs = pairs[reach]
-        shared = shared[reach] if shared is not None else None
-        del lengths, reach
     for start in range(0, len(pairs), _PAIR_BATCH):
         if check:
             check()

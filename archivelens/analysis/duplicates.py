@@ -128,17 +128,18 @@ def _cluster(
             text_parts.append(normalized)
             core_parts.append(cores)
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
-    normalized = pa.chunked_array(text_parts, pa.large_string())
-    cores = pa.chunked_array(core_parts, pa.large_string())
-    del id_parts, text_parts, core_parts
-    result = clustering.cluster_normalized(
-        normalized,
-        cores,
+    prepared = clustering.prepare(
+        pa.chunked_array(text_parts, pa.large_string()),
+        pa.chunked_array(core_parts, pa.large_string()),
+    )
+    del id_parts, text_parts, core_parts  # from here on only the distinct texts are kept
+    result = clustering.cluster_prepared(
+        prepared,
         value,
         check=cancel.check,
         on_step=lambda stage, f: progress.update(stage, 0.05 + 0.9 * f),
     )
-    del normalized, cores
+    del prepared
     keep = np.flatnonzero(result.cluster >= 0)
     members = pa.table(
         {
