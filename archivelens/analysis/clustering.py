@@ -361,7 +361,7 @@ def _cluster_ids(
     (:func:`_end_keys`), when known."""
     groups, pairs = _candidates(keys, check, needed)
     groups = [ids[g] for g in groups]  # from positions among the compared texts to positions
-    pairs = ids[pairs]
+    np.take(ids, pairs, out=pairs, mode="clip")  # in place (each cell reads only itself)
     scoring()
     pairs, shared = _reachable(texts, pairs, scorer, threshold, ends)
     edges = _score(texts, groups, pairs, scorer, threshold, workers, check, shared)
@@ -505,11 +505,31 @@ def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Arra
         normalized = pa.chunked_array([normalized])
     if normalized.num_chunks == 0:
         return np.empty(0, dtype=np.int64), pa.array([], pa.large_string())
-    unified = pc.dictionary_encode(normalized).unify_dictionaries()
-    owner = np.concatenate(
-        [c.indices.to_numpy(zero_copy_only=False).astype(np.int64) for c in unified.chunks]
-    )
-    return owner, unified.chunk(0).dictionary
+    # Sort-based: most tweets are distinct, so a dictionary per batch (and their unified
+    # dictionary) held every text twice more — on two million tweets the peak of clustering.
+    # Arrow's sort is stable: the first of each run of equal texts is its first occurrence.
+    order = pc.array_sort_indices(normalized).to_numpy(zero_copy_only=False).astype(np.int64)
+    count = len(order)
+    repeat = np.zeros(count, dtype=bool)  # in sorted order: the same text as the one before
+    for start in range(1, count, _DEDUPE_SLICE):
+        stop = min(start + _DEDUPE_SLICE, count)
+        texts = normalized.take(pa.array(order[start - 1 : stop], pa.int64())).combine_chunks()
+        same = pc.equal(texts.slice(1), texts.slice(0, len(texts) - 1))
+        repeat[start:stop] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        del texts, same
+    first = order[~repeat]  # each distinct text's first occurrence, in sorted order
+    by_first = np.argsort(first, kind="stable")
+    code = np.empty(len(first), dtype=np.int64)
+    code[by_first] = np.arange(len(first))  # numbered by first occurrence: first seen first
+    owner = np.empty(count, dtype=np.int64)
+    owner[order] = code[np.cumsum(~repeat) - 1]
+    del order, repeat, code
+    taken = normalized.take(pa.array(first[by_first], pa.int64()))
+    unique = taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
+    return owner, unique.cast(pa.large_string())
+
+
+_DEDUPE_SLICE = 200_000  # sorted texts compared at a time
 
 
 def _band_keys(texts: pa.Array) -> np.ndarray:
@@ -640,9 +660,13 @@ def _candidates(
                 if (tag := group.tobytes()) not in seen:  # found by another band: adds nothing
                     seen.add(tag)
                     groups.append(group)
-    codes = _sorted_unique(np.concatenate([merged, *pending]))
+    codes = np.concatenate([merged, *pending])
     del merged, pending
-    return groups, np.stack([codes // n, codes % n], axis=1)
+    codes = _sorted_unique(codes)
+    pairs = np.empty((len(codes), 2), dtype=np.int64)  # written in place: no temporaries
+    np.floor_divide(codes, n, out=pairs[:, 0])
+    np.remainder(codes, n, out=pairs[:, 1])
+    return groups, pairs
 
 
 def _column_candidates(key: np.ndarray) -> tuple[np.ndarray | None, list[np.ndarray]]:
@@ -704,8 +728,9 @@ def _end_codes(codes: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.nda
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based: far faster than np.unique's hashing on big ints)."""
-    values = np.sort(values)
+    """Sorted distinct values (sort-based: far faster than np.unique's hashing on big ints).
+    *values* is sorted in place: callers pass arrays of their own."""
+    values.sort()
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
