@@ -299,11 +299,15 @@ def cluster_prepared(
 ) -> Assignment:
     """:func:`cluster_normalized` of texts already through :func:`prepare`."""
     step = on_step or (lambda _s, _f: None)
+    pa.default_memory_pool().release_unused()  # the texts the caller dropped: Arrow keeps them
     owner, unique_arr, message = texts.owner, texts.unique, texts.message
     own_at, own_texts = texts.own_at, texts.own_texts
     long_ids = np.flatnonzero(message)
     step("Looking for re-sent messages", 0.2)
-    keys, core_keys = _keys(unique_arr.take(pa.array(long_ids, pa.int64())), own_at, own_texts)
+    keys, own_bands, core_keys = _keys(
+        unique_arr.take(pa.array(long_ids, pa.int64())), own_at, own_texts
+    )
+    pa.default_memory_pool().release_unused()  # the split words: Arrow would keep them
     cluster, similarity = _cluster_ids(
         unique_arr,
         long_ids,
@@ -320,10 +324,15 @@ def cluster_prepared(
     units = long_ids[is_unit]
     own_core = np.zeros(len(long_ids), dtype=bool)
     own_core[own_at] = True
-    unit_cores = _unit_cores(unique_arr, units, np.flatnonzero(is_unit), own_at, own_texts)
+    unit_at = np.flatnonzero(is_unit)
+    unit_cores = _unit_cores(unique_arr, units, unit_at, own_at, own_texts)
     del own_texts
-    unit_keys = core_keys[is_unit]
-    del core_keys
+    # the units' keys: bands where a unit has a core of its own (only those pair by MinHash)
+    unit_keys = np.zeros((len(units), BANDS + 3), dtype=np.uint32)
+    unit_keys[:, BANDS:] = core_keys[is_unit]
+    with_own = np.flatnonzero(own_core[is_unit])
+    unit_keys[with_own, :BANDS] = own_bands[np.searchsorted(own_at, unit_at[with_own])]
+    del core_keys, own_bands
     merged, merged_sim = _cluster_ids(
         unit_cores,
         np.arange(len(units)),
@@ -420,10 +429,11 @@ def _unit_cores(
 
 def _keys(
     long_texts: pa.Array, own_at: np.ndarray, own_texts: pa.Array
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Blocking keys of both passes, from one word coding of the messages and their own cores
-    (the same word, the same code, in both): the whole texts' MinHash bands; and for each
-    message's core (its own, else the whole text) the bands, the two ends and the words.
+    (the same word, the same code, in both): the whole texts' MinHash bands; the bands of the
+    own cores; and for each message's core (its own, else the whole text) its two ends and
+    its words (three columns).
 
     Two units whose cores are their whole texts were compared by ``ratio`` already; the second
     pass can only join them as a sentence added (they share an end) or sentences moved (the
@@ -436,22 +446,21 @@ def _keys(
     and dropped.
     """
     n = len(long_texts)
-    keys = np.zeros((n, BANDS), dtype=np.uint32)
-    core_keys = np.zeros((n, BANDS + 3), dtype=np.uint32)
+    own_bands = np.zeros((len(own_at), BANDS), dtype=np.uint32)
+    core_keys = np.zeros((n, 3), dtype=np.uint32)
     if n < 2:  # nothing to compare (and no words to encode)
-        return keys, core_keys
+        return np.zeros((n, BANDS), dtype=np.uint32), own_bands, core_keys
     codes, offsets = _word_codes([long_texts, own_texts])
-    keys[:] = _bands(codes, offsets[: n + 1])
-    core_keys[:, :BANDS] = keys
+    keys = _bands(codes, offsets[: n + 1])
     start, stop = offsets[:n].copy(), offsets[1 : n + 1].copy()
     words = _words_key(codes, offsets[: n + 1])
     if len(own_at):
-        core_keys[own_at, :BANDS] = _bands(codes, offsets[n:])
+        own_bands = _bands(codes, offsets[n:])
         start[own_at], stop[own_at] = offsets[n:-1], offsets[n + 1 :]
         words[own_at] = _words_key(codes, offsets[n:])
-    core_keys[:, BANDS : BANDS + 2] = _end_codes(codes, start, stop)
-    core_keys[:, BANDS + 2] = words
-    return keys, core_keys
+    core_keys[:, :2] = _end_codes(codes, start, stop)
+    core_keys[:, 2] = words
+    return keys, own_bands, core_keys
 
 
 def _words_key(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
