@@ -304,10 +304,7 @@ def cluster_prepared(
     own_at, own_texts = texts.own_at, texts.own_texts
     long_ids = np.flatnonzero(message)
     step("Looking for re-sent messages", 0.2)
-    keys, own_bands, core_keys = _keys(
-        unique_arr.take(pa.array(long_ids, pa.int64())), own_at, own_texts
-    )
-    pa.default_memory_pool().release_unused()  # the split words: Arrow would keep them
+    keys, own_bands, core_keys = _keys(unique_arr, long_ids, own_at, own_texts)
     cluster, similarity = _cluster_ids(
         unique_arr,
         long_ids,
@@ -428,9 +425,10 @@ def _unit_cores(
 
 
 def _keys(
-    long_texts: pa.Array, own_at: np.ndarray, own_texts: pa.Array
+    unique_arr: pa.Array, long_ids: np.ndarray, own_at: np.ndarray, own_texts: pa.Array
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blocking keys of both passes, from one word coding of the messages and their own cores
+    """Blocking keys of both passes, from one word coding of the messages (``unique_arr`` at
+    *long_ids*, taken batch by batch: never all copied at once) and their own cores
     (the same word, the same code, in both): the whole texts' MinHash bands; the bands of the
     own cores; and for each message's core (its own, else the whole text) its two ends and
     its words (three columns).
@@ -445,12 +443,12 @@ def _keys(
     Every key is made here, so the word codes (the biggest arrays of blocking) are made once
     and dropped.
     """
-    n = len(long_texts)
+    n = len(long_ids)
     own_bands = np.zeros((len(own_at), BANDS), dtype=np.uint32)
     core_keys = np.zeros((n, 3), dtype=np.uint32)
     if n < 2:  # nothing to compare (and no words to encode)
         return np.zeros((n, BANDS), dtype=np.uint32), own_bands, core_keys
-    codes, offsets = _word_codes([long_texts, own_texts])
+    codes, offsets = _word_codes([(unique_arr, long_ids), (own_texts, None)])
     keys = _bands(codes, offsets[: n + 1])
     start, stop = offsets[:n].copy(), offsets[1 : n + 1].copy()
     words = _words_key(codes, offsets[: n + 1])
@@ -545,7 +543,7 @@ def _band_keys(texts: pa.Array) -> np.ndarray:
     """One 32-bit key per text and band: texts with equal keys agree on that band's rows."""
     if len(texts) < 2:  # nothing to compare (and no words to encode)
         return np.zeros((len(texts), BANDS), dtype=np.uint32)
-    return _bands(*_word_codes([texts]))
+    return _bands(*_word_codes([(texts, None)]))
 
 
 def _bands(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -570,22 +568,36 @@ def _bands(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return keys
 
 
-def _word_codes(arrays: list[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
-    """Every word of every text of *arrays* (in turn) as an integer code (the same word, the
-    same code), and where each text's words start. Words are split batch by batch and the
-    batches' dictionaries unified, so the words themselves never exist all at once; a word's
-    code does not depend on the arrays after its first (unification keeps the order)."""
+def _word_codes(
+    arrays: list[tuple[pa.Array, np.ndarray | None]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every word of every text of *arrays* (in turn; each the texts at the given positions,
+    or all) as an integer code (the same word, the same code), and where each text's words
+    start. Words are split batch by batch and the batches' dictionaries unified, so the words
+    themselves never exist all at once; a word's code does not depend on the texts after its
+    first occurrence (unification keeps the order)."""
     encoded, offsets = [], [np.zeros(1, dtype=np.int64)]
-    for texts in arrays:
-        for start in range(0, len(texts), _SIG_CHUNK):
-            words = pc.split_pattern(texts.slice(start, _SIG_CHUNK), " ")
+    for texts, positions in arrays:
+        count = len(texts) if positions is None else len(positions)
+        for start in range(0, count, _SIG_CHUNK):
+            if positions is None:
+                batch = texts.slice(start, _SIG_CHUNK)
+            else:
+                batch = texts.take(pa.array(positions[start : start + _SIG_CHUNK], pa.int64()))
+            words = pc.split_pattern(batch, " ")
             encoded.append(pc.dictionary_encode(words.flatten()))
             lengths = pc.list_value_length(words).to_numpy(zero_copy_only=False)
             offsets.append(offsets[-1][-1] + np.cumsum(lengths, dtype=np.int64))
-            del words
-    unified = pa.chunked_array(encoded).unify_dictionaries()
+            del words, batch
+    chunks = pa.chunked_array(encoded).unify_dictionaries().chunks
     del encoded
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in unified.chunks])
+    codes = np.empty(int(offsets[-1][-1]), dtype=np.int32)
+    at = 0
+    while chunks:  # each batch's codes freed once copied
+        part = chunks.pop(0).indices.to_numpy(zero_copy_only=False)
+        codes[at : at + len(part)] = part
+        at += len(part)
+    pa.default_memory_pool().release_unused()  # the split words: Arrow would keep their memory
     return codes, np.concatenate(offsets)
 
 
@@ -716,7 +728,7 @@ def _end_keys(texts: pa.Array) -> np.ndarray:
     """
     if not len(texts):
         return np.empty((0, 2), dtype=np.uint32)
-    codes, offsets = _word_codes([texts])
+    codes, offsets = _word_codes([(texts, None)])
     return _end_codes(codes, offsets[:-1], offsets[1:])
 
 
