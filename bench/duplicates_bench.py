@@ -124,16 +124,20 @@ import sys, time
 import pyarrow as pa
 sys.path.insert(0, {root!r})
 from archivelens.analysis import clustering
-from archivelens.analysis.textnorm import normalize_all
+from archivelens.analysis.textnorm import normalize_with_cores
 start = time.perf_counter()
 # As the app does (duplicates.detect): texts arrive in batches and are normalised as they come.
 with pa.OSFile({path!r}) as source:
     reader = pa.ipc.open_file(source)
-    parts = [normalize_all(reader.get_batch(i).column(0)) for i in range(reader.num_record_batches)]
-normalized = pa.chunked_array(parts, pa.large_string())
-del parts
-result = clustering.cluster_normalized(normalized)
-print("SECONDS", time.perf_counter() - start, len(normalized), len(result.representative))
+    parts = [normalize_with_cores(reader.get_batch(i).column(0))
+             for i in range(reader.num_record_batches)]
+prepared = clustering.prepare(
+    pa.chunked_array([p[0] for p in parts], pa.large_string()),
+    pa.chunked_array([p[1] for p in parts], pa.large_string()),
+)
+del parts  # as the app does: only the distinct texts are kept
+result = clustering.cluster_prepared(prepared)
+print("SECONDS", time.perf_counter() - start, len(prepared.owner), len(result.representative))
 """
 
 

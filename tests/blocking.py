@@ -34,7 +34,8 @@ def exhaustive_pairs(texts: list[str], workers: int = -1) -> set[tuple[int, int]
 
 def candidate_pairs(texts: list[str]) -> set[tuple[int, int]]:
     """Index pairs blocking proposes for scoring (exact groups expanded to their pairs)."""
-    groups, pairs = clustering._candidates(pa.array(texts, pa.large_string()), None)
+    keys = clustering._band_keys(pa.array(texts, pa.large_string()))
+    groups, pairs = clustering._candidates(keys, None)
     candidates = {tuple(map(int, p)) for p in pairs}
     for g in groups:
         candidates |= set(combinations(sorted(int(x) for x in g), 2))

@@ -10,18 +10,21 @@ catalogue: every re-sent sales message must land in a sales blast.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from itertools import combinations
 from pathlib import Path
 
 from archivelens import pipeline
 from archivelens.analysis import duplicates, textnorm
 from archivelens.analysis.report import build
-from tests.archivegen import Spec, build_story, write_archive
+from tests.archivegen import Spec, Story, build_story, write_archive
+from tests.archivegen.content import ALL_EDITS
+from tests.conftest import era_spec
 
 
-def ordinary_spec(seed: int, tweets: int = 3000) -> Spec:
+def ordinary_spec(seed: int, tweets: int = 3000, era: str = "current") -> Spec:
     """A personal or developer account with no sales at all, shaped like real ones."""
-    return Spec(
+    return era_spec(
+        era,
         seed=seed,
         tweets=tweets,
         people=max(40, tweets // 25),
@@ -33,13 +36,20 @@ def ordinary_spec(seed: int, tweets: int = 3000) -> Spec:
         everyday=tweets // 30,
         repeat_mentions=tweets // 100,
         notes=4,
-        end=datetime(2023, 6, 30),
     )
 
 
-def sales_spec(seed: int, tweets: int = 3000) -> Spec:
-    """An account that re-sends its catalogue, with the same everyday noise around it."""
-    return replace(ordinary_spec(seed, tweets), blast_clusters=40, blast_size=6)
+def sales_spec(
+    seed: int, tweets: int = 3000, era: str = "current", blasts: int = 50, size: int = 24
+) -> Spec:
+    """An account that re-sends its catalogue, with the same everyday noise around it: each
+    message *size* times, the re-sends edited in every way real ones are (issue 22)."""
+    return replace(
+        ordinary_spec(seed, tweets, era),
+        blast_clusters=blasts,
+        blast_size=size,
+        blast_edits=ALL_EDITS,
+    )
 
 
 @dataclass
@@ -51,12 +61,15 @@ class Evaluation:
     template_messages: int
     clusters_without_a_message: int
     blast_recall: float | None  # true sales-blast tweets found in sales blasts (sales accounts)
+    pair_precision: float | None  # listed same-cluster pairs that are one true message
+    true_blasts: int  # re-sent sales messages the archive holds
+    largest_blast: int  # the biggest sales blast found
 
 
-def evaluate(spec: Spec, workdir: Path) -> Evaluation:
+def evaluate(spec: Spec, workdir: Path, era: str = "current") -> Evaluation:
     story = build_story(spec)
-    archive = write_archive(story, "current", workdir / f"account-{spec.seed}.zip").path
-    library = workdir / f"library-{spec.seed}.duckdb"
+    archive = write_archive(story, era, workdir / f"account-{spec.seed}-{era}.zip").path
+    library = workdir / f"library-{spec.seed}-{era}.duckdb"
     pipeline.import_archive(archive, library)
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
@@ -78,4 +91,22 @@ def evaluate(spec: Spec, workdir: Path) -> Evaluation:
         template_messages=rep.value("template_clusters"),
         clusters_without_a_message=no_message,
         blast_recall=len(truth & found) / len(truth) if truth else None,
+        pair_precision=_pair_precision(story, members),
+        true_blasts=spec.blast_clusters,
+        largest_blast=max(
+            (c["size"] for c in clusters if c["cluster_kind"] == "sales_blast"), default=0
+        ),
     )
+
+
+def _pair_precision(story: Story, members: list[dict]) -> float | None:
+    """Share of the listed same-cluster pairs whose two tweets are one true message."""
+    truth = {t.tweet_id: t.cluster for t in story.tweets if t.cluster is not None}
+    by_cluster: dict[int, list[int]] = {}
+    for m in members:
+        by_cluster.setdefault(m["cluster_id"], []).append(m["tweet_id"])
+    pairs = [p for ids in by_cluster.values() for p in combinations(ids, 2)]
+    if not pairs:
+        return None
+    right = sum(truth.get(a) is not None and truth.get(a) == truth.get(b) for a, b in pairs)
+    return right / len(pairs)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import itertools
+from collections import Counter
 from dataclasses import replace
 from itertools import combinations
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from rapidfuzz import process
 
@@ -16,7 +20,7 @@ from archivelens.analysis.textnorm import normalize
 from archivelens.errors import NotPrepared
 from tests import blocking
 from tests.archivegen import Spec, build_story
-from tests.archivegen.content import JOKE, JOKE_PAIRS
+from tests.archivegen.content import JOKE, JOKE_PAIRS, WHOLE_EDITS
 from tests.conftest import era_spec
 
 
@@ -194,17 +198,35 @@ def test_stored_clusters_and_threshold_change(make_archive, library):
         assert first[0]["similarity"] == 100.0 and first[0]["days_since_previous"] is None
         assert all(m["days_since_previous"] >= 0 for m in first[1:])
         ids_before = duplicates.members(con, scope).column("tweet_id").to_pylist()
+        # Stricter: every re-send here differs from its message only by what its core drops (a
+        # lead-in, an emoji, the case) or by a sentence added at its end, which core scoring
+        # finds whole (100): since issue 22 a strict threshold keeps these blasts whole.
         duplicates.set_threshold(con, 99.5)
         assert not duplicates.is_current(con, scope.snapshot_id)
         with pytest.raises(NotPrepared):  # reading never clusters: a scope is prepared first
             duplicates.repetition(con, scope)
         pipeline.prepare(con, scope)
-        strict = duplicates.repetition(con, scope)
+        strict = duplicates.members(con, scope).column("tweet_id").to_pylist()
         assert duplicates.is_current(con, scope.snapshot_id)
+        # Looser: two offers written from one template ("Get yours: …, with free shipping on
+        # every order") about different products score 64 and become one cluster.
+        duplicates.set_threshold(con, 55.0)
+        assert not duplicates.is_current(con, scope.snapshot_id)
+        pipeline.prepare(con, scope)
+        loose = sorted(
+            (c["cluster_kind"], c["size"]) for c in duplicates.clusters(con, scope).to_pylist()
+        )
+        loose_members = duplicates.members(con, scope).to_pylist()
         duplicates.set_threshold(con, clustering.DEFAULT_THRESHOLD)
         pipeline.prepare(con, scope)
         again = duplicates.members(con, scope).column("tweet_id").to_pylist()
-    assert strict.tweets < len(ids_before)
+    assert strict == ids_before
+    assert loose == [("sales_blast", 5)] * 2 + [("sales_blast", 10), ("template", 3)]
+    big = Counter(m["cluster_id"] for m in loose_members).most_common(1)[0][0]
+    truth = {t.tweet_id: t for t in story.tweets if t.cluster is not None}
+    merged = {truth[m["tweet_id"]].text for m in loose_members if m["cluster_id"] == big}
+    assert all("free shipping on every order" in text.lower() for text in merged), merged
+    assert len({truth[m["tweet_id"]].cluster for m in loose_members if m["cluster_id"] == big}) == 2
     assert again == ids_before  # same input, same clusters, same numbers
     assert {t.tweet_id for t in story.tweets if t.cluster is not None} == set(ids_before)
 
@@ -239,7 +261,9 @@ def test_stored_cluster_fingerprint_names_the_clustering_settings():
     assert duplicates.DEFAULT_THRESHOLD == clustering.DEFAULT_THRESHOLD
     expected = (
         f"message_words={textnorm.MESSAGE_WORDS} bands={clustering.BANDS} "
-        f"rows={clustering.ROWS} scorer={clustering.SCORER.__name__}"
+        f"rows={clustering.ROWS} scorer={clustering.SCORER.__name__} "
+        f"core_partial={clustering.PARTIAL_MIN_CHARS}/{clustering.PARTIAL_MIN_SHARE}/"
+        f"{clustering.PARTIAL_MIN_SCORE:g}"
     )
     assert expected == duplicates._PARAMS
 
@@ -288,3 +312,166 @@ def test_a_template_needs_several_people_or_days(library, make_archive):
             [first, first, second],
         )
         assert duplicates.repetition(con, scope).templates == 0
+
+
+@pytest.mark.parametrize("edit", WHOLE_EDITS)
+def test_each_kind_of_re_send_stays_in_its_message_cluster(edit):
+    """Issue 22: a re-send with a lead-in, a sentence added, a run of hashtags or handles, a
+    new price and link, or its sentences moved is the same message: one cluster per blast."""
+    spec = Spec(
+        seed=22,
+        tweets=900,
+        blast_clusters=16,
+        blast_size=6,
+        blast_edits=("as_is", edit),
+        thanks_replies=0,
+        edited=0,
+        notes=0,
+    )
+    story = build_story(spec)
+    tweets = sorted(
+        (t for t in story.tweets if t.kind != "retweet"), key=lambda t: (t.created_at, t.tweet_id)
+    )
+    found = cluster_texts([t.text for t in tweets]).cluster
+    by_truth: dict[int, set[int]] = {}
+    for tweet, label in zip(tweets, found.tolist(), strict=True):
+        if tweet.cluster is not None:
+            by_truth.setdefault(tweet.cluster, set()).add(label)
+    assert all(len(labels) == 1 and -1 not in labels for labels in by_truth.values()), by_truth
+    assert len({next(iter(labels)) for labels in by_truth.values()}) == spec.blast_clusters
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Sign up for our webinar about thirty walking routes", "{} #walks #porto #history"),
+        ("Get yours: Coffee Atlas, maps of every coffee region", "Last chance! {} #coffee"),
+        (
+            "Coffee Atlas: maps of every coffee region and its roasts. Shop now",
+            "{} Thank you all for the support!",
+        ),
+        (
+            "Order the Coffee Atlas today. Maps of every coffee region",
+            "Maps of every coffee region. {}",
+        ),
+    ],
+)
+def test_core_scoring_forgives_decoration(first, second):
+    """Each of these split a blast before issue 22: ``ratio`` alone says two messages."""
+    a, b = first, second.format(first)
+    assert clustering.SCORER(normalize(a), normalize(b)) < clustering.DEFAULT_THRESHOLD
+    assert clustering.core_score(textnorm.core(a), textnorm.core(b)) >= 95
+
+
+def test_core_scoring_keeps_look_alikes_apart():
+    """The false matches of the first version of core scoring: same words in another order,
+    a short text inside a longer one that only starts alike, one offer about two products."""
+    pairs = [
+        (
+            "travel seminar answer breakfast science idea autumn",
+            "science autumn mentor recipe travel seminar answer breakfast",
+        ),
+        (
+            "morning winter poetry weekend library dinner",
+            "morning winter poetry weekend library winter spring walk",
+        ),
+        (
+            "last chance to buy coffee atlas at the launch price of 35",
+            "last chance to buy the garden planner at the launch price of 19 thank you all for "
+            "the amazing support",
+        ),
+    ]
+    for a, b in pairs:
+        assert clustering.core_score(a, b) < clustering.DEFAULT_THRESHOLD, (a, b)
+
+
+FIXES = (
+    (
+        "Our garden club meets on Saturday at the library to swap seeds and plan the sping beds",
+        "Our garden club meets on Saturday at the library to swap seeds and plan the spring beds "
+        "#gardening #seeds #library #community",
+    ),
+    (
+        "The lecture on river birds moves to Thursday evening in the old museum hall, same tiem",
+        "The lecture on river birds moves to Thursday evening in the old museum hall, same time "
+        "#birds #lecture #museum #river #talks #evening",
+    ),
+)
+
+
+def test_a_correction_with_hashtags_added_is_no_template(make_archive, library):
+    """A typo re-posted fixed 40 seconds later with hashtags added: only the cores match, so
+    the two form a cluster by merging, and the pair is still a correction, not a template."""
+    spec = replace(era_spec("current", blast_clusters=0, thanks_replies=0), corrections=2)
+    path, story, _ = make_archive("current", spec=spec)
+    by_time = sorted((t for t in story.tweets if t.kind == "original"), key=lambda t: t.created_at)
+    pairs = [
+        (a.tweet_id, b.tweet_id)
+        for a, b in itertools.pairwise(by_time)
+        if (b.created_at - a.created_at).total_seconds() == 40
+    ]
+    assert len(pairs) == len(FIXES)
+    for typo, fixed in FIXES:
+        assert clustering.SCORER(normalize(typo), normalize(fixed)) < 85
+    pipeline.import_archive(path, library)
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        for ids, texts in zip(pairs, FIXES, strict=True):
+            for tweet_id, text in zip(ids, texts, strict=True):
+                con.execute("UPDATE tweets SET text = ? WHERE tweet_id = ?", [text, tweet_id])
+        duplicates.detect(con, scope.snapshot_id)
+        clusters = con.execute(
+            "SELECT list_sort(list(tweet_id)) FROM dup_members WHERE list_contains(?, tweet_id) "
+            "GROUP BY cluster_id ORDER BY 1",
+            [[i for ids in pairs for i in ids]],
+        ).fetchall()
+        listed = duplicates.clusters(con, scope).to_pylist()
+    assert sorted(list(p) for p in pairs) == [c[0] for c in clusters]  # merged by their cores …
+    assert listed == []  # … and neither is a template
+
+
+def test_pairs_dropped_by_length_could_never_reach_the_threshold():
+    """Scoring skips pairs whose lengths alone keep them under the threshold (most candidate
+    pairs): every pair that does score at or above it, by ``ratio`` or by core scoring
+    (a sentence added, sentences moved), must pass that length test."""
+    texts, truth = _labelled_story(seed=17)
+    whole, own = textnorm.normalize_with_cores(texts)
+    normalized = whole.to_pylist()
+    cores = [c or n for c, n in zip(own.to_pylist(), normalized, strict=True)]
+    by_truth: dict[int, list[int]] = {}
+    for i, label in enumerate(truth):
+        if label is not None:
+            by_truth.setdefault(label, []).append(i)
+    pairs = [p for ids in by_truth.values() for p in combinations(ids, 2)]
+    pairs += list(zip(range(0, 1000), range(1, 1001), strict=True))  # neighbours, mostly apart
+    reached = {"ratio": 0, "core": 0}
+    for cutoff in (55.0, clustering.DEFAULT_THRESHOLD, 95.0):
+        for name, side, score, may_reach in (
+            ("ratio", normalized, clustering.SCORER, clustering.RATIO.may_reach),
+            ("core", cores, clustering.core_score, clustering.CORE.may_reach),
+        ):
+            left = [side[a] for a, _ in pairs]
+            right = [side[b] for _, b in pairs]
+            lengths = np.array([len(x) for x in left]), np.array([len(x) for x in right])
+            passes = may_reach(*lengths, None, cutoff)
+            for k, (a, b) in enumerate(zip(left, right, strict=True)):
+                if score(a, b) >= cutoff:
+                    reached[name] += 1
+                    assert passes[k], (cutoff, a, b)
+    assert min(reached.values()) > 1000  # the test saw many pairs that reach it
+
+
+def test_end_keys_match_exactly_when_six_words_do():
+    texts = [
+        "one two three four five six seven eight",
+        "one two three four five six nine ten",  # the same opening
+        "zero one two three four five six seven eight",  # the same ending, other opening
+        "one two three four five",  # shorter than six words: all of it at both ends
+        "one two three four five",
+        "two three four five",
+    ]
+    keys = clustering._end_keys(pa.array(texts, pa.large_string()))
+    for i, j in combinations(range(len(texts)), 2):
+        a, b = texts[i].split(), texts[j].split()
+        assert (keys[i, 0] == keys[j, 0]) == (a[:6] == b[:6]), (texts[i], texts[j])
+        assert (keys[i, 1] == keys[j, 1]) == (a[-6:] == b[-6:]), (texts[i], texts[j])

@@ -29,12 +29,12 @@ from archivelens.store.library import limited_memory, query_arrow, register_arro
 from archivelens.store.writes import transaction
 
 THRESHOLD_KEY = "duplicate_threshold"
-ALGORITHM = "v2"  # bump when clustering changes, so stored clusters are recomputed
+ALGORITHM = "v3"  # bump when clustering changes, so stored clusters are recomputed
 
 
 DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
 # Settings of clustering.py that change its result: part of the stored clusters' fingerprint.
-_PARAMS = "message_words=5 bands=20 rows=3 scorer=ratio"
+_PARAMS = "message_words=5 bands=20 rows=3 scorer=ratio core_partial=40/0.5/95"
 # One detection at a time: two views asking at once (each on its own connection) must not both
 # compute, nor conflict writing the same rows; the second finds the clusters current.
 _ENSURE = threading.Lock()
@@ -118,12 +118,12 @@ def _cluster(
     import numpy as np
 
     from archivelens.analysis import clustering
-    from archivelens.analysis.textnorm import normalize_all
+    from archivelens.analysis.textnorm import normalize_with_cores
 
     # Texts stream in batches and are normalised as they come: the raw texts of millions of
     # tweets are never all in memory at once; DuckDB's own cache is squeezed meanwhile.
     con.complete()  # DuckDB refuses a new relation while an execute() result is open
-    id_parts, text_parts = [], []
+    id_parts, text_parts, core_parts = [], [], []
     # Closed even on cancel: an open reader would block every later query on *con*.
     with con.sql(
         """SELECT tweet_id, text FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet'
@@ -133,17 +133,22 @@ def _cluster(
         for batch in reader:
             cancel.check()
             id_parts.append(batch.column(0).to_numpy())
-            text_parts.append(normalize_all(batch.column(1)))
+            normalized, cores = normalize_with_cores(batch.column(1))
+            text_parts.append(normalized)
+            core_parts.append(cores)
     ids = np.concatenate(id_parts) if id_parts else np.empty(0, dtype=np.int64)
-    normalized = pa.chunked_array(text_parts, pa.large_string())
-    del id_parts, text_parts
-    result = clustering.cluster_normalized(
-        normalized,
+    prepared = clustering.prepare(
+        pa.chunked_array(text_parts, pa.large_string()),
+        pa.chunked_array(core_parts, pa.large_string()),
+    )
+    del id_parts, text_parts, core_parts  # from here on only the distinct texts are kept
+    result = clustering.cluster_prepared(
+        prepared,
         value,
         check=cancel.check,
         on_step=lambda stage, f: progress.update(stage, 0.05 + 0.9 * f),
     )
-    del normalized
+    del prepared
     keep = np.flatnonzero(result.cluster >= 0)
     members = pa.table(
         {

@@ -8,6 +8,8 @@ the same archive byte for byte.
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -273,20 +275,140 @@ def blast_message(cluster: int) -> tuple[str, tuple]:
     ]
 
 
-def blast_variant(rng: random.Random, base: str, product: tuple, round_no: int) -> tuple[str, str]:
-    """A re-send of *base* with the small edits real blasts get; returns (text, url)."""
-    text = base
-    edit = round_no % 6
-    if edit == 1:
-        text = "Reminder: " + text
-    elif edit == 2:
-        text = text + " " + rng.choice(("🎉", "🔥", "📚"))
-    elif edit == 3:
-        text = text.upper() if rng.random() < 0.5 else text.lower()
-    elif edit == 4:
-        text = text + " Don't miss it!"
-    elif edit == 5:
-        price = product[2]
-        text = text.replace(f"${price}", f"${price + 5}") if f"${price}" in text else "✨ " + text
-    url = f"https://{product[3]}?utm_campaign=r{round_no}"
-    return text, url
+@dataclass
+class Resend:
+    """One re-send of a blast: its text (t.co links come later), link, hashtags and people."""
+
+    text: str
+    url: str
+    hashtags: list[str] = field(default_factory=list)
+    mentions: list[Person] = field(default_factory=list)
+
+
+# How re-sends are edited, in turn: round r gets edit r % len(edits). The classic six draw from
+# the generator exactly as before, so archives made without ``Spec.blast_edits`` stay the same.
+CLASSIC_EDITS = ("as_is", "reminder", "emoji", "case", "suffix", "price")
+# The edits that split one re-sent message into two clusters before issue 22: a person still
+# sees one message in each.
+WHOLE_EDITS = (
+    "prefix",
+    "suffix_sentence",
+    "hashtag_run",
+    "mention_run",
+    "price_link",
+    "reordered",
+    "prefix_hashtags",
+)
+ALL_EDITS = CLASSIC_EDITS + WHOLE_EDITS
+PREFIXES = ("Last chance!", "ICYMI:", "Reminder:", "Back by popular demand!", "Still time:")
+SUFFIXES = (
+    "Thank you all for the amazing support!",
+    "Tell your friends and share this post!",
+    "Only a few copies left, so don't wait!",
+)
+HASHTAGS = ("books", "gardening", "giftideas", "shopsmall", "booklovers", "amreading", "handmade")
+
+
+def blast_variant(
+    rng: random.Random,
+    base: str,
+    product: tuple,
+    round_no: int,
+    edits: tuple[str, ...] = CLASSIC_EDITS,
+    people: Sequence[Person] = (),
+) -> Resend:
+    """A re-send of *base* with the small edits real blasts get."""
+    edit = edits[round_no % len(edits)]
+    resend = Resend(base, f"https://{product[3]}?utm_campaign=r{round_no}")
+    _EDITS[edit](rng, resend, product, people)
+    return resend
+
+
+def _reminder(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.text = "Reminder: " + r.text
+
+
+def _emoji(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.text += " " + rng.choice(("🎉", "🔥", "📚"))
+
+
+def _case(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.text = r.text.upper() if rng.random() < 0.5 else r.text.lower()
+
+
+def _suffix(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.text += " Don't miss it!"
+
+
+def _price(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    price = product[2]
+    if f"${price}" in r.text:
+        r.text = r.text.replace(f"${price}", f"${price + 5}")
+    else:
+        r.text = "✨ " + r.text
+
+
+def _prefix(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.text = f"{rng.choice(PREFIXES)} {r.text}"
+
+
+def _suffix_sentence(
+    rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]
+) -> None:
+    r.text = f"{r.text}. {rng.choice(SUFFIXES)}"
+
+
+def _hashtag_run(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    r.hashtags = rng.sample(HASHTAGS, rng.randint(3, 6))
+    r.text += "".join(f" #{h}" for h in r.hashtags)
+
+
+def _mention_run(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    """Handles before the message, or a "cc" run after it (the tweet becomes a mention)."""
+    r.mentions = rng.sample(list(people), min(len(people), rng.randint(2, 4)))
+    handles = " ".join(f"@{p.handle}" for p in r.mentions)
+    r.text = f"{handles} {r.text}" if rng.random() < 0.5 else f"{r.text} cc {handles}"
+
+
+def _price_link(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    """A new price (or percentage), and a link to another page of the shop."""
+    price = product[2]
+    if f"${price}" in r.text:
+        r.text = r.text.replace(f"${price}", f"${price - 1}.99")
+    elif "% off" in r.text:
+        r.text = r.text.replace("20% off", "25% off").replace("30% off", "40% off")
+    else:
+        r.text += f", now ${price - 1}.99"
+    r.url = f"https://{product[3].replace('.com/', '.com/shop/')}-{rng.randint(10, 99)}"
+
+
+def _reordered(rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]) -> None:
+    """The first sentence (or clause) moved to the end."""
+    parts = re.split(r"(?<=[.!?,:])\s+", r.text)
+    if len(parts) > 1:
+        r.text = " ".join([*parts[1:], parts[0]])
+
+
+def _prefix_hashtags(
+    rng: random.Random, r: Resend, product: tuple, people: Sequence[Person]
+) -> None:
+    _prefix(rng, r, product, people)
+    _hashtag_run(rng, r, product, people)
+    r.url = f"https://{product[3]}?ref=last-call-{rng.randint(10, 99)}"
+
+
+_EDITS = {
+    "as_is": lambda rng, r, product, people: None,
+    "reminder": _reminder,
+    "emoji": _emoji,
+    "case": _case,
+    "suffix": _suffix,
+    "price": _price,
+    "prefix": _prefix,
+    "suffix_sentence": _suffix_sentence,
+    "hashtag_run": _hashtag_run,
+    "mention_run": _mention_run,
+    "price_link": _price_link,
+    "reordered": _reordered,
+    "prefix_hashtags": _prefix_hashtags,
+}

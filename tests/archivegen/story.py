@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from tests.archivegen.content import (
     CANNED,
+    CLASSIC_EDITS,
     CLIENTS,
     EVERYDAY,
     JOKE,
@@ -46,6 +47,7 @@ class Spec:
     notes: int = 3  # long posts completed from note-tweet.js (2023+ archives only)
     blast_clusters: int = 4  # ground-truth duplicate sales blasts
     blast_size: int = 5
+    blast_edits: tuple[str, ...] = CLASSIC_EDITS  # how re-sends differ (content.ALL_EDITS)
     thanks_replies: int = 4  # identical thank-you replies to different people
     own_links: int = 0  # plain originals linking to the owner's own domain (promotional too)
     photos: int = 0  # originals with a photo: its t.co link ends the text
@@ -194,16 +196,18 @@ def _tweets(rng: random.Random, spec: Spec, owner: Person, people: list[Person])
     for c in range(spec.blast_clusters):
         base, product = blast_message(c)
         for r, slot in enumerate(blast_slots[c :: spec.blast_clusters]):
-            text, url = blast_variant(rng, base, product, r)
+            resend = blast_variant(rng, base, product, r, spec.blast_edits, people)
             when = times[slot]
             out.append(
                 Tweet(
                     snowflake(when, slot),
                     when,
-                    "original",
-                    text,
+                    "mention" if resend.mentions else "original",
+                    resend.text,
                     rng.choice(SCHEDULERS),
-                    urls=[url],
+                    urls=[resend.url],
+                    mentions=resend.mentions,
+                    hashtags=resend.hashtags,
                     promotional=True,
                     cluster=c,
                 )
@@ -448,7 +452,7 @@ def _add_everyday_words(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> 
 
 def _add_repeat_mentions(rng: random.Random, spec: Spec, tweets: list[Tweet]) -> None:
     """One account named twice in a tweet: user_mentions lists it twice (pitfall 37)."""
-    mentions = [t for t in tweets if t.kind == "mention"]
+    mentions = [t for t in tweets if t.kind == "mention" and t.cluster is None]
     for tweet in rng.sample(mentions, min(spec.repeat_mentions, len(mentions))):
         person = tweet.mentions[0]
         tweet.text += f" (thanks again @{person.handle})"
