@@ -64,6 +64,7 @@ class Run:
     seconds: float
     peak_mb: float
     note: str = ""
+    cpu: float = 0.0  # user + system seconds: steadier than wall time on a shared machine
 
 
 REPEAT = 3
@@ -89,10 +90,13 @@ def _timed_once(label: str, cmd: list[str], note: str = "") -> Run:
         raise SystemExit(f"{label} failed (exit {proc.returncode})")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    cpu = sum(
+        float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)
+    )
     assert wall and rss, proc.stderr
     hours = float(wall.group(1) or 0)
     seconds = hours * 3600 + float(wall.group(2)) * 60 + float(wall.group(3))
-    return Run(label, seconds, int(rss.group(1)) / 1024, note or proc.stdout.strip())
+    return Run(label, seconds, int(rss.group(1)) / 1024, note or proc.stdout.strip(), cpu)
 
 
 def archive(era: str, tweets: int, followers: int) -> Path:
@@ -185,10 +189,10 @@ def floor_run(label: str, path: Path) -> Run:
 
 
 def report(runs: list[Run]) -> None:
-    print(f"\n{'run':<46} {'seconds':>8} {'peak RSS':>10}  note")
+    print(f"\n{'run':<46} {'seconds':>8} {'cpu s':>7} {'peak RSS':>10}  note")
     for r in runs:
         first_line = r.note.splitlines()[0] if r.note else ""
-        print(f"{r.label:<46} {r.seconds:>8.2f} {r.peak_mb:>8.0f} MB  {first_line}")
+        print(f"{r.label:<46} {r.seconds:>8.2f} {r.cpu:>7.2f} {r.peak_mb:>8.0f} MB  {first_line}")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,8 @@ def test_kept_figures_follow_every_change_they_depend_on(make_archive, tmp_path)
     pipeline.import_archive(make_archive("current")[0], library)
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)
-        kept = portfolio.cached(con, scope)  # the import kept them
-        assert kept == portfolio.headline(report.build(con, scope))
+        kept = portfolio.cached(con, scope)  # the import kept them, and nothing reviewed yet
+        assert kept == {**portfolio.headline(report.build(con, scope)), "reviewed": 0}
         target = network.checklist(con, scope).column("account_id").to_pylist()[0]
         network.set_review_status(con, scope.account_id, target, "follow_back")
         assert portfolio.cached(con, scope) is None  # a review can change the advice
@@ -129,3 +130,46 @@ def test_a_library_open_here_that_cannot_be_read_still_has_its_row(tmp_path):
     with duckdb.connect() as con:  # no library tables at all: what a damaged block looks like
         (row,) = portfolio.read_open(con, tmp_path / "lib.duckdb")
     assert row.account is None and row.status.startswith("Cannot read this library (")
+
+
+def test_the_followers_reviewed_are_kept_with_the_figures(make_archive, tmp_path):
+    """A portfolio reads one row a library: the reviewed count is kept with the figures (the
+    reviews are part of their fingerprint); a cache kept without it is counted live."""
+    library = tmp_path / "lib.duckdb"
+    pipeline.import_archive(make_archive("current")[0], library)
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        targets = network.checklist(con, scope).column("account_id").to_pylist()[:3]
+        for target in targets:
+            network.set_review_status(con, scope.account_id, target, "not_for_me")
+        pipeline.build_report(con, scope)
+        kept = portfolio.cached(con, scope)
+        assert kept is not None and kept["reviewed"] == 3
+    (row,) = portfolio.read([library])
+    assert row.reviewed == 3 and row.status == ""
+    with pipeline.open_library(library) as con:  # as an older archivelens kept it
+        kept.pop("reviewed")
+        con.execute("UPDATE headline_cache SET figures = ?", [json.dumps(kept)])
+        assert portfolio.cached(con, scope) == kept
+    (older,) = portfolio.read([library])
+    assert older == row
+
+
+def test_a_portfolio_reads_the_kept_figures_while_they_are_current(make_archive, tmp_path):
+    """The kept figures are what a portfolio shows as long as nothing they depend on changed
+    (the fingerprint the portfolio reads agrees with the one kept); a change makes it recount."""
+    library = tmp_path / "lib.duckdb"
+    pipeline.import_archive(make_archive("current")[0], library)
+    with pipeline.open_library(library) as con:
+        scope = pipeline.resolve_scope(con)
+        real = report.build(con, scope).value("tweets")
+        kept = {**portfolio.cached(con, scope), "tweets": 12345}  # marked, to tell it apart
+        con.execute("UPDATE headline_cache SET figures = ?", [json.dumps(kept)])
+    (row,) = portfolio.read([library])
+    assert row.tweets == 12345
+    with pipeline.open_library(library) as con:
+        target = network.checklist(con, scope).column("account_id").to_pylist()[0]
+        network.set_review_status(con, scope.account_id, target, "follow_back")
+        (inside,) = portfolio.read_open(con, library)
+    (row,) = portfolio.read([library])
+    assert row.tweets == inside.tweets == real and row.reviewed == 1

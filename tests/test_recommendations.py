@@ -183,7 +183,7 @@ def test_promotion_that_earns_less_than_replies_is_said_with_its_numbers(make_ar
     replies = [t.favorite_count for t in own if t.kind == "reply_to_others"]
     assert len(promo) >= recommendations.EARNED_MIN_TWEETS
     assert found.figure.startswith(
-        f"your promotional tweets earned {sum(promo) / len(promo):.1f} likes each, your "
+        f"Your promotional tweets earned {sum(promo) / len(promo):.1f} likes each, your "
         f"replies to others {sum(replies) / len(replies):.1f} ({len(promo):,} and "
         f"{len(replies):,} tweets"
     )

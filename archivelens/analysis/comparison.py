@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from archivelens.analysis import changes, report
+from archivelens.analysis import changes, metrics, report
 from archivelens.analysis.scope import Scope
 from archivelens.errors import UserError
 
@@ -199,8 +199,13 @@ def compare(
     """Every compared figure of *scope*'s account in *before* and in *after*."""
     if before.start > before.end or after.start > after.end:
         raise UserError("A comparison period ends before it starts.")
-    first = {m.name: m for m in report.figures(con, scope.with_dates(before.start, before.end))}
-    second = {m.name: m for m in report.figures(con, scope.with_dates(after.start, after.end))}
+    shared = metrics.Shared.of(con, scope)  # one snapshot: its lists are counted once
+
+    def figures(period: Period) -> dict[str, report.Metric]:
+        dated = scope.with_dates(period.start, period.end)
+        return {m.name: m for m in report.figures(con, dated, shared)}
+
+    first, second = figures(before), figures(after)
     n_before, n_after = int(first["tweets"].value or 0), int(second["tweets"].value or 0)
     judged = min(n_before, n_after) >= MIN_TWEETS
     rows = tuple(_row(name, better, first[name], second[name], judged) for name, better in COMPARED)

@@ -127,12 +127,33 @@ def _row(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> di
     return dict(zip(names, row, strict=True))
 
 
-def summarize(con: duckdb.DuckDBPyConnection, scope: Scope) -> Summary:
-    """Every headline metric for *scope* (see ``metrics.md`` for the definitions)."""
+@dataclass(frozen=True)
+class Shared:
+    """What every period of one snapshot has in common — the follower lists' counts and the own
+    domains — read once when several periods are summarized (a comparison: 5M followers are
+    counted once, not three times)."""
+
+    net: dict[str, int]
+    domains: tuple[list[str], bool]
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, scope: Scope) -> Shared:
+        return cls(
+            network.counts(con, scope.snapshot_id),
+            own_domains(con, scope.account_id, scope.snapshot_id),
+        )
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection, scope: Scope, shared: Shared | None = None
+) -> Summary:
+    """Every headline metric for *scope* (see ``metrics.md`` for the definitions); *shared*,
+    when given, is :meth:`Shared.of` the same snapshot."""
     require_classified(con, scope.snapshot_id, scope.account_id)
-    domains, suggested = own_domains(con, scope.account_id, scope.snapshot_id)
+    shared = shared or Shared.of(con, scope)
+    domains, suggested = shared.domains
     v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
-    net = network.counts(con, scope.snapshot_id)
+    net = dict(shared.net)
     v.update(net)
     v["not_followed_back"] = net["followers"] - net["mutuals"]
     v["not_following_you"] = net["following"] - net["mutuals"]

@@ -445,7 +445,7 @@ def _promotion_earns_less(eng: engagement.Engagement) -> Recommendation | None:
         "promotion_earns_less",
         "Talk with people more and sell less: your replies earn your followers' attention, "
         "your sales tweets don't.",
-        f"your promotional tweets earned {sold:.1f} likes each, your replies to others "
+        f"Your promotional tweets earned {sold:.1f} likes each, your replies to others "
         f"{talked:.1f} ({promo.tweets:,} and {replies.tweets:,} tweets; counts as at the "
         "archive's date)",
         "Likes show what followers respond to; a comparison, not a cause.",

@@ -14,7 +14,7 @@ import duckdb
 
 from archivelens.analysis import bands as bands_mod
 from archivelens.analysis import duplicates, engagement, recommendations
-from archivelens.analysis.metrics import CANNOT_MEASURE, Summary, monthly, summarize
+from archivelens.analysis.metrics import CANNOT_MEASURE, Shared, Summary, monthly, summarize
 from archivelens.analysis.recommendations import Advice, Recommendation
 from archivelens.analysis.scope import Scope
 from archivelens.store import snapshots
@@ -123,10 +123,12 @@ def _unknown(m: Metric, why: str) -> Metric:
     return Metric(m.name, None, f"{m.explanation} {why[0].upper()}{why[1:]}.", m.kind, why)
 
 
-def figures(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Metric]:
+def figures(
+    con: duckdb.DuckDBPyConnection, scope: Scope, shared: Shared | None = None
+) -> list[Metric]:
     """The headline figures of *scope* alone: the report without its months and advice (what a
-    comparison of two periods needs, at a third of the cost)."""
-    return _metrics(summarize(con, scope), duplicates.repetition(con, scope))
+    comparison of two periods needs, at a third of the cost); *shared* as for ``summarize``."""
+    return _metrics(summarize(con, scope, shared), duplicates.repetition(con, scope))
 
 
 _BOTH = ("follower", "following")

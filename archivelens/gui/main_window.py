@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import (
@@ -39,6 +40,7 @@ from archivelens.gui.startup import first_size
 from archivelens.gui.text_fit import ElidedLabel
 from archivelens.gui.views.changes import ChangesView
 from archivelens.gui.views.checklist import ChecklistView
+from archivelens.gui.views.comparison_panel import Asked
 from archivelens.gui.views.duplicates import DuplicatesView
 from archivelens.gui.views.overview import OverviewView
 from archivelens.gui.views.portfolio import PortfolioView
@@ -47,6 +49,12 @@ from archivelens.gui.welcome import WelcomePage
 from archivelens.gui.widgets import APP_NAME, STYLE, View, ViewExport, show_error
 from archivelens.gui.workers import Worker
 from archivelens.words import plural
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from archivelens.analysis.comparison import Compared
+    from archivelens.analysis.scope import Scope
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes", "Portfolio")
 
@@ -574,46 +582,67 @@ class MainWindow(QMainWindow):
 
     def export_csv(self) -> None:
         if folder := self._export_folder("Choose a folder for the consultant's CSV files"):
-            self.export_to(folder)
+            self.export_to(folder, self.comparison_for_export())
 
-    def export_to(self, folder: Path) -> Worker | None:
-        """The consultant's CSV set (and report.html) into *folder*, on a worker."""
+    def export_to(self, folder: Path, compare: Asked | None = None) -> Worker | None:
+        """The consultant's CSV set (and report.html) into *folder*, on a worker; with
+        *compare*, comparison.csv too."""
         return self._export(
             folder,
             "Exporting",
             lambda con, scope, progress, cancel: pipeline.export_csv(
-                con, scope, folder, True, progress, cancel
+                con, scope, folder, True, progress, cancel, _compared(con, scope, compare)
             ),
             finished.csv_written,
         )
 
     def export_workbook(self) -> None:
         if folder := self._export_folder("Choose a folder for the Excel workbook"):
-            self.export_workbook_to(folder)
+            self.export_workbook_to(folder, self.comparison_for_export())
 
-    def export_workbook_to(self, folder: Path) -> Worker | None:
-        """The consultant's Excel workbook (summary, recommendations, chart, every list)."""
+    def export_workbook_to(self, folder: Path, compare: Asked | None = None) -> Worker | None:
+        """The consultant's Excel workbook (summary, recommendations, chart, every list; with
+        *compare*, a Comparison sheet)."""
         return self._export(
             folder,
             "Writing the workbook",
             lambda con, scope, progress, cancel: pipeline.export_xlsx(
-                con, scope, folder, progress, cancel
+                con, scope, folder, progress, cancel, _compared(con, scope, compare)
             ),
             finished.workbook_written,
         )
 
     def export_pdf(self) -> None:
         if folder := self._export_folder("Choose a folder for the PDF report"):
-            self.export_pdf_to(folder)
+            self.export_pdf_to(folder, self.comparison_for_export())
 
-    def export_pdf_to(self, folder: Path) -> Worker | None:
-        """The one-page report as PDF (made here, no browser), on a worker."""
+    def export_pdf_to(self, folder: Path, compare: Asked | None = None) -> Worker | None:
+        """The one-page report as PDF (made here, no browser), on a worker; with *compare*,
+        its before → after lines."""
         return self._export(
             folder,
             "Writing the PDF report",
-            lambda con, scope, progress, cancel: pipeline.export_pdf(con, scope, folder),
+            lambda con, scope, progress, cancel: pipeline.export_pdf(
+                con, scope, folder, compared=_compared(con, scope, compare)
+            ),
             finished.pdf_written,
         )
+
+    def comparison_for_export(self) -> Asked | None:
+        """When the Overview shows a before and after, ask whether the export should hold it
+        too (the same periods); None when it shows none or the answer is no."""
+        asked = self.views["Overview"].comparison.asked()
+        if asked is None:
+            return None
+        answer = QMessageBox.question(
+            self,
+            "Include the before and after?",
+            f"The Overview compares {asked.words}. Include this comparison in the export "
+            "(comparison.csv, the workbook's Comparison sheet, the report's before → after)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return asked if answer == QMessageBox.StandardButton.Yes else None
 
     def open_branding(self) -> None:
         from archivelens.gui.branding_dialog import BrandingDialog
@@ -898,3 +927,13 @@ class MainWindow(QMainWindow):
         if self.scratch_folder is not None:
             shutil.rmtree(self.scratch_folder, ignore_errors=True)
         super().closeEvent(event)
+
+
+def _compared(
+    con: duckdb.DuckDBPyConnection, scope: Scope, compare: Asked | None
+) -> Compared | None:
+    """The comparison an export was asked to hold, made on the export's worker the way the
+    command line makes it (``--compare`` or ``--baseline DATE``)."""
+    if compare is None:
+        return None
+    return pipeline.compare(con, scope, baseline=compare.baseline)

@@ -3,15 +3,22 @@ generated counts), the ten that earned most, and before and after."""
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stdout
 from datetime import date, timedelta
 from statistics import mean
 
+import openpyxl
+from PySide6.QtWidgets import QMessageBox
+
 from archivelens import pipeline
 from archivelens.analysis import comparison, engagement
+from archivelens.cli import main
 from archivelens.gui.views.comparison_panel import BASELINE, LAST_YEAR, OFF, figure
 from archivelens.gui.views.engagement_panel import per_tweet
 from archivelens.words import number
 from tests.conftest import era_spec
+from tests.gui.conftest import answers_yes_state
 from tests.gui.test_app import settle, show
 
 
@@ -158,3 +165,57 @@ def test_followers_gained_and_lost_belong_to_the_comparison(qtbot, open_window, 
         window.ctx.con, window.ctx.scope, panel.result.before, panel.result.after
     )
     assert (counts["gained_follower"], counts["lost_follower"]) == (gained, lost)
+
+
+def _exported(qtbot, window, worker) -> None:
+    with qtbot.waitSignal(worker.signals.finished, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: window.worker is None, timeout=30_000)
+
+
+def _cli_comparison(library, out, *asked: str) -> bytes:
+    """comparison.csv as ``archivelens export`` writes it for the same library and periods."""
+    with redirect_stdout(io.StringIO()):
+        assert main(["export", "--db", str(library), "--out", str(out), *asked]) == 0
+    return (out / "comparison.csv").read_bytes()
+
+
+def test_the_app_exports_the_comparison_the_overview_shows(
+    qtbot, open_window, make_archive, library, tmp_path, answers_yes
+):
+    spec = era_spec("current", tweets=3000, quiet_last_year=True)
+    window, overview, _ = _overview(qtbot, open_window, make_archive, library, spec)
+    # No comparison on the Overview: nothing is asked and the set holds none.
+    assert window.comparison_for_export() is None and answers_yes == []
+    panel = overview.comparison
+    panel.set_mode(LAST_YEAR)
+    settle(qtbot, overview)
+    before, after = panel.result.before, panel.result.after
+    last_year = window.comparison_for_export()
+    assert last_year is not None and last_year.baseline is None
+    periods = f"{before.start} to {before.end} with {after.start} to {after.end}"
+    assert f"The Overview compares {periods}." in answers_yes[-1]
+    _exported(qtbot, window, window.export_to(tmp_path / "app-year", last_year))
+    _exported(qtbot, window, window.export_workbook_to(tmp_path / "book", last_year))
+    (book,) = (tmp_path / "book").glob("*.xlsx")
+    assert "Comparison" in openpyxl.load_workbook(book, read_only=True).sheetnames
+    # Around a picked date: the day the box shows goes to the export.
+    work_began = window.ctx.scope.generated_at.date() - timedelta(days=200)
+    panel.set_mode(BASELINE, baseline=work_began)
+    settle(qtbot, overview)
+    dated = window.comparison_for_export()
+    assert dated is not None and dated.baseline == str(work_began)
+    _exported(qtbot, window, window.export_to(tmp_path / "app-dated", dated))
+    # Answered no: the export goes without it, and an earlier comparison.csv goes too.
+    answers_yes_state.answer = QMessageBox.StandardButton.No
+    assert window.comparison_for_export() is None
+    _exported(qtbot, window, window.export_to(tmp_path / "app-dated"))
+    assert not (tmp_path / "app-dated" / "comparison.csv").exists()
+    _exported(qtbot, window, window.export_to(tmp_path / "app-dated", dated))
+    window.close()  # the command line opens the library the window held
+    app_year = (tmp_path / "app-year" / "comparison.csv").read_bytes()
+    assert app_year == _cli_comparison(library, tmp_path / "cli-year", "--compare")
+    assert f"{before.start}/{before.end},{after.start}/{after.end}".encode() in app_year
+    assert (tmp_path / "app-dated" / "comparison.csv").read_bytes() == _cli_comparison(
+        library, tmp_path / "cli-dated", "--baseline", str(work_began)
+    )

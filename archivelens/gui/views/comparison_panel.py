@@ -9,6 +9,7 @@ there is no verdict: this panel shows its figures and its words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from html import escape
 
@@ -33,6 +34,16 @@ MODES = (
 )
 VERDICT_MARKS = {"better": "▲ better", "worse": "▼ worse", "same": "= about the same"}
 Followers = tuple[dict[str, int], list[str]] | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the panel compares, so an export can compare the same: the day the work began
+    (``--baseline``), or None for the last 12 months against the 12 before (``--compare``);
+    and the comparison in words, for the question that offers it."""
+
+    baseline: str | None
+    words: str
 
 
 def figure(value: object, kind: str) -> str:
@@ -146,6 +157,23 @@ class ComparisonPanel(QWidget):
     def active(self) -> bool:
         return self.mode.currentData() != OFF
 
+    def asked(self) -> Asked | None:
+        """The comparison shown (or being made), None when off: the periods when known, else
+        the mode in words."""
+        if self.scope is None or not self.active():
+            return None
+        baseline = None
+        if self.mode.currentData() == BASELINE:
+            baseline = self.baseline.date().toString("yyyy-MM-dd")
+        if self.result is not None:
+            b, a = self.result.before, self.result.after
+            words = f"{b.start} to {b.end} with {a.start} to {a.end}"
+        elif baseline is None:
+            words = "the last 12 months with the 12 before"
+        else:
+            words = f"the 12 months before {baseline} with the time from it"
+        return Asked(baseline, words)
+
     def set_mode(self, mode: str, baseline: date | None = None) -> None:
         """Choose a mode (and the baseline date) as a person would in the boxes."""
         if baseline is not None:
@@ -183,12 +211,12 @@ class ComparisonPanel(QWidget):
     def _compare(self) -> None:
         self._typing.stop()
         scope = self.scope
-        if scope is None or not self.active():
+        self.result = None  # the periods shown are no longer those asked for
+        asked = self.asked()
+        if scope is None or asked is None:
             self._clear()
             return
-        baseline = None
-        if self.mode.currentData() == BASELINE:
-            baseline = self.baseline.date().toString("yyyy-MM-dd")
+        baseline = asked.baseline
         self.periods.setText("Comparing…")
         self.periods.show()
         self.loader.request(lambda con: pipeline.compare(con, scope, baseline=baseline), self._show)
