@@ -149,6 +149,7 @@ def build(work: Path) -> Path:
 
 def check_cli(app: Path, work: Path) -> None:
     from archivelens import __version__
+    from archivelens.export import csvset
 
     cli = str(app / "archivelens-cli")
     version = run([cli, "--version"]).stdout.strip()
@@ -167,8 +168,8 @@ def check_cli(app: Path, work: Path) -> None:
     exported = run([cli, "export", "--db", str(frozen_db), "--out", str(work / "csv")])
     assert exported.returncode == 0, exported.stderr
     files = sorted(p.name for p in (work / "csv").iterdir())
-    csvs = [f for f in files if f.endswith(".csv")]
-    assert len(csvs) == 9 and "recommendations.csv" in csvs and "report.html" in files, files
+    csvs = {f for f in files if f.endswith(".csv")}
+    assert csvs == set(csvset.FILES) and "report.html" in files, files
     book = run(
         [cli, "export", "--format", "xlsx", "--db", str(frozen_db), "--out", str(work / "xlsx")]
     )
