@@ -99,8 +99,8 @@ def follower_file(ids: Iterator[str]) -> Iterator[str]:
 
 def same_layout_as_generator() -> None:
     """The streamed records are the generator's own, byte for byte."""
-    from tests.archivegen.eras import _account_ref
-    from tests.archivegen.writer import records_file
+    from testkit.archivegen.eras import _account_ref
+    from testkit.archivegen.writer import records_file
 
     ids = ["12345", "678", "9"]
     theirs = "".join(

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from archivelens.analysis import clustering  # noqa: E402
 from archivelens.analysis.textnorm import normalize_all  # noqa: E402
-from tests import blocking  # noqa: E402
-from tests.archivegen import Spec, build_story  # noqa: E402
+from testkit import blocking  # noqa: E402
+from testkit.archivegen import Spec, build_story  # noqa: E402
 
 SCORERS = {
     "ratio": fuzz.ratio,

@@ -100,7 +100,7 @@ def _timed_once(label: str, cmd: list[str], note: str = "") -> Run:
 
 
 def archive(era: str, tweets: int, followers: int) -> Path:
-    from tests.archivegen import Options, Spec, build_story, write_archive
+    from testkit.archivegen import Options, Spec, build_story, write_archive
 
     path = OUT / f"{era}-{tweets}-{followers}.zip"
     if not path.exists():

@@ -28,7 +28,7 @@ from pathlib import Path
 
 def make(out: Path, libraries: int, distinct: int) -> list[Path]:
     from archivelens import pipeline
-    from tests.archivegen import Options, Spec, build_story, write_archive
+    from testkit.archivegen import Options, Spec, build_story, write_archive
 
     libs = out / "libs"
     libs.mkdir(parents=True, exist_ok=True)

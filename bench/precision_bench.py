@@ -18,8 +18,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from tests.archivegen import ERAS_ALL
-from tests.precision import Evaluation, evaluate, ordinary_spec, sales_spec
+from testkit.archivegen import ERAS_ALL
+from testkit.precision import Evaluation, evaluate, ordinary_spec, sales_spec
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The consultant's workbook and one-page report on a big library: time and peak memory.
 
-    python -m tests.archivegen /tmp/big.zip --tweets 2000000 --followers 5000000
+    python -m testkit.archivegen /tmp/big.zip --tweets 2000000 --followers 5000000
     archivelens import /tmp/big.zip --db /tmp/big.duckdb
     python bench/workbook_bench.py /tmp/big.duckdb
 

@@ -34,8 +34,8 @@ from archivelens.gui.main_window import VIEWS, MainWindow  # noqa: E402
 from archivelens.gui.settings import Settings  # noqa: E402
 from archivelens.gui.views.comparison_panel import LAST_YEAR, OFF  # noqa: E402
 from archivelens.gui.workers import Loader  # noqa: E402
-from tests.archivegen import Options, build_story, write_archive  # noqa: E402
-from tests.archivegen.__main__ import SAMPLE  # noqa: E402
+from testkit.archivegen import Options, build_story, write_archive  # noqa: E402
+from testkit.archivegen.__main__ import SAMPLE  # noqa: E402
 
 SIZES = ((1366, 768), (1024, 700))  # a common laptop screen, and the smallest we design for
 

@@ -9,30 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.archivegen import Options, Spec, Story, Written, build_story, write_archive
+from testkit.archivegen import Options, Spec, Story, Written, build_story, write_archive
+from testkit.archivegen.specs import ERA_END, GENERATED, era_spec
 
-# One generation date per era, so archives of different eras are different snapshots.
-GENERATED = {
-    "current": datetime(2023, 7, 2, 7, 32, 42),
-    "2020-2022": datetime(2021, 11, 5, 10, 0, 0),
-    "2018-2020": None,  # no manifest: the importer estimates it from the newest tweet
-    "classic": datetime(2019, 4, 30, 23, 59, 59),
-}
-ERA_END = {
-    "current": datetime(2023, 6, 30),
-    "2020-2022": datetime(2021, 10, 31),
-    "2018-2020": datetime(2019, 6, 1),
-    "classic": datetime(2019, 4, 1),
-}
+__all__ = ["ERA_END", "GENERATED", "era_spec"]  # tests import them from here too
 
 MakeArchive = Callable[..., tuple[Path, Story, Written]]
-
-
-def era_spec(era: str, **overrides: object) -> Spec:
-    spec = Spec(end=ERA_END[era], generated_at=GENERATED[era] or ERA_END[era], **overrides)
-    if era != "current":
-        spec = replace(spec, edited=0, notes=0)  # edits and long posts came in 2022–23
-    return spec
 
 
 @pytest.fixture

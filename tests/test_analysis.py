@@ -11,7 +11,7 @@ import pytest
 from archivelens import pipeline
 from archivelens.analysis import changes, metrics, network, promotion, report
 from archivelens.analysis.bands import bands
-from tests.archivegen.content import OWN_DOMAIN, SCHEDULERS
+from testkit.archivegen.content import OWN_DOMAIN, SCHEDULERS
 from tests.conftest import era_spec
 
 TWITTER = ("twitter.com", "x.com")

@@ -11,7 +11,7 @@ from archivelens import pipeline
 from archivelens.archive import staging
 from archivelens.archive.jsfile import ArraySplitter, first_record_key, load_small, stream_json
 from archivelens.errors import UserError
-from tests.archivegen import jackson
+from testkit.archivegen import jackson
 
 
 def strip(text: str) -> bytes:

@@ -18,9 +18,9 @@ from archivelens.analysis import clustering, duplicates, textnorm
 from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
 from archivelens.errors import NotPrepared
-from tests import blocking
-from tests.archivegen import Spec, build_story
-from tests.archivegen.content import JOKE, JOKE_PAIRS, WHOLE_EDITS
+from testkit import blocking
+from testkit.archivegen import Spec, build_story
+from testkit.archivegen.content import JOKE, JOKE_PAIRS, WHOLE_EDITS
 from tests.conftest import era_spec
 
 

@@ -1,4 +1,4 @@
-"""The fuzz corpus (tests/fuzz.py): damaged and hostile variants of an archive, each ending as a
+"""The fuzz corpus (testkit/fuzz.py): damaged and hostile variants of an archive, each ending as a
 correct import, a warned import stating its loss, or a one-line refusal — never an internal
 error, a silent loss, a hang, left-over temp files or a runaway peak."""
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import fuzz
+from testkit import fuzz
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ import pytest
 from archivelens import pipeline, scratch
 from archivelens.errors import UserError
 from archivelens.export import csvset
-from tests.archivegen import Options, Spec, build_story, write_archive
+from testkit.archivegen import Options, Spec, build_story, write_archive
 from tests.conftest import era_spec
 
 ROOT = Path(__file__).resolve().parent.parent

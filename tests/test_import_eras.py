@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from archivelens import pipeline
-from tests.archivegen import ERAS_ALL
+from testkit.archivegen import ERAS_ALL
 from tests.conftest import era_spec
 
 
@@ -103,7 +103,7 @@ def test_people_directory_resolves_replied_and_mentioned(make_archive, library):
 
 
 def test_followers_keep_archive_order(make_archive, library):
-    from tests.archivegen import Spec  # noqa: F401  (spec built via era_spec)
+    from testkit.archivegen import Spec  # noqa: F401  (spec built via era_spec)
 
     path, story, _ = make_archive(
         "current", spec=era_spec("current", followers=3000, following=200, mutuals=100)

@@ -1,11 +1,11 @@
-"""Ordinary accounts stay near zero; sales accounts' blasts are all found (tests/precision.py)."""
+"""Ordinary accounts stay near zero; sales accounts' blasts are all found (testkit/precision.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.archivegen.content import ALL_EDITS
-from tests.precision import evaluate, ordinary_spec, sales_spec
+from testkit.archivegen.content import ALL_EDITS
+from testkit.precision import evaluate, ordinary_spec, sales_spec
 
 
 @pytest.mark.parametrize(("seed", "era"), [(101, "current"), (202, "classic")])

@@ -12,8 +12,8 @@ import pytest
 from archivelens import pipeline
 from archivelens.analysis import recommendations
 from archivelens.analysis.report import as_dict
+from testkit.precision import ordinary_spec
 from tests.conftest import era_spec
-from tests.precision import ordinary_spec
 
 
 def advice(make_archive, library, spec, **options):

@@ -20,8 +20,8 @@ from archivelens.analysis.recommendations import Recommendation
 from archivelens.export import html_report, pdf_report
 from archivelens.export import page as pages
 from archivelens.store import branding
+from testkit.archivegen import Options, build_story, write_archive
 from tests import printing
-from tests.archivegen import Options, build_story, write_archive
 from tests.conftest import era_spec
 
 CJK_NAME = "陳大文・山田太郎の長い表示名テスト 📚 Consulting & Partners International"

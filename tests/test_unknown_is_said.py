@@ -17,8 +17,8 @@ import pytest
 
 from archivelens import pipeline
 from archivelens.cli import main
+from testkit.precision import ordinary_spec
 from tests.conftest import era_spec
-from tests.precision import ordinary_spec
 
 CLASSIC_WHY = "classic archives keep no like or retweet counts"
 

@@ -95,7 +95,7 @@ def is_root() -> bool:
 
 def _context() -> multiprocessing.context.BaseContext:
     """Children forked from a fresh server process, not from the test session: forking a process
-    that runs threads (DuckDB's, Qt's) can leave a lock held in the child (see tests/fuzz.py)."""
+    that runs threads (DuckDB's, Qt's) can leave a lock held in the child (see testkit/fuzz.py)."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["archivelens.pipeline", "archivelens.cli"])
     return ctx

@@ -30,7 +30,7 @@ SCRATCH = ".archivelens-export-"
 
 
 def _other_archive(work: Path, tweets: int = 400) -> Path:
-    from tests.archivegen import Options, Spec, build_story, write_archive
+    from testkit.archivegen import Options, Spec, build_story, write_archive
 
     spec = Spec(tweets=tweets, seed=11, owner_id=2_718_281_828, owner_handle=OTHER)
     return write_archive(build_story(spec), "current", work / "other.zip", Options()).path

@@ -313,7 +313,7 @@ def read_only(work: Path) -> str:
 
 def small_archive(work: Path, seed: int = 11) -> Path:
     """Another account's small archive (not the sample)."""
-    from tests.archivegen import Options, Spec, build_story, write_archive
+    from testkit.archivegen import Options, Spec, build_story, write_archive
 
     spec = Spec(
         seed=seed,

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 
 from archivelens.gui.main_window import MainWindow
 from archivelens.gui.settings import Settings
-from tests.archivegen import Spec, Story
+from testkit.archivegen import Spec, Story
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The made-up account's life: people, tweets of every kind, and the truth about each.
 
-Nothing here knows about file formats; :mod:`tests.archivegen.writer` turns the result into an
+Nothing here knows about file formats; :mod:`testkit.archivegen.writer` turns the result into an
 archive of a chosen era. Everything is drawn from a seeded ``random.Random`` so the same spec gives
 the same archive byte for byte.
 """

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tests.archivegen.content import (
+from testkit.archivegen.content import (
     CANNED,
     CLASSIC_EDITS,
     CLIENTS,

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from pathlib import Path
 
-from tests.archivegen import jackson
-from tests.archivegen.content import Tweet
-from tests.archivegen.story import Story
-from tests.archivegen.writer import (
+from testkit.archivegen import jackson
+from testkit.archivegen.content import Tweet
+from testkit.archivegen.story import Story
+from testkit.archivegen.writer import (
     Sink,
     current_tweet_records,
     escape,

@@ -4,11 +4,11 @@
     written = write_archive(story, "current", tmp_path / "archive.zip")
     story.kind_counts()  # what the importer must find
 
-Also a command: ``python -m tests.archivegen OUT.zip --era current --tweets 200000``.
+Also a command: ``python -m testkit.archivegen OUT.zip --era current --tweets 200000``.
 """
 
-from tests.archivegen.eras import ERAS_ALL, Options, Written, write_archive
-from tests.archivegen.story import KINDS, Spec, Story, build_story
+from testkit.archivegen.eras import ERAS_ALL, Options, Written, write_archive
+from testkit.archivegen.story import KINDS, Spec, Story, build_story
 
 __all__ = [
     "ERAS_ALL",

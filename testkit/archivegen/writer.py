@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-from tests.archivegen import jackson
-from tests.archivegen.content import Tweet, snowflake
-from tests.archivegen.story import Story
+from testkit.archivegen import jackson
+from testkit.archivegen.content import Tweet, snowflake
+from testkit.archivegen.story import Story
 
 
 def escape(text: str) -> str:

@@ -16,9 +16,9 @@ from pathlib import Path
 from archivelens import pipeline
 from archivelens.analysis import duplicates, textnorm
 from archivelens.analysis.report import build
-from tests.archivegen import Spec, Story, build_story, write_archive
-from tests.archivegen.content import ALL_EDITS
-from tests.conftest import era_spec
+from testkit.archivegen import Spec, Story, build_story, write_archive
+from testkit.archivegen.content import ALL_EDITS
+from testkit.archivegen.specs import era_spec
 
 
 def ordinary_spec(seed: int, tweets: int = 3000, era: str = "current") -> Spec:

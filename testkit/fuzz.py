@@ -1,6 +1,6 @@
 """Damaged and hostile variants of a generated archive, and what importing each must end as.
 
-    python -m tests.fuzz [--per-family N] [--seed S] [--verbose]   # outcomes per family
+    python -m testkit.fuzz [--per-family N] [--seed S] [--verbose]   # outcomes per family
 
 Every variant ends as one of: ``correct`` (imported, nothing lost), ``warned`` (imported with a
 warning naming the damaged member: the loss is stated), ``refused`` (one :class:`UserError`
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tests.archivegen import Options, Spec, build_story, write_archive
+from testkit.archivegen import Options, Spec, build_story, write_archive
 
 OUTCOMES_OK = ("correct", "warned", "refused")
 TIME_LIMIT = 60.0  # seconds per case

@@ -1,13 +1,13 @@
-"""Write a synthetic archive: ``python -m tests.archivegen OUT --era current --tweets 5000``."""
+"""Write a synthetic archive: ``python -m testkit.archivegen OUT --era current --tweets 5000``."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from tests.archivegen import ERAS_ALL, Options, Spec, build_story, write_archive
+from testkit.archivegen import ERAS_ALL, Options, Spec, build_story, write_archive
 
-# resources/sample-archive.zip: a small, lively account (python -m tests.archivegen --sample OUT)
+# resources/sample-archive.zip: a small, lively account (python -m testkit.archivegen --sample OUT)
 SAMPLE = Spec(
     seed=2023,
     tweets=1200,
