@@ -4,6 +4,7 @@ its stage, a progress bar and Cancel at the bottom of the window; hidden when id
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QThreadPool, Signal
@@ -21,7 +22,7 @@ class JobPanel(QWidget):
         super().__init__(parent)
         self.pool = pool
         self.worker: Worker | None = None
-        self.library = None  # the window's library: damage a job meets is named so
+        self.library: Path | None = None  # the window's library: damage a job meets is named so
         row = QHBoxLayout(self)
         self.stage = ElidedLabel()  # "Importing <a file name of any length>"
         self.bar = QProgressBar()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, QThreadPool
 from PySide6.QtGui import (
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
 
     from archivelens.analysis.comparison import Compared
     from archivelens.analysis.scope import Scope
+    from archivelens.progress import CancelToken, Progress
+
+Result = TypeVar("Result")  # what an export's worker returns, for its "done" sentence
 
 VIEWS = ("Overview", "Follow-back", "Duplicates", "Tweets", "Changes", "Portfolio")
 
@@ -134,13 +138,23 @@ class MainWindow(QMainWindow):
         self.sidebar.addItems(VIEWS)
         self.sidebar.setMinimumWidth(150)
         self.views_stack = QStackedWidget()
-        self.views = {
-            "Overview": OverviewView(self.ctx),
-            "Follow-back": ChecklistView(self.ctx),
-            "Duplicates": DuplicatesView(self.ctx),
-            "Tweets": TweetsView(self.ctx),
-            "Changes": ChangesView(self.ctx),
-            "Portfolio": PortfolioView(self.ctx),
+        # Each view by name, as its own class: what the window asks of one view alone (the
+        # Overview's cards, the Tweets filter) is checked against that view.
+        self.overview = OverviewView(self.ctx)
+        self.checklist = ChecklistView(self.ctx)
+        self.duplicates = DuplicatesView(self.ctx)
+        self.tweets = TweetsView(self.ctx)
+        self.changes = ChangesView(self.ctx)
+        self.portfolio = PortfolioView(self.ctx)
+        # The same views by sidebar name, in sidebar order: what every view does alike
+        # (refresh, export, focus) goes through here.
+        self.views: dict[str, View] = {
+            "Overview": self.overview,
+            "Follow-back": self.checklist,
+            "Duplicates": self.duplicates,
+            "Tweets": self.tweets,
+            "Changes": self.changes,
+            "Portfolio": self.portfolio,
         }
         for view in self.views.values():
             self.views_stack.addWidget(view)
@@ -160,8 +174,7 @@ class MainWindow(QMainWindow):
 
     def _wire_drill_downs(self) -> None:
         """Every headline number leads to the rows behind it."""
-        overview = self.views["Overview"]
-        cards = overview.cards
+        cards = self.overview.cards
         drills = {
             "conversation": ("Show your replies to others", {"kind": "reply_to_others"}),
             "promotion": ("Show your promotional tweets", {"promotional": True}),
@@ -175,43 +188,41 @@ class MainWindow(QMainWindow):
         # The Duplicates view tells sales blasts from template messages.
         cards["repetition"].link("Open the re-sent messages")
         cards["repetition"].clicked.connect(lambda: self.sidebar.setCurrentRow(2))
-        overview.reported.connect(self._show_counts)
-        overview.own_domains_answered.connect(self.answer_own_domains)
-        overview.advice_opened.connect(self.open_advice)
-        overview.engagement.show_top.connect(self.show_most_liked)
-        self.views["Duplicates"].show_tweets.connect(lambda c: self.show_tweets(cluster=c))
-        self.views["Follow-back"].reviewed_one.connect(self._advice_stale)
-        folio = self.views["Portfolio"]
-        folio.libraries = [Path(p) for p in self.settings.portfolio_libraries()]
-        folio.libraries_set.connect(self.settings.set_portfolio_libraries)
-        folio.choose_libraries.connect(self.choose_portfolio)
-        folio.open_account.connect(self.open_account)
-        folio.export_csv.connect(self.export_portfolio)
+        self.overview.reported.connect(self._show_counts)
+        self.overview.own_domains_answered.connect(self.answer_own_domains)
+        self.overview.advice_opened.connect(self.open_advice)
+        self.overview.engagement.show_top.connect(self.show_most_liked)
+        self.duplicates.show_tweets.connect(lambda c: self.show_tweets(cluster=c))
+        self.checklist.reviewed_one.connect(self._advice_stale)
+        self.portfolio.libraries = [Path(p) for p in self.settings.portfolio_libraries()]
+        self.portfolio.libraries_set.connect(self.settings.set_portfolio_libraries)
+        self.portfolio.choose_libraries.connect(self.choose_portfolio)
+        self.portfolio.open_account.connect(self.open_account)
+        self.portfolio.export_csv.connect(self.export_portfolio)
 
     def _advice_stale(self) -> None:
         """A review changes the follow-back advice: the Overview asks again when next shown."""
-        self.views["Overview"].shown_version = -1
+        self.overview.shown_version = -1
 
-    def find(self) -> None:
+    def find_in_view(self) -> None:
         """Ctrl+F: the current view's search field, or the Tweets search where it has none."""
         view = self.views[VIEWS[self.sidebar.currentRow()]]
         if view.search_box() is None:
             self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
-            view = self.views["Tweets"]
+            view = self.tweets
         box = view.search_box()
         assert box is not None
         box.setFocus()
         box.selectAll()
 
     def show_tweets(self, **filters) -> None:
-        self.views["Tweets"].show_only(**filters)
+        self.tweets.show_only(**filters)
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
 
     def show_most_liked(self) -> None:
         """Every tweet, the most liked first: the top ten of the Overview and all the rest."""
-        tweets = self.views["Tweets"]
-        tweets.show_only()
-        tweets.sort_by("favorite_count", descending=True)
+        self.tweets.show_only()
+        self.tweets.sort_by("favorite_count", descending=True)
         self.sidebar.setCurrentRow(VIEWS.index("Tweets"))
 
     def _show_counts(self, rep) -> None:
@@ -283,7 +294,7 @@ class MainWindow(QMainWindow):
         self._action(tools_menu, "Report &Branding…", None, self.open_branding)
         view_menu = self.menuBar().addMenu("&View")
         self.find_action = self._action(
-            view_menu, "&Find…", QKeySequence.StandardKey.Find, self.find
+            view_menu, "&Find…", QKeySequence.StandardKey.Find, self.find_in_view
         )
         view_menu.addSeparator()
         for i, name in enumerate(VIEWS):
@@ -307,7 +318,8 @@ class MainWindow(QMainWindow):
     # -- state -----------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        has_data = self.ctx.scope is not None
+        scope = self.ctx.scope
+        has_data = scope is not None
         self.stack.setCurrentIndex(1 if has_data else 0)
         for action in (
             self.export_action,
@@ -320,11 +332,10 @@ class MainWindow(QMainWindow):
             self.portfolio_action,
         ):
             action.setEnabled(has_data)
-        if not has_data:
+        if scope is None:  # an empty library: the welcome page
             self.welcome.set_recent(self._other_libraries())
             self.summary.setText(f"Library: {self.ctx.path}")
             return
-        scope = self.ctx.scope
         handle = f"@{scope.screen_name}" if scope.screen_name else str(scope.account_id)
         sample = "" if self.remember else " · sample, not saved"
         # "Document — App", the app named once: a title ending in the application's display
@@ -337,10 +348,10 @@ class MainWindow(QMainWindow):
         self.scope_bar.show_snapshots(self.ctx.snapshots(), scope.snapshot_id)
         self._show_view(self.sidebar.currentRow())
         self.summary.setText(f"{scope.label} · library: {self.ctx.path}")
-        overview = self.views["Overview"]
-        if overview.shown_version != self.ctx.version:  # its report feeds the sidebar counts
-            overview.shown_version = self.ctx.version  # and the totals: keep them current
-            overview.refresh()
+        # The Overview's report feeds the sidebar counts and the totals: keep it current.
+        if self.overview.shown_version != self.ctx.version:
+            self.overview.shown_version = self.ctx.version
+            self.overview.refresh()
 
     def _show_view(self, row: int) -> None:
         if row < 0 or self.ctx.scope is None:
@@ -424,12 +435,10 @@ class MainWindow(QMainWindow):
 
     def open_portfolio(self, libraries: list[Path]) -> PortfolioView:
         """Every account of *libraries* side by side, in the Portfolio view."""
-        view = self.views["Portfolio"]
-        assert isinstance(view, PortfolioView)
-        view.set_libraries(libraries)
-        view.shown_version = self.ctx.version  # read just now: showing it reads nothing again
+        self.portfolio.set_libraries(libraries)
+        self.portfolio.shown_version = self.ctx.version  # read just now: no second read
         self.sidebar.setCurrentRow(VIEWS.index("Portfolio"))
-        return view
+        return self.portfolio
 
     def open_account(self, library: Path, account_id: int) -> MainWindow | None:
         """A portfolio row: its account's newest archive, in a window on its library (this
@@ -459,7 +468,7 @@ class MainWindow(QMainWindow):
         if folder := self._export_folder("Choose a folder for portfolio.csv"):
             self.settings.set_last_export_folder(str(folder))
             try:
-                written = portfolio_csv.write(self.views["Portfolio"].entries, folder)
+                written = portfolio_csv.write(self.portfolio.entries, folder)
             except UserError as err:
                 show_error(self, str(err))
                 return
@@ -631,7 +640,7 @@ class MainWindow(QMainWindow):
     def comparison_for_export(self) -> Asked | None:
         """When the Overview shows a before and after, ask whether the export should hold it
         too (the same periods); None when it shows none or the answer is no."""
-        asked = self.views["Overview"].comparison.asked()
+        asked = self.overview.comparison.asked()
         if asked is None:
             return None
         answer = QMessageBox.question(
@@ -667,23 +676,30 @@ class MainWindow(QMainWindow):
         )
         return Path(folder) if folder else None
 
-    def _export(self, folder: Path, title: str, write, describe) -> Worker | None:
+    def _export(
+        self,
+        folder: Path,
+        title: str,
+        write: Callable[[duckdb.DuckDBPyConnection, Scope, Progress, CancelToken], Result],
+        describe: Callable[[Result], finished.Written],
+    ) -> Worker | None:
         """Run *write* (connection, scope, progress, cancel) on a worker with its own
         connection; when done, say what *describe*(result) tells was written, and offer to
         open it."""
         if self._refuse_if_busy():
             return None
         scope = self.ctx.scope
+        assert scope is not None  # the export actions are disabled on an empty library
         connection = self.ctx.worker_connection()
         self.settings.set_last_export_folder(str(folder))
 
-        def job(progress, cancel):
+        def job(progress: Progress, cancel: CancelToken) -> Result:
             try:
                 return write(connection, scope, progress, cancel)
             finally:
                 self.ctx.release(connection)
 
-        def done(result) -> None:
+        def done(result: Result) -> None:
             written = describe(result)
             self.statusBar().showMessage(written.text, 8000)
             self.offer_files(written, folder)
@@ -780,7 +796,7 @@ class MainWindow(QMainWindow):
         if advice.view == "Tweets":
             self.show_tweets(**advice.filters)
         elif advice.view == "Follow-back":
-            self.views["Follow-back"].show_only(**advice.filters)
+            self.checklist.show_only(**advice.filters)
             self.sidebar.setCurrentRow(VIEWS.index(advice.view))
         elif advice.view in VIEWS:
             self.sidebar.setCurrentRow(VIEWS.index(advice.view))
@@ -877,9 +893,9 @@ class MainWindow(QMainWindow):
         """Every splitter whose sizes the window remembers between runs."""
         return {
             "main": self.splitter,
-            "checklist": self.views["Follow-back"].splitter,
-            "duplicates": self.views["Duplicates"].splitter,
-            "tweets": self.views["Tweets"].splitter,
+            "checklist": self.checklist.splitter,
+            "duplicates": self.duplicates.splitter,
+            "tweets": self.tweets.splitter,
         }
 
     def changeEvent(self, event: QEvent) -> None:
@@ -887,7 +903,7 @@ class MainWindow(QMainWindow):
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.setStyleSheet("")
             self.setStyleSheet(STYLE)
-            self.views["Overview"].follow_palette()
+            self.overview.follow_palette()
         super().changeEvent(event)
 
     def _confirm_stop(self) -> bool:
@@ -916,7 +932,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.jobs.cancel()
-        self.views["Portfolio"].cancel()
+        self.portfolio.cancel()
         self.settings.set_geometry(self.saveGeometry())
         if self.remember and self.ctx.scope is not None:
             scope = self.ctx.scope

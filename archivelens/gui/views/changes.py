@@ -97,7 +97,8 @@ class ChangesView(View):
         layout.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignTop)  # read first, at the top
 
     def refresh(self) -> None:
-        refs = [] if self.ctx.scope is None else self._snapshots()
+        scope = self.ctx.scope
+        refs = [] if scope is None else self._snapshots(scope.account_id)
         self.empty.setVisible(len(refs) < 2)
         listless = len(refs) == 1 and not refs[0].lists & {"follower", "following"}
         self.empty.setText(NO_LISTS if listless else ONE_ARCHIVE)
@@ -114,11 +115,11 @@ class ChangesView(View):
             self.new.setCurrentIndex(len(refs) - 1)
         self._compare()
 
-    def _snapshots(self) -> list[changes.SnapshotRef]:
-        """The account's archives; damage met reading them is said as any view says it (with
+    def _snapshots(self, account_id: int) -> list[changes.SnapshotRef]:
+        """The archives of *account_id*; damage met reading them is said as any view says it (with
         File ▸ Rebuild Library…), and the view shows none."""
         try:
-            return changes.snapshots_of(self.ctx.con, self.ctx.scope.account_id)
+            return changes.snapshots_of(self.ctx.con, account_id)
         except duckdb.Error as err:
             damaged = explain(err, self.ctx.path)
             if damaged is None:
