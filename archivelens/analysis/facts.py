@@ -24,6 +24,7 @@ import threading
 
 import duckdb
 
+from archivelens.analysis.promotion import is_current as promotion_current
 from archivelens.analysis.promotion import (
     own_domains,
     require_classified,
@@ -133,19 +134,24 @@ def fingerprint(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> bool:
-    """Whether the stored facts were made from today's classification, clusters and zone."""
+def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> bool:
+    """Whether the stored facts were made from the classification today's phrases and own
+    domains give, and from the snapshot's zone."""
     row = con.execute(
         "SELECT fingerprint FROM facts_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
-    return row is not None and row[0] == fingerprint(con, snapshot_id)
+    return (
+        row is not None
+        and row[0] == fingerprint(con, snapshot_id)
+        and promotion_current(con, snapshot_id, account_id)
+    )
 
 
 def require(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
     """What a reader of the facts checks first: they and the classification behind them are
     current (else :class:`NotPrepared`: the scope was not prepared)."""
     require_classified(con, scope.snapshot_id, scope.account_id)
-    if not is_current(con, scope.snapshot_id):
+    if not is_current(con, scope.snapshot_id, scope.account_id):
         raise NotPrepared(f"The tweet facts of snapshot {scope.snapshot_id} are stale.")
 
 
@@ -154,7 +160,7 @@ def ensure(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) ->
     and the clusters (``archivelens.read.prepared.prepare``). One thread at a time: a second
     finds them current."""
     with _ENSURE:
-        if not is_current(con, snapshot_id):
+        if not is_current(con, snapshot_id, account_id):
             build(con, snapshot_id, account_id)
 
 

@@ -323,5 +323,5 @@ def _prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
     return (
         promotion.is_current(con, scope.snapshot_id, scope.account_id)
         and duplicates.is_current(con, scope.snapshot_id)
-        and facts.is_current(con, scope.snapshot_id)
+        and facts.is_current(con, scope.snapshot_id, scope.account_id)
     )

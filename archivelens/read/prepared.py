@@ -68,5 +68,5 @@ def is_prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
     return (
         promotion.is_current(con, scope.snapshot_id, scope.account_id)
         and duplicates.is_current(con, scope.snapshot_id)
-        and facts.is_current(con, scope.snapshot_id)
+        and facts.is_current(con, scope.snapshot_id, scope.account_id)
     )
