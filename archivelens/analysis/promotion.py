@@ -386,6 +386,9 @@ def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, accou
         return
     with transaction(con, "saving the promotional classification"):
         con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
+        # The tweet facts made from the old classification go with it (analysis/facts.py): a
+        # classification made again — even to the same mark — is laid out again.
+        con.execute("DELETE FROM facts_state WHERE snapshot_id = ?", [snapshot_id])
         _match_lexicon(con, lexicon, snapshot_id)
         domains = user if user is not None else suggested_own_domains(con, snapshot_id)
         con.execute(
