@@ -229,20 +229,25 @@ MEMBERS_CTES = members_ctes(
     "text",
     _RECIPIENT,
 )
-# The same members read from the clustered tweets alone, without their texts: what the
-# figures count (repetition, engagement by kind) — not a verdict joined to every tweet first.
-CLUSTERED_CTES = members_ctes(
-    f"""(SELECT d.cluster_id, d.similarity, t.tweet_id, t.created_at, t.kind,
+
+
+def _clustered(text: bool) -> str:
+    """The scope's clustered tweets read where they are — dup_members joined to their tweets,
+    not a verdict joined to every tweet first — for :func:`members_ctes`."""
+    return f"""(SELECT d.cluster_id, d.similarity, t.tweet_id, t.created_at, t.kind,
                t.reply_to_screen_name, t.reply_to_user_id, t.mention_handles,
-               {PROMOTIONAL_SQL} AS promotional
+               {"t.text," if text else ""} {PROMOTIONAL_SQL} AS promotional
         FROM dup_members d
         JOIN tweets t ON t.snapshot_id = d.snapshot_id AND t.tweet_id = d.tweet_id
         LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_id
         LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
-        WHERE d.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end)""",
-    "NULL::VARCHAR",
-    _RECIPIENT,
-)
+        WHERE d.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end)"""
+
+
+# The members without their texts: what the figures count (repetition, engagement by kind).
+CLUSTERED_CTES = members_ctes(_clustered(text=False), "NULL::VARCHAR", _RECIPIENT)
+# With their texts: the clusters listed (a cluster's representative).
+_CLUSTERED_TEXT_CTES = members_ctes(_clustered(text=True), "text", _RECIPIENT)
 MEMBERS_SQL = f"WITH t AS ({SCOPED_TWEETS}),{MEMBERS_CTES}"
 # The cluster of each tweet that is in a counted cluster (the Tweets view's and tweets.csv's
 # cluster_id), given the scope's tweets as ``t``: the same clusters the Duplicates view lists.
@@ -251,7 +256,7 @@ cluster_of AS (SELECT tweet_id, cluster_id FROM m WHERE size >= 2)
 """
 
 _CLUSTERS = f"""
-{MEMBERS_SQL}
+WITH {_CLUSTERED_TEXT_CTES}
 SELECT cluster_id, count(*) AS size,
        arg_min(text, (created_at, tweet_id)) AS representative,
        min(created_at) AS first_at, max(created_at) AS last_at,

@@ -20,6 +20,7 @@ join ``promo_overrides`` (a handful of rows) to ``classified`` — :data:`FACTS_
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 
 import duckdb
@@ -34,6 +35,7 @@ from archivelens.analysis.promotion import (
 from archivelens.analysis.scope import Scope
 from archivelens.analysis.time_zone import snapshot_zone
 from archivelens.errors import NotPrepared
+from archivelens.store import network
 from archivelens.store.writes import transaction
 
 # Bump when what the facts hold (or how) changes: every snapshot's facts are then rebuilt.
@@ -166,7 +168,9 @@ def ensure(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) ->
 
 def build(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     """Store the facts and silences of *snapshot_id*, with the own domains they were made with
-    (the summary reads them from ``facts_state`` instead of suggesting them again)."""
+    and the counts of its follower lists (the summary reads both from ``facts_state`` instead
+    of suggesting the domains again and counting millions of followers on every report: a
+    snapshot's lists never change after its import)."""
     mark = fingerprint(con, snapshot_id)
     assert mark is not None, "the classification comes first"
     domains, suggested = own_domains(con, account_id, snapshot_id)
@@ -178,8 +182,8 @@ def build(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> 
         con.execute(f"INSERT INTO tweet_facts {_BUILD}", params)
         con.execute(f"INSERT INTO silences {_SILENCES}", {"snapshot": snapshot_id})
         con.execute(
-            "INSERT OR REPLACE INTO facts_state VALUES (?, ?, ?, ?)",
-            [snapshot_id, mark, domains, suggested],
+            "INSERT OR REPLACE INTO facts_state VALUES (?, ?, ?, ?, ?)",
+            [snapshot_id, mark, domains, suggested, json.dumps(network.counts(con, snapshot_id))],
         )
 
 
@@ -191,3 +195,12 @@ def stored_domains(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> tuple[li
     ).fetchone()
     assert row is not None, "the facts are prepared"
     return list(row[0]), bool(row[1])
+
+
+def stored_network(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> dict[str, int]:
+    """The counts of the snapshot's follower lists (``store.network.counts``) as prepared."""
+    row = con.execute(
+        "SELECT network FROM facts_state WHERE snapshot_id = ?", [snapshot_id]
+    ).fetchone()
+    assert row is not None, "the facts are prepared"
+    return {k: int(v) for k, v in json.loads(row[0]).items()}

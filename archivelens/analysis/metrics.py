@@ -14,7 +14,7 @@ import duckdb
 from archivelens.analysis import facts
 from archivelens.analysis.facts import FACTS_SQL
 from archivelens.analysis.scope import Scope
-from archivelens.store import network, snapshots
+from archivelens.store import snapshots
 
 CANNOT_MEASURE = (
     "Replies and mentions you received: the archive holds only what you sent.",
@@ -101,9 +101,9 @@ class Shared:
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, scope: Scope) -> Shared:
-        facts.require(con, scope)  # the own domains are the ones the facts were made with
+        facts.require(con, scope)  # both prepared with the facts
         return cls(
-            network.counts(con, scope.snapshot_id),
+            facts.stored_network(con, scope.snapshot_id),
             facts.stored_domains(con, scope.snapshot_id),
         )
 

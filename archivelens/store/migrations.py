@@ -215,7 +215,7 @@ ORDER BY snapshot_id, position;
 # What every reader of the headline figures needs per tweet of a snapshot, prepared once
 # (analysis/facts.py): the verdict before overrides, links, scheduler, partner, the
 # month and the hour on the account's clock; the long gaps between tweets; and the fingerprint
-# of what they were made from, with the own domains they used.
+# of what they were made from, with the own domains they used and the lists' counts.
 _V10 = """
 CREATE TABLE IF NOT EXISTS tweet_facts (
     snapshot_id INTEGER NOT NULL,
@@ -245,7 +245,8 @@ CREATE TABLE IF NOT EXISTS facts_state (
     snapshot_id INTEGER PRIMARY KEY,
     fingerprint VARCHAR NOT NULL,
     own_domains VARCHAR[] NOT NULL,
-    suggested   BOOLEAN NOT NULL
+    suggested   BOOLEAN NOT NULL,
+    network     VARCHAR NOT NULL   -- JSON: the follower lists' counts (store/network.counts)
 );
 """
 
