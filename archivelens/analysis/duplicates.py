@@ -21,7 +21,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute
 
-from archivelens.analysis.promotion import SCOPED_TWEETS, require_classified
+from archivelens.analysis import facts
+from archivelens.analysis.promotion import PROMOTIONAL_SQL, SCOPED_TWEETS, require_classified
 from archivelens.analysis.scope import Scope
 from archivelens.errors import NotPrepared, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
@@ -184,26 +185,28 @@ CORRECTION_SECONDS = 600  # a re-post this soon after the last one corrects it (
 TEMPLATE_RECIPIENTS = 2  # a template goes to several people …
 TEMPLATE_DAYS = 3  # … or out on several days; else two look-alike tweets are a coincidence
 
+
 # Cluster members within the scope, with the gap to the previous member in the cluster. A
 # cluster counts when it was sent at least twice (re-posts within CORRECTION_SECONDS of the one
 # before are corrections of it, not sends), and, unless it sells, when it reached several
 # people or went out on several days: two different jokes that read alike are no template.
-MEMBERS_CTES = f"""
+def members_ctes(source: str, text: str, recipient: str) -> str:
+    """The CTEs ending in ``m`` (see above) over *source*: the clustered tweets of the scope,
+    with cluster_id, tweet_id, created_at, promotional and similarity, *text* (an expression, or
+    NULL) and *recipient* (the expression naming whom a reply or mention went to)."""
+    return f"""
 all_members AS (
-    SELECT d.cluster_id, t.tweet_id, t.created_at, t.text, t.promotional, d.similarity,
-           count(*) OVER (PARTITION BY d.cluster_id) AS size,
-           avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
+    SELECT cluster_id, tweet_id, created_at, {text} AS text, promotional, similarity,
+           count(*) OVER (PARTITION BY cluster_id) AS size,
+           avg(promotional::INTEGER) OVER (PARTITION BY cluster_id) >= 0.5
                AS cluster_promotional,
-           CASE WHEN avg(t.promotional::INTEGER) OVER (PARTITION BY d.cluster_id) >= 0.5
+           CASE WHEN avg(promotional::INTEGER) OVER (PARTITION BY cluster_id) >= 0.5
                 THEN 'sales_blast' ELSE 'template' END AS cluster_kind,
-           date_diff('second', lag(t.created_at) OVER w, t.created_at) / 86400.0
+           date_diff('second', lag(created_at) OVER w, created_at) / 86400.0
                AS days_since_previous,
-           CASE WHEN t.kind = 'reply_to_others'
-                THEN coalesce(lower(t.reply_to_screen_name), t.reply_to_user_id::VARCHAR)
-                WHEN t.kind = 'mention' THEN lower(t.mention_handles[1]) END AS recipient
-    FROM dup_members d JOIN t USING (tweet_id)
-    WHERE d.snapshot_id = $snapshot
-    WINDOW w AS (PARTITION BY d.cluster_id ORDER BY t.created_at, t.tweet_id)
+           {recipient} AS recipient
+    FROM {source}
+    WINDOW w AS (PARTITION BY cluster_id ORDER BY created_at, tweet_id)
 ),
 counted AS (
     SELECT cluster_id FROM all_members GROUP BY cluster_id
@@ -215,6 +218,36 @@ counted AS (
 ),
 m AS (SELECT * EXCLUDE (recipient) FROM all_members SEMI JOIN counted USING (cluster_id))
 """
+
+
+_RECIPIENT = """CASE WHEN kind = 'reply_to_others'
+                THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
+                WHEN kind = 'mention' THEN lower(mention_handles[1]) END"""
+MEMBERS_CTES = members_ctes(
+    """(SELECT d.cluster_id, t.*, d.similarity FROM dup_members d JOIN t USING (tweet_id)
+        WHERE d.snapshot_id = $snapshot)""",
+    "text",
+    _RECIPIENT,
+)
+
+
+def _clustered(text: bool) -> str:
+    """The scope's clustered tweets read where they are — dup_members joined to their tweets,
+    not a verdict joined to every tweet first — for :func:`members_ctes`."""
+    return f"""(SELECT d.cluster_id, d.similarity, t.tweet_id, t.created_at, t.kind,
+               t.reply_to_screen_name, t.reply_to_user_id, t.mention_handles,
+               {"t.text," if text else ""} {PROMOTIONAL_SQL} AS promotional
+        FROM dup_members d
+        JOIN tweets t ON t.snapshot_id = d.snapshot_id AND t.tweet_id = d.tweet_id
+        LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_id
+        LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
+        WHERE d.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end)"""
+
+
+# The members without their texts: what the figures count (repetition, engagement by kind).
+CLUSTERED_CTES = members_ctes(_clustered(text=False), "NULL::VARCHAR", _RECIPIENT)
+# With their texts: the clusters listed (a cluster's representative).
+_CLUSTERED_TEXT_CTES = members_ctes(_clustered(text=True), "text", _RECIPIENT)
 MEMBERS_SQL = f"WITH t AS ({SCOPED_TWEETS}),{MEMBERS_CTES}"
 # The cluster of each tweet that is in a counted cluster (the Tweets view's and tweets.csv's
 # cluster_id), given the scope's tweets as ``t``: the same clusters the Duplicates view lists.
@@ -223,7 +256,7 @@ cluster_of AS (SELECT tweet_id, cluster_id FROM m WHERE size >= 2)
 """
 
 _CLUSTERS = f"""
-{MEMBERS_SQL}
+WITH {_CLUSTERED_TEXT_CTES}
 SELECT cluster_id, count(*) AS size,
        arg_min(text, (created_at, tweet_id)) AS representative,
        min(created_at) AS first_at, max(created_at) AS last_at,
@@ -253,22 +286,19 @@ class Repetition:
 def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
     """Repetition figures for *scope* (clusters counted where 2+ members fall in the period)."""
     require_prepared(con, scope)
+    facts.require(con, scope)
     row = con.execute(
-        f"""{MEMBERS_SQL}
+        f"""WITH f AS ({facts.FACTS_SQL}), {CLUSTERED_CTES}
             SELECT count(DISTINCT cluster_id), count(*),
                    count(DISTINCT cluster_id) FILTER (cluster_kind = 'sales_blast'),
                    count(*) FILTER (cluster_kind = 'sales_blast'),
-                   coalesce(max(size) FILTER (cluster_kind = 'sales_blast'), 0)
+                   coalesce(max(size) FILTER (cluster_kind = 'sales_blast'), 0),
+                   (SELECT count(*) FROM f WHERE kind <> 'retweet')
             FROM m WHERE size >= 2""",
         scope.params(),
     ).fetchone()
-    (own,) = con.execute(  # type: ignore[misc]
-        "SELECT count(*) FROM tweets WHERE snapshot_id = $snapshot AND kind <> 'retweet' "
-        "AND created_at >= $start AND created_at < $end",
-        {k: v for k, v in scope.params().items() if k != "account"},
-    ).fetchone()
     assert row is not None
-    clusters, tweets, blasts, blast_tweets, largest = (int(v) for v in row)
+    clusters, tweets, blasts, blast_tweets, largest, own = (int(v) for v in row)
     return Repetition(
         clusters=clusters,
         tweets=tweets,

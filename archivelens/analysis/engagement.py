@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from archivelens.analysis.duplicates import MEMBERS_SQL, require_prepared
+from archivelens.analysis import facts
+from archivelens.analysis.duplicates import CLUSTERED_CTES, require_prepared
+from archivelens.analysis.facts import FACTS_SQL
 from archivelens.analysis.scope import Scope
-from archivelens.analysis.time_zone import UTC_ZONE, LocalZone, snapshot_zone
+from archivelens.analysis.time_zone import UTC_ZONE, LocalZone
 from archivelens.store.library import query_arrow
 
 # tweets.csv's kind values (never 'retweet'), then the three groups that cut across them.
@@ -45,13 +47,12 @@ NO_COUNTS = "This archive holds no like or retweet counts (older archives never 
 # the headline sentence compares only kinds with at least this many tweets.
 MIN_TWEETS = 10
 
-_OWN = f"""{MEMBERS_SQL},
+# The scope's own tweets (facts.py) with the kind of the counted cluster each belongs to.
+_OWN = f"""WITH f AS ({FACTS_SQL}), {CLUSTERED_CTES},
 own AS (
-    SELECT t.tweet_id, t.kind, t.promotional, t.favorite_count AS likes,
-           t.retweet_count AS retweets, t.created_at, t.text,
-           c.cluster_kind
-    FROM t LEFT JOIN (SELECT tweet_id, cluster_kind FROM m WHERE size >= 2) c USING (tweet_id)
-    WHERE t.kind <> 'retweet'
+    SELECT f.tweet_id, f.kind, f.promotional, f.likes, f.retweets, f.created_at, c.cluster_kind
+    FROM f LEFT JOIN (SELECT tweet_id, cluster_kind FROM m WHERE size >= 2) c USING (tweet_id)
+    WHERE f.kind <> 'retweet'
 )"""
 
 _BY_KIND = f"""{_OWN},
@@ -101,6 +102,7 @@ class Engagement:
 def by_kind(con: duckdb.DuckDBPyConnection, scope: Scope) -> Engagement:
     """Tweets, likes and retweets per tweet (mean and median) for each kind in *scope*."""
     require_prepared(con, scope)  # the verdicts and clusters read here
+    facts.require(con, scope)
     found = {
         r[0]: r[1:] for r in con.execute(_BY_KIND, scope.params()).fetchall() if r[0] is not None
     }
@@ -150,23 +152,25 @@ def _num(value: object) -> float | None:
 TOP = 10
 # The own tweets with the most likes + retweets, best first, with their rank; scope parameters
 # and $limit. The CSV set and the workbook read it as it is.
-TOP_TWEETS_SQL = f"""{_OWN},
+TOP_TWEETS_SQL = f"""WITH f AS ({FACTS_SQL}),
 top AS (
     SELECT tweet_id, created_at, kind, promotional AS is_promotional,
-           likes AS favorite_count, retweets AS retweet_count, text
-    FROM own WHERE likes IS NOT NULL AND likes + retweets > 0
+           likes AS favorite_count, retweets AS retweet_count
+    FROM f WHERE kind <> 'retweet' AND likes IS NOT NULL AND likes + retweets > 0
     ORDER BY likes + retweets DESC, created_at DESC, tweet_id DESC
     LIMIT $limit
 )
 SELECT row_number() OVER (
-           ORDER BY favorite_count + retweet_count DESC, created_at DESC, tweet_id DESC) AS rank,
-       *
-FROM top ORDER BY rank"""  # ranked after the LIMIT: a top-N, not a sort of every tweet
+           ORDER BY top.favorite_count + top.retweet_count DESC, top.created_at DESC,
+                    top.tweet_id DESC) AS rank,
+       top.*, t.text
+FROM top JOIN tweets t ON t.snapshot_id = $snapshot AND t.tweet_id = top.tweet_id
+ORDER BY rank"""  # ranked after the LIMIT: a top-N, not a sort of every tweet; texts of ten
 
 
 def top_tweets(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = TOP) -> pa.Table:
     """The own tweets with the most likes + retweets (none when the archive has no counts)."""
-    require_prepared(con, scope)  # the verdicts and clusters read here
+    facts.require(con, scope)  # the verdicts read here
     return query_arrow(con, TOP_TWEETS_SQL, {**scope.params(), "limit": limit})
 
 
@@ -175,15 +179,14 @@ def posting_hours(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[list[int
 
     The archive stores times in UTC; the hours are counted in the zone the archive names
     (``time_zone.snapshot_zone``, whose ``caption`` says which), summer time included."""
-    zone = snapshot_zone(con, scope.snapshot_id)
+    facts.require(con, scope)  # the weekday and hour were counted in the snapshot's zone
     grid = [[0] * 24 for _ in range(7)]
     rows = con.execute(
-        """SELECT isodow(local) - 1, hour(local), count(*)
-           FROM (SELECT timezone($zone, created_at AT TIME ZONE 'UTC') AS local FROM tweets
-                 WHERE snapshot_id = $snapshot AND kind <> 'retweet'
-                   AND created_at >= $start AND created_at < $end)
+        """SELECT weekday, hour, count(*) FROM tweet_facts
+           WHERE snapshot_id = $snapshot AND kind <> 'retweet'
+             AND created_at >= $start AND created_at < $end
            GROUP BY ALL""",
-        {**{k: v for k, v in scope.params().items() if k != "account"}, "zone": zone.iana},
+        {k: v for k, v in scope.params().items() if k != "account"},
     ).fetchall()
     for day, hour, n in rows:
         grid[int(day)][int(hour)] = int(n)

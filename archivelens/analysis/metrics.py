@@ -11,30 +11,10 @@ from typing import Any
 
 import duckdb
 
-from archivelens.analysis.promotion import SCOPED_TWEETS, own_domains, require_classified
+from archivelens.analysis import facts
+from archivelens.analysis.facts import FACTS_SQL
 from archivelens.analysis.scope import Scope
-from archivelens.store import network, snapshots
-
-# Clients whose name shows the tweet was scheduled or sent by an automation tool.
-SCHEDULERS = (
-    "buffer",
-    "hootsuite",
-    "ifttt",
-    "dlvr.it",
-    "socialoomph",
-    "sprout social",
-    "zapier",
-    "socialpilot",
-    "sendible",
-    "loomly",
-    "publer",
-    "coschedule",
-    "meetedgar",
-    "agorapulse",
-    "later",
-    "twuffer",
-    "tweetdeck scheduled",
-)
+from archivelens.store import snapshots
 
 CANNOT_MEASURE = (
     "Replies and mentions you received: the archive holds only what you sent.",
@@ -43,18 +23,6 @@ CANNOT_MEASURE = (
     "When someone followed you, or when you followed them: follower lists carry no dates.",
 )
 
-
-# Who a reply went to: the id when the archive gives one, else the handle's id from the people
-# directory, else the handle itself (some archives write in_reply_to_user_id "-1").
-_REPLY_PARTNER = """coalesce(CASE WHEN t.reply_to_user_id > 0 THEN t.reply_to_user_id::VARCHAR END,
-                          h.account_id::VARCHAR, lower(t.reply_to_screen_name))"""
-_HANDLES = """handles AS (
-    SELECT lower(screen_name) AS handle, min(account_id) AS account_id FROM people
-    WHERE snapshot_id = $snapshot AND screen_name IS NOT NULL GROUP BY ALL
-)"""
-
-
-_SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
 
 # The counts both the summary and each month report.
 _COUNTS = """count(*) AS tweets,
@@ -67,30 +35,25 @@ _COUNTS = """count(*) AS tweets,
     count(*) FILTER (promotional) AS promotional_tweets,
     count(*) FILTER (kind <> 'retweet') AS own_tweets"""
 
+# One pass over the scope's facts (facts.py: the partner of each reply, the links outside
+# Twitter and to the own domains, the scheduler, counted when the snapshot was prepared).
 _SUMMARY = f"""
-WITH t AS ({SCOPED_TWEETS}),
-{_HANDLES},
+WITH t AS ({FACTS_SQL}),
 replies AS (
-    SELECT {_REPLY_PARTNER} AS partner, count(*) AS n
-    FROM t LEFT JOIN handles h ON h.handle = lower(t.reply_to_screen_name)
-    WHERE t.kind = 'reply_to_others' GROUP BY ALL
+    SELECT partner, count(*) AS n FROM t WHERE kind = 'reply_to_others' GROUP BY ALL
 )
 SELECT
     {_COUNTS},
-    count(*) FILTER (kind <> 'retweet' AND len(ext_domains) > 0) AS link_tweets,
-    count(*) FILTER ({_SCHEDULER_SQL}) AS scheduled_tweets,
-    count(DISTINCT CASE WHEN kind = 'retweet' THEN lower(retweeted_screen_name)
-                        WHEN kind = 'quote' THEN lower(quoted_screen_name) END)
-        AS accounts_amplified,
+    count(*) FILTER (kind <> 'retweet' AND links > 0) AS link_tweets,
+    count(*) FILTER (scheduled) AS scheduled_tweets,
+    count(DISTINCT amplified) AS accounts_amplified,
     (SELECT count(*) FROM replies WHERE partner IS NOT NULL) AS accounts_replied_to,
     (SELECT count(*) FROM replies WHERE partner IS NOT NULL AND n >= 3) AS recurring_partners,
-    sum(favorite_count) FILTER (kind = 'original') AS likes_on_originals,
-    sum(retweet_count) FILTER (kind = 'original') AS retweets_of_originals,
-    count(favorite_count) FILTER (kind = 'original') AS originals_with_counts,
-    coalesce(sum(len(ext_domains)) FILTER (kind <> 'retweet'), 0) AS links,
-    coalesce(sum(len(list_filter(ext_domains, lambda d: len(list_filter($own::VARCHAR[],
-        lambda o: d = o OR ends_with(d, '.' || o))) > 0))) FILTER (kind <> 'retweet'), 0)
-        AS own_links,
+    sum(likes) FILTER (kind = 'original') AS likes_on_originals,
+    sum(retweets) FILTER (kind = 'original') AS retweets_of_originals,
+    count(likes) FILTER (kind = 'original') AS originals_with_counts,
+    coalesce(sum(links) FILTER (kind <> 'retweet'), 0) AS links,
+    coalesce(sum(own_links) FILTER (kind <> 'retweet'), 0) AS own_links,
     min(created_at) AS first_tweet,
     max(created_at) AS last_tweet
 FROM t
@@ -138,9 +101,10 @@ class Shared:
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, scope: Scope) -> Shared:
+        facts.require(con, scope)  # both prepared with the facts
         return cls(
-            network.counts(con, scope.snapshot_id),
-            own_domains(con, scope.account_id, scope.snapshot_id),
+            facts.stored_network(con, scope.snapshot_id),
+            facts.stored_domains(con, scope.snapshot_id),
         )
 
 
@@ -149,10 +113,10 @@ def summarize(
 ) -> Summary:
     """Every headline metric for *scope* (see ``metrics.md`` for the definitions); *shared*,
     when given, is :meth:`Shared.of` the same snapshot."""
-    require_classified(con, scope.snapshot_id, scope.account_id)
+    facts.require(con, scope)
     shared = shared or Shared.of(con, scope)
     domains, suggested = shared.domains
-    v = _row(con, _SUMMARY, {**scope.params(), "own": domains})  # one pass over the tweets
+    v = _row(con, _SUMMARY, scope.params())  # one pass over the facts
     net = dict(shared.net)
     v.update(net)
     v["not_followed_back"] = net["followers"] - net["mutuals"]
@@ -174,35 +138,28 @@ def summarize(
 
 
 _MONTHLY = f"""
-WITH t AS ({SCOPED_TWEETS}),
+WITH t AS ({FACTS_SQL}),
 engaged AS (
     -- Accounts engaged with in a month, keyed by lowercased handle (what every kind names).
     SELECT month, count(DISTINCT partner) AS n FROM (
-        SELECT strftime(created_at, '%Y-%m') AS month,
-               unnest(CASE kind
-                   WHEN 'reply_to_others' THEN [lower(reply_to_screen_name)]
-                   WHEN 'retweet' THEN [lower(retweeted_screen_name)]
-                   WHEN 'quote' THEN [lower(quoted_screen_name)]
-                   WHEN 'mention' THEN list_transform(mention_handles, lambda x: lower(x))
-                   ELSE [] END) AS partner
-        FROM t
+        SELECT month, unnest(engaged) AS partner FROM t
     ) WHERE partner IS NOT NULL GROUP BY month
 )
-SELECT strftime(created_at, '%Y-%m') AS month,
+SELECT t.month,
        {_COUNTS},
        count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
-                        AND len(ext_domains) > 0) AS sharing_tweets,
+                        AND links > 0) AS sharing_tweets,
        count(*) FILTER (promotional AND kind = 'reply_to_others') AS promotional_replies,
        count(*) FILTER (promotional AND kind IN ('retweet', 'quote')) AS promotional_amplifying,
        any_value(e.n) AS distinct_accounts_engaged
-FROM t LEFT JOIN engaged e ON e.month = strftime(t.created_at, '%Y-%m')
+FROM t LEFT JOIN engaged e ON e.month = t.month
 GROUP BY ALL ORDER BY month
 """
 
 
 def monthly(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
     """One row per month with tweets, with counts and shares (``monthly.csv``)."""
-    require_classified(con, scope.snapshot_id, scope.account_id)
+    facts.require(con, scope)
     cur = con.execute(_MONTHLY, scope.params())
     names = [d[0] for d in cur.description]
     out = []

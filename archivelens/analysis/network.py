@@ -133,6 +133,20 @@ def checklist(
     )
 
 
+# How many followers not followed back whom the owner engaged with in scope are still to
+# review, and the first three of them in checklist order: the follow-back advice. The few
+# accounts talked with are found first, then looked up among the followers not followed back
+# (``follow_back``), never the other way round over millions of followers.
+TALKED_TO_REVIEW = f"""
+WITH {_INTERACTIONS.strip()}
+SELECT count(*), list(coalesce('@' || p.screen_name, i.account_id::VARCHAR)
+                      ORDER BY i.interactions DESC, fb.position)[1:3]
+FROM per_account i
+JOIN follow_back fb ON fb.snapshot_id = $snapshot AND fb.account_id = i.account_id
+LEFT JOIN people p ON p.snapshot_id = $snapshot AND p.account_id = i.account_id
+LEFT JOIN reviews r ON r.account_id = $account AND r.target_id = i.account_id
+WHERE coalesce(r.status, 'to_review') = 'to_review'"""
+
 # The checklist's head: followers not followed back whom the owner engaged with in scope, most
 # engaged first (CHECKLIST_ORDER). Everyone else follows in archive order, as numbered in
 # ``follow_back`` (store/network.py), so no list of millions is ever sorted to show a page.

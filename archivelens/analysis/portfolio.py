@@ -318,8 +318,10 @@ def cached(con: duckdb.DuckDBPyConnection, scope: Scope) -> dict[str, Any] | Non
 def _prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
     """Whether the derived tables the report reads are current (a read-only library cannot
     compute them)."""
-    from archivelens.analysis import duplicates, promotion
+    from archivelens.analysis import duplicates, facts, promotion
 
-    return promotion.is_current(con, scope.snapshot_id, scope.account_id) and (
-        duplicates.is_current(con, scope.snapshot_id)
+    return (
+        promotion.is_current(con, scope.snapshot_id, scope.account_id)
+        and duplicates.is_current(con, scope.snapshot_id)
+        and facts.is_current(con, scope.snapshot_id, scope.account_id)
     )

@@ -352,7 +352,7 @@ _CLASSIFY = threading.Lock()
 
 def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> bool:
     """Whether the stored classification follows today's lexicon and own domains."""
-    return _stored_mark(con, snapshot_id) == _inputs(con, account_id)[2]
+    return stored_mark(con, snapshot_id) == _inputs(con, account_id)[2]
 
 
 def require_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
@@ -372,7 +372,8 @@ def _inputs(
     return lexicon, user, mark
 
 
-def _stored_mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str | None:
+def stored_mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str | None:
+    """The fingerprint the stored classification was made with (None: never classified)."""
     row = con.execute(
         "SELECT fingerprint FROM promotion_state WHERE snapshot_id = ?", [snapshot_id]
     ).fetchone()
@@ -381,10 +382,13 @@ def _stored_mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str | None
 
 def _classify_if_changed(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     lexicon, user, mark = _inputs(con, account_id)
-    if _stored_mark(con, snapshot_id) == mark:
+    if stored_mark(con, snapshot_id) == mark:
         return
     with transaction(con, "saving the promotional classification"):
         con.execute("DELETE FROM promotion WHERE snapshot_id = ?", [snapshot_id])
+        # The tweet facts made from the old classification go with it (analysis/facts.py): a
+        # classification made again — even to the same mark — is laid out again.
+        con.execute("DELETE FROM facts_state WHERE snapshot_id = ?", [snapshot_id])
         _match_lexicon(con, lexicon, snapshot_id)
         domains = user if user is not None else suggested_own_domains(con, snapshot_id)
         con.execute(

@@ -18,7 +18,7 @@ import hashlib
 
 import duckdb
 
-from archivelens.analysis import duplicates, promotion
+from archivelens.analysis import duplicates, facts, promotion
 from archivelens.analysis.scope import Scope
 from archivelens.progress import CancelToken, NullProgress, Progress, Scaled
 
@@ -30,7 +30,8 @@ def prepare(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> str:
-    """Classify the snapshot's tweets and find its duplicate clusters, each unless already
+    """Classify the snapshot's tweets, find its duplicate clusters and lay out the tweet facts
+    every headline reader reads (:mod:`archivelens.analysis.facts`), each unless already
     current; return the fingerprint of the state prepared (:func:`fingerprint`).
 
     The date range does not matter: derived state is per snapshot. Each part takes its own lock,
@@ -38,7 +39,9 @@ def prepare(
     progress = progress or NullProgress()
     progress.update("Classifying promotional tweets", 0.0)
     promotion.ensure_classified(con, scope.snapshot_id, scope.account_id)
-    duplicates.ensure(con, scope.snapshot_id, Scaled(progress, 0.2, 0.8), cancel)
+    duplicates.ensure(con, scope.snapshot_id, Scaled(progress, 0.2, 0.75), cancel)
+    progress.update("Preparing the figures", 0.95)
+    facts.ensure(con, scope.snapshot_id, scope.account_id)
     return _mark(con, scope.snapshot_id)
 
 
@@ -62,6 +65,8 @@ def _mark(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> str:
 
 def is_prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
     """Whether *scope*'s snapshot can be read as it is (its derived state is current)."""
-    return promotion.is_current(con, scope.snapshot_id, scope.account_id) and (
-        duplicates.is_current(con, scope.snapshot_id)
+    return (
+        promotion.is_current(con, scope.snapshot_id, scope.account_id)
+        and duplicates.is_current(con, scope.snapshot_id)
+        and facts.is_current(con, scope.snapshot_id, scope.account_id)
     )

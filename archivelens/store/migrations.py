@@ -212,6 +212,44 @@ WHERE NOT EXISTS (SELECT 1 FROM following g
 ORDER BY snapshot_id, position;
 """
 
+# What every reader of the headline figures needs per tweet of a snapshot, prepared once
+# (analysis/facts.py): the verdict before overrides, links, scheduler, partner, the
+# month and the hour on the account's clock; the long gaps between tweets; and the fingerprint
+# of what they were made from, with the own domains they used and the lists' counts.
+_V10 = """
+CREATE TABLE IF NOT EXISTS tweet_facts (
+    snapshot_id INTEGER NOT NULL,
+    tweet_id    BIGINT NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    kind        VARCHAR NOT NULL,
+    classified  BOOLEAN NOT NULL,
+    scheduled   BOOLEAN NOT NULL,
+    links       INTEGER,
+    own_links   INTEGER,
+    likes       BIGINT,
+    retweets    BIGINT,
+    month       VARCHAR NOT NULL,
+    weekday     TINYINT NOT NULL,
+    hour        TINYINT NOT NULL,
+    partner     VARCHAR,
+    amplified   VARCHAR,
+    engaged     VARCHAR[]
+);
+CREATE TABLE IF NOT EXISTS silences (
+    snapshot_id INTEGER NOT NULL,
+    resumed_at  TIMESTAMP NOT NULL,
+    previous    TIMESTAMP NOT NULL,
+    gap         BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS facts_state (
+    snapshot_id INTEGER PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL,
+    own_domains VARCHAR[] NOT NULL,
+    suggested   BOOLEAN NOT NULL,
+    network     VARCHAR NOT NULL   -- JSON: the follower lists' counts (store/network.counts)
+);
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1),
     (2, _V2),
@@ -222,6 +260,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (7, _V7),
     (8, _V8),
     (9, _V9),
+    (10, _V10),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -228,6 +228,9 @@ _SNAPSHOT_TABLES = (
     "promotion_state",
     "dup_members",
     "dup_state",
+    "tweet_facts",
+    "silences",
+    "facts_state",
     "snapshot_lists",
     "snapshots",
 )
