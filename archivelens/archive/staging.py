@@ -31,7 +31,8 @@ from archivelens.errors import Cancelled, UserError, sentence_for_os_error
 # parsing starts while the rest of the member is still inflating.
 _SPLIT_BYTES = 24 << 20
 
-# Kinds whose records keep their order (positions) and so stay in one file each.
+# Kinds whose records keep their order (positions): cut like the others, but their chunks are
+# handed over one by one, in file order, for the importer to number them.
 _ORDERED_KINDS = ("follower", "following", "block", "mute")
 
 
@@ -150,14 +151,13 @@ class ChunkStream:
     def _copy(self, index: int) -> None:
         data_file = self._layout.files[index]
         suffix = "csv" if data_file.kind == "tweets_csv" else "json"
-        limit = 1 << 62 if data_file.kind in _ORDERED_KINDS else _SPLIT_BYTES
 
         def landed(path: Path) -> None:
             self._queue.put(_describe(data_file, path))
 
         dest = ArraySplitter(
             lambda n: self.folder / f"{data_file.kind}-{index:04d}-{n:03d}.{suffix}",
-            limit,
+            _SPLIT_BYTES,
             on_closed=landed,
         )
         try:

@@ -18,7 +18,15 @@ from pathlib import Path
 import duckdb
 
 from archivelens import errors
-from archivelens.archive import ArchiveSource, Chunk, ChunkStream, Layout, detect, records
+from archivelens.archive import (
+    ArchiveSource,
+    Chunk,
+    ChunkStream,
+    DataFile,
+    Layout,
+    detect,
+    records,
+)
 from archivelens.archive.parts import KIND_WORDS
 from archivelens.archive.staging import select_sql
 from archivelens.errors import Cancelled, UserError
@@ -63,7 +71,9 @@ class _Staged:
 
     member_of: dict[str, str] = field(default_factory=dict)  # temp path → archive member
     cut_short: set[str] = field(default_factory=set)  # members ending before their ]
-    lists: dict[str, list[Chunk]] = field(default_factory=dict)  # kind → chunks in part order
+    lists: dict[str, list[DataFile]] = field(default_factory=dict)  # kind → its members
+    list_records: dict[str, int] = field(default_factory=dict)  # member → records saved
+    unreadable: dict[str, int] = field(default_factory=dict)  # member → ids skipped
 
     def member(self, temp_path: str) -> str:
         return self.member_of.get(temp_path, temp_path)
@@ -121,9 +131,10 @@ def _run_transaction(
     staged = _Staged()
     try:
         with transaction(con, "writing the library") as tx:
-            _parse_chunks(con, stream, cancel, staged)
+            loader = network.ListLoader(con, snapshots.next_id(con))
+            _parse_chunks(con, stream, cancel, staged, loader)
             staged.cut_short = set(stream.cut_short)
-            snapshot_id = _load(con, layout, staged, source.name, stages, cancel)
+            snapshot_id = _load(con, layout, staged, source.name, stages, cancel, loader)
             for table in set(_STAGE_TABLES.values()):
                 con.execute(f"DROP TABLE {table}")
             if snapshot_id > 0:
@@ -144,9 +155,14 @@ def _run_transaction(
 
 
 def _parse_chunks(
-    con: duckdb.DuckDBPyConnection, stream: ChunkStream, cancel: CancelToken, staged: _Staged
+    con: duckdb.DuckDBPyConnection,
+    stream: ChunkStream,
+    cancel: CancelToken,
+    staged: _Staged,
+    loader: network.ListLoader,
 ) -> None:
-    """Parse every chunk into its staging table as the workers hand it over."""
+    """Parse every chunk into its staging table as the workers hand it over; chunks of the
+    account lists go straight into their tables (a list is never held whole)."""
     for kind, table in _STAGE_TABLES.items():
         if kind != "tweets_csv":  # shares stage_tweets
             con.execute(
@@ -159,16 +175,32 @@ def _parse_chunks(
         for chunk in batch:
             staged.member_of[str(chunk.path)] = chunk.file.name
         if kind in network.TABLES:
-            staged.lists.setdefault(kind, []).extend(batch)
+            _save_list_chunks(staged, loader, batch)
             continue
         batch = [c for c in batch if not c.empty]
         if batch:
             con.execute(f"INSERT INTO {_STAGE_TABLES[kind]} {select_sql(batch)}")
         for chunk in batch:
             chunk.path.unlink(missing_ok=True)  # parsed: free the disk space now
-    for chunks in staged.lists.values():
-        chunks.sort(key=lambda c: (c.file.part, c.file.name, c.path.name))
+    for files in staged.lists.values():
+        files.sort(key=lambda f: (f.part, f.name))
     cancel.check()
+
+
+def _save_list_chunks(staged: _Staged, loader: network.ListLoader, batch: list[Chunk]) -> None:
+    """Hand an account list's chunks (in file order) to the loader, counting per member."""
+    for chunk in batch:
+        member = chunk.file.name
+        files = staged.lists.setdefault(chunk.file.kind, [])
+        if chunk.file not in files:
+            files.append(chunk.file)
+        staged.list_records.setdefault(member, 0)
+        if not chunk.empty:
+            n, unreadable = loader.add(chunk.file.kind, member, chunk.select_sql())
+            staged.list_records[member] += n
+            if unreadable:
+                staged.unreadable[member] = staged.unreadable.get(member, 0) + unreadable
+        chunk.path.unlink(missing_ok=True)
 
 
 def _load(
@@ -178,6 +210,7 @@ def _load(
     source_name: str,
     stages: Stages,
     cancel: CancelToken,
+    loader: network.ListLoader,
 ) -> int:
     owner = layout.owner
     generated_at, estimated = layout.generated_at, False
@@ -185,9 +218,11 @@ def _load(
         generated_at, estimated = _estimate_generation(con, layout), True
         existing = snapshots.find(con, owner.account_id, generated_at)
         if existing is not None:
+            loader.discard()
             return -existing
     snapshot_id = snapshots.create(
         con,
+        snapshot_id=loader.snapshot_id,
         account_id=owner.account_id,
         screen_name=owner.screen_name,
         display_name=owner.display_name,
@@ -209,20 +244,12 @@ def _load(
     cancel.check()
     skipped = _damaged(con, staged)
     stages.update("lists", "Saving followers and following")
-    for kind, chunks in staged.lists.items():
-        offset = 0
-        for chunk in chunks:
-            n, unreadable = (
-                (0, 0)
-                if chunk.empty
-                else network.insert_refs(con, kind, snapshot_id, chunk.select_sql(), offset)
-            )
-            counts[chunk.file.name] = counts.get(chunk.file.name, 0) + n
-            if unreadable:
-                key = (chunk.file.name, records.DAMAGE["account"])
-                skipped[key] = skipped.get(key, 0) + unreadable
-            offset += n
-            cancel.check()
+    counts.update(staged.list_records)
+    for member, unreadable in staged.unreadable.items():
+        key = (member, records.DAMAGE["account"])
+        skipped[key] = skipped.get(key, 0) + unreadable
+    loader.finish({kind: [f.name for f in files] for kind, files in staged.lists.items()})
+    cancel.check()
     network.number_follow_back(con, snapshot_id)
     stages.update("finish", "Saving")
     reports = [

@@ -60,9 +60,19 @@ def find(con: duckdb.DuckDBPyConnection, account_id: int, generated_at: datetime
     return int(row[0]) if row else None
 
 
+def next_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id the next snapshot gets: an import reserves it up front (inside its transaction)
+    so that its account lists can be saved while the archive is still being read."""
+    (snapshot_id,) = con.execute(  # type: ignore[misc]
+        "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
+    ).fetchone()
+    return int(snapshot_id)
+
+
 def create(
     con: duckdb.DuckDBPyConnection,
     *,
+    snapshot_id: int | None = None,
     account_id: int,
     screen_name: str | None,
     display_name: str | None,
@@ -74,7 +84,8 @@ def create(
     lists: frozenset[str],
     time_zone: str | None = None,
 ) -> int:
-    """Add a snapshot (and its account, or refresh the account's names); return its id."""
+    """Add a snapshot (and its account, or refresh the account's names); return its id
+    (*snapshot_id* if one was reserved with :func:`next_id`)."""
     con.execute(
         """INSERT INTO accounts VALUES ($id, $handle, $name, $created)
            ON CONFLICT (account_id) DO UPDATE SET
@@ -88,9 +99,8 @@ def create(
             "created": account_created_at,
         },
     )
-    (snapshot_id,) = con.execute(  # type: ignore[misc]
-        "SELECT coalesce(max(snapshot_id), 0) + 1 FROM snapshots"
-    ).fetchone()
+    if snapshot_id is None:
+        snapshot_id = next_id(con)
     con.execute(
         """INSERT INTO snapshots (snapshot_id, account_id, generated_at, generated_estimated,
                                   era, source_name, imported_at, screen_name, display_name,

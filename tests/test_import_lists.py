@@ -1,0 +1,150 @@
+"""Account lists saved chunk by chunk while they inflate (store/network.ListLoader): the library
+holds exactly what a one-shot load of the whole list gives, however the lists are cut."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from archivelens import pipeline
+from archivelens.archive import staging
+from archivelens.errors import UserError
+from testkit.archivegen.eras import _account_ref
+from testkit.archivegen.writer import records_file
+
+LIST_TABLES = {
+    "followers": "account_id, position",
+    "following": "account_id, position",
+    "blocks": "account_id",
+    "mutes": "account_id",
+    "follow_back": "rank, account_id, position",
+}
+TINY = 4096  # a split size of a few dozen records: a list of thousands spans many chunks
+
+
+def _list_file(kind: str, part: int, ids: list[str]) -> str:
+    records = [_account_ref(kind, 0, "current") for _ in ids]
+    for record, account in zip(records, ids, strict=True):
+        next(iter(record.values()))["accountId"] = account
+    return "".join(records_file(f"window.YTD.{kind}.part{part}", records, "lines"))
+
+
+def _with_followers(base: Path, out: Path, parts: list[list[str]]) -> Path:
+    """A copy of the archive *base* whose followers are *parts* (data/follower.js, then
+    data/follower-part1.js …), its table of contents listing each part."""
+    names = ["data/follower.js"] + [f"data/follower-part{i}.js" for i in range(1, len(parts))]
+    entries = ",\n".join(
+        f'{{ "fileName" : "{name}", "globalName" : "YTD.follower.part{i}", '
+        f'"count" : "{len(ids)}" }}'
+        for i, (name, ids) in enumerate(zip(names, parts, strict=True))
+    )
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "data/follower.js":
+                continue
+            if info.filename == "data/manifest.js":
+                data = re.sub(
+                    rb'("follower" : \{\s*"files" : \[).*?(\])',
+                    lambda m: m[1] + entries.encode() + m[2],
+                    data,
+                    count=1,
+                    flags=re.DOTALL,
+                )
+            dst.writestr(info, data)
+        for i, (name, ids) in enumerate(zip(names, parts, strict=True)):
+            dst.writestr(name, _list_file("follower", i, ids))
+    return out
+
+
+def _lists(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            table: con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
+            for table, cols in LIST_TABLES.items()
+        }
+
+
+def _expected_followers(parts: list[list[str]]) -> list[tuple[int, int]]:
+    """Every readable id once, at the position (1, 2 … across parts) of its first record."""
+    seen: dict[int, int] = {}
+    position = 0
+    for ids in parts:
+        for account in ids:
+            position += 1
+            if account.isdigit():
+                seen.setdefault(int(account), position)
+    return sorted(seen.items())
+
+
+def _import_both_ways(archive: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    whole, cut = tmp_path / "whole" / "lib.duckdb", tmp_path / "cut" / "lib.duckdb"
+    pipeline.import_archive(archive, whole)
+    monkeypatch.setattr(staging, "_SPLIT_BYTES", TINY)
+    pipeline.import_archive(archive, cut)
+    return whole, cut
+
+
+def test_list_spanning_many_chunks_equals_one_shot(make_archive, tmp_path, monkeypatch):
+    base, story, _ = make_archive("current")
+    ids = [str(a) for a in story.followers] + [str(9_000_000 + i) for i in range(3000)]
+    archive = _with_followers(base, tmp_path / "big.zip", [ids[:2000], ids[2000:]])
+    whole, cut = _import_both_ways(archive, tmp_path, monkeypatch)
+    got = _lists(cut)
+    assert got == _lists(whole)
+    assert got["followers"] == _expected_followers([ids[:2000], ids[2000:]])
+    following = {a for (a, _) in got["following"]}
+    unfollowed = sorted((p, a) for a, p in got["followers"] if a not in following)
+    assert sorted(got["follow_back"]) == [(r, a, p) for r, (p, a) in enumerate(unfollowed)]
+    assert len(got["followers"]) == len(ids)
+
+
+@pytest.mark.parametrize("files", [1, 2])
+def test_duplicates_across_chunk_boundaries_keep_their_first_position(
+    files, make_archive, tmp_path, monkeypatch
+):
+    base, _, _ = make_archive("current")
+    first = [str(8_000_000 + i) for i in range(1500)]
+    # repeats far apart (other chunks, the other part), side by side, and an unreadable id
+    second = first[::7] + ["not-an-id"] + [str(7_000_000 + i) for i in range(800)] + first[:3]
+    parts = [first + first[100:140], second]
+    if files == 1:
+        parts = [parts[0] + parts[1]]
+    archive = _with_followers(base, tmp_path / "dups.zip", parts)
+    whole, cut = _import_both_ways(archive, tmp_path, monkeypatch)
+    got = _lists(cut)
+    assert got == _lists(whole)
+    assert got["followers"] == _expected_followers(parts)
+    ranks = [rank for rank, _, _ in got["follow_back"]]
+    assert sorted(ranks) == list(range(len(ranks)))
+    by_rank = [p for _, _, p in sorted(got["follow_back"])]
+    assert by_rank == sorted(by_rank)  # numbered in archive order
+
+
+def test_damaged_list_mid_way_is_one_sentence_and_changes_nothing(
+    make_archive, library, tmp_path, monkeypatch
+):
+    earlier, _, _ = make_archive("2020-2022")
+    pipeline.import_archive(earlier, library)
+    before = _lists(library)
+    base, _, _ = make_archive("current")
+    ids = [str(6_000_000 + i) for i in range(3000)]
+    good = _with_followers(base, tmp_path / "good.zip", [ids])
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "data/follower.js":  # a record two thirds in loses its quote
+                data = data.replace(b'"6002000"', b'"6002000', 1)
+            dst.writestr(info, data)
+    monkeypatch.setattr(staging, "_SPLIT_BYTES", TINY)
+    with pytest.raises(UserError) as err:
+        pipeline.import_archive(broken, library)
+    message = str(err.value)
+    assert message.startswith("data/follower.js is damaged and cannot be read")
+    assert message.count(". ") == 0 and message.endswith(".")
+    assert _lists(library) == before
