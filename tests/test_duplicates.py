@@ -475,3 +475,38 @@ def test_end_keys_match_exactly_when_six_words_do():
         a, b = texts[i].split(), texts[j].split()
         assert (keys[i, 0] == keys[j, 0]) == (a[:6] == b[:6]), (texts[i], texts[j])
         assert (keys[i, 1] == keys[j, 1]) == (a[-6:] == b[-6:]), (texts[i], texts[j])
+
+
+@pytest.mark.parametrize("cutoff", [55.0, clustering.DEFAULT_THRESHOLD, 95.0])
+def test_big_buckets_scored_by_length_give_what_the_whole_matrix_gives(cutoff):
+    """A big bucket is scored in blocks of texts sorted by length, each only against the
+    lengths it can reach: the pairs and scores must be those of scoring every pair (texts of
+    every length, ties of length across blocks, several blocks, near copies that score)."""
+    texts, truth = _labelled_story(seed=23)
+    normalized = textnorm.normalize_all(texts).to_pylist()
+    distinct = sorted(set(normalized))
+    unique_arr = pa.array(distinct, pa.large_string())
+    at = {t: k for k, t in enumerate(distinct)}
+    resent = {at[t] for t, label in zip(normalized, truth, strict=True) if label is not None}
+    rng = np.random.default_rng(5)
+    others = rng.choice(len(distinct), 2 * clustering._LENGTH_BLOCK, replace=False)
+    group = np.array(sorted(resent | set(others.tolist())))
+    strings = unique_arr.take(pa.array(group)).to_pylist()
+    matrix = process.cdist(
+        strings, strings, scorer=clustering.SCORER, score_cutoff=cutoff, dtype=np.float32
+    )
+    i, j = np.nonzero(np.triu(matrix, k=1))
+    expected = {
+        (int(group[a]), int(group[b]), float(matrix[a, b])) for a, b in zip(i, j, strict=True)
+    }
+    lengths = np.array([len(t) for t in unique_arr.to_pylist()])
+    factor = clustering.RATIO.reach(cutoff)
+    assert factor is not None
+    a, b, scores = clustering._score_by_length(unique_arr, group, lengths, factor, cutoff)
+    found = {
+        (min(x, y), max(x, y), s)
+        for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)
+    }
+    assert len(found) == len(a)  # no pair twice
+    assert found == expected
+    assert len(expected) > 20  # the test saw pairs that score

@@ -52,6 +52,9 @@ _MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64's second multiplier
 _rng = np.random.default_rng(20231126)  # fixed: signatures must not change between runs
 _A = _rng.integers(1, 2**63, size=BANDS * ROWS, dtype=np.uint64) | np.uint64(1)
 _B = _rng.integers(0, 2**63, size=BANDS * ROWS, dtype=np.uint64)
+# The permutations work modulo 2**32 (bigram hashes are 32-bit): only the low halves count.
+_A32 = (_A & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+_B32 = (_B & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,9 @@ class Scorer:
     one: Callable[[str, str, float], float]
     # (left lengths, right lengths, shares an end or None, cutoff): which pairs can score it
     may_reach: Callable[[np.ndarray, np.ndarray, np.ndarray | None, float], np.ndarray]
+    # cutoff -> how many times the shorter text's length the longer may be and still score
+    # it (None: no such bound): lets a big bucket be scored by length, see _score_by_length
+    reach: Callable[[float], float | None] = lambda _cutoff: None
 
 
 def _ratio_matrix(texts: list[str], cutoff: float, workers: int) -> np.ndarray:
@@ -232,11 +238,20 @@ def _core_may_reach(
     return nested | (200.0 * short >= (cutoff - 1e-6) * (left + right))
 
 
+def _ratio_reach(cutoff: float) -> float | None:
+    """:func:`_ratio_may_reach` as a factor: ratio ≤ 200 · short / (short + long) reaches
+    *cutoff* only while long ≤ short · (200 − cutoff) / cutoff."""
+    if SCORER not in (fuzz.ratio, fuzz.token_sort_ratio) or cutoff <= 0:
+        return None
+    return (200.0 - cutoff) / cutoff
+
+
 RATIO = Scorer(
     _ratio_matrix,
     _ratio_pairs,
     lambda a, b, cut: SCORER(a, b, score_cutoff=cut),
     _ratio_may_reach,
+    _ratio_reach,
 )
 CORE = Scorer(_core_matrix, _core_scores, core_score, _core_may_reach)
 
@@ -615,16 +630,30 @@ def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         mixed = pair_ids[valid] * _GOLDEN
     shingles = (mixed >> np.uint64(32)).astype(np.uint32)
     del mixed, pair_ids, valid
-    starts = offsets[:-1] - np.arange(len(offsets) - 1)  # one bigram fewer than words per text
-    sig = np.empty((len(offsets) - 1, BANDS * ROWS), dtype=np.uint32)
+    counts = np.diff(offsets) - 1  # bigrams per text: one fewer than words
+    starts = offsets[:-1] - np.arange(len(offsets) - 1)
+    # Texts with the same number of bigrams side by side, one row per bigram position: a
+    # text's minimum is then an element-wise minimum down the rows (vectorised), where one
+    # ``minimum.reduceat`` per permutation over ragged texts was most of blocking's time.
+    order = np.argsort(counts, kind="stable")
+    sorted_counts = counts[order]
+    bounds = np.concatenate(
+        ([0], np.flatnonzero(np.diff(sorted_counts)) + 1, [len(order)])
+    ).tolist()
+    blocks = [
+        (a, b, shingles[starts[order[a:b]] + np.arange(sorted_counts[a])[:, None]])
+        for a, b in pairwise(bounds)
+    ]
+    del shingles
+    by_count = np.empty((BANDS * ROWS, len(order)), dtype=np.uint32)
 
     def permute(ks: range) -> None:
-        tmp = np.empty_like(shingles)
-        with np.errstate(over="ignore"):
-            for k in ks:
-                np.multiply(shingles, _A[k], out=tmp)
-                tmp += _B[k]
-                sig[:, k] = np.minimum.reduceat(tmp, starts)
+        for a, b, block in blocks:
+            tmp = np.empty_like(block)
+            for k in ks:  # 32-bit throughout: a_k * h + b_k wraps mod 2**32 as it should
+                np.multiply(block, _A32[k], out=tmp)
+                tmp += _B32[k]
+                np.minimum.reduce(tmp, axis=0, out=by_count[k, a:b])
 
     # numpy releases the GIL in these loops: each thread takes its share of the permutations
     share = -(-BANDS * ROWS // _THREADS)
@@ -635,6 +664,8 @@ def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
                 [range(k, min(k + share, BANDS * ROWS)) for k in range(0, BANDS * ROWS, share)],
             )
         )
+    sig = np.empty((len(order), BANDS * ROWS), dtype=np.uint32)
+    sig[order] = by_count.T
     return sig
 
 
@@ -777,12 +808,26 @@ def _score(
         edges.setdefault(a, {})[b] = score
         edges.setdefault(b, {})[a] = score
 
-    for n, group in enumerate(groups):
-        if check and n % 64 == 0:
-            check()
-        scores = scorer.matrix(_strings(unique_arr, group), threshold, workers)
-        for i, j in zip(*np.nonzero(scores), strict=True):
-            add(int(group[i]), int(group[j]), float(scores[i, j]))
+    factor = scorer.reach(threshold)
+    if factor is None:
+        for n, group in enumerate(groups):
+            if check and n % 64 == 0:
+                check()
+            scores = scorer.matrix(_strings(unique_arr, group), threshold, workers)
+            for i, j in zip(*np.nonzero(scores), strict=True):
+                add(int(group[i]), int(group[j]), float(scores[i, j]))
+    else:
+        lengths = pc.utf8_length(unique_arr).to_numpy(zero_copy_only=False)
+
+        def by_length(group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            return _score_by_length(unique_arr, group, lengths, factor, threshold)
+
+        with ThreadPoolExecutor(_THREADS) as pool:  # rapidfuzz releases the GIL
+            for n, (a, b, scores) in enumerate(pool.map(by_length, groups)):
+                if check and n % 64 == 0:
+                    check()
+                for i, j, score in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True):
+                    add(i, j, score)
     for start in range(0, len(pairs), _PAIR_BATCH):
         if check:
             check()
@@ -795,6 +840,50 @@ def _score(
         for k in np.flatnonzero(scores):
             add(int(batch[k, 0]), int(batch[k, 1]), float(scores[k]))
     return edges
+
+
+_LENGTH_BLOCK = 128  # texts of a big bucket scored at a time against those they can reach
+
+
+def _score_by_length(
+    unique_arr: pa.Array, group: np.ndarray, lengths: np.ndarray, factor: float, cutoff: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of a big bucket scoring at least *cutoff* (ids, ids, scores), as its whole
+    matrix would give them, but scoring only pairs whose lengths may reach it (the longer at
+    most *factor* times the shorter): about half of a bucket's pairs on two million tweets.
+
+    The texts are sorted by length and taken in blocks; a block is scored against itself (the
+    pairs above the diagonal: ``cdist`` of one list scores only those) and against the texts
+    after it up to the longest its own longest text can reach."""
+    order = group[np.argsort(lengths[group], kind="stable")]
+    sizes = lengths[order]
+    texts = _strings(unique_arr, order)
+    # a little slack: a pair a rounding error would leave out is only scored for nothing
+    ends = np.searchsorted(sizes, sizes * factor + 1e-6, side="right")
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def keep(scores: np.ndarray, rows: int, columns: int) -> None:
+        i, j = np.nonzero(scores)
+        found.append((order[rows + i], order[columns + j], scores[i, j]))
+
+    for start in range(0, len(order), _LENGTH_BLOCK):
+        stop = min(start + _LENGTH_BLOCK, len(order))
+        block = texts[start:stop]
+        keep(np.triu(_cdist(block, block, cutoff), k=1), start, start)
+        if (end := int(ends[stop - 1])) > stop:
+            keep(_cdist(block, texts[stop:end], cutoff), start, stop)
+    if not found:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+    a, b, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return a, b, scores
+
+
+def _cdist(left: list[str], right: list[str], cutoff: float) -> np.ndarray:
+    """``SCORER`` of every text of *left* with every text of *right* (one thread: the caller
+    runs several)."""
+    return process.cdist(
+        left, right, scorer=SCORER, score_cutoff=cutoff, workers=1, dtype=np.float32
+    )
 
 
 def _assemble(
