@@ -35,6 +35,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from archivelens.analysis.textnorm import is_message, normalize_with_cores
 
@@ -159,27 +160,55 @@ def _core_scores(
 ) -> np.ndarray:
     """:func:`core_score` of each pair, the scorers run over the whole list at once;
     *same_end*: whether each pair shares an end, when the caller knows (else found here)."""
-    scores = _cpdist(fuzz.ratio, left, right, cutoff, workers)
-    moved = _cpdist(fuzz.token_sort_ratio, left, right, cutoff, workers)
-    for k in np.flatnonzero(moved > scores):  # few: sorted words that read alike
-        if _bigrams_kept(left[k], right[k]) >= REORDER_MIN_BIGRAMS:
-            scores[k] = moved[k]
     lengths = (
         np.fromiter(map(len, left), np.int64, len(left)),
         np.fromiter(map(len, right), np.int64, len(right)),
     )
     short, long_ = np.minimum(*lengths), np.maximum(*lengths)
+    scores = _cpdist(fuzz.ratio, left, right, cutoff, workers)
+    # token_sort_ratio keeps a normalised text's length: the bound of ratio holds for it too
+    # (pairs here only for the partial_ratio route are not worth sorting)
+    sortable = np.flatnonzero(200.0 * short >= (cutoff - 1e-6) * (short + long_))
+    moved = np.zeros_like(scores)
+    moved[sortable] = _cpdist(
+        fuzz.token_sort_ratio, _at(left, sortable), _at(right, sortable), cutoff, workers
+    )
+    for k in np.flatnonzero(moved > scores):  # few: sorted words that read alike
+        if _bigrams_kept(left[k], right[k]) >= REORDER_MIN_BIGRAMS:
+            scores[k] = moved[k]
     sized = (short >= PARTIAL_MIN_CHARS) & (short >= PARTIAL_MIN_SHARE * long_) & (scores < 100)
     nested = np.flatnonzero(sized)
     if same_end is None:
-        nested = nested[_share_an_end([left[k] for k in nested], [right[k] for k in nested])]
+        nested = nested[_share_an_end(_at(left, nested), _at(right, nested))]
     else:
         nested = nested[same_end[nested]]
+    partial_cutoff = max(cutoff, PARTIAL_MIN_SCORE)
+    nested = nested[_may_be_inside(_at(left, nested), _at(right, nested), partial_cutoff)]
     if len(nested):
-        a, b = [left[k] for k in nested], [right[k] for k in nested]
-        partial = _cpdist(fuzz.partial_ratio, a, b, max(cutoff, PARTIAL_MIN_SCORE), workers)
+        a, b = _at(left, nested), _at(right, nested)
+        partial = _cpdist(fuzz.partial_ratio, a, b, partial_cutoff, workers)
         scores[nested] = np.maximum(scores[nested], partial)
     return scores
+
+
+def _at(texts: list[str], positions: np.ndarray) -> list[str]:
+    return [texts[k] for k in positions.tolist()]
+
+
+def _may_be_inside(left: list[str], right: list[str], cutoff: float) -> np.ndarray:
+    """Pairs whose ``partial_ratio`` may reach *cutoff* (≥ 50), by a bound far cheaper than
+    it: partial_ratio is the best ``ratio`` of the shorter text s against some part p of the
+    other, 200 · LCS(s, p) / (|s| + |p|), and LCS(s, p) ≤ min(|p|, LCS of the whole texts).
+    Reaching c needs |p| ≥ c · |s| / (200 − c), hence LCS(s, p) ≥ c · |s| / (200 − c), hence
+    the whole texts' LCS too. Most pairs sharing an end share little else."""
+    if not left:
+        return np.zeros(0, dtype=bool)
+    short = np.minimum(
+        np.fromiter(map(len, left), np.int64, len(left)),
+        np.fromiter(map(len, right), np.int64, len(right)),
+    )
+    common = process.cpdist(left, right, scorer=LCSseq.similarity, workers=-1, dtype=np.int32)
+    return common >= cutoff * short / (200.0 - cutoff) - 1e-6
 
 
 def _bigrams_kept(a: str, b: str) -> float:
