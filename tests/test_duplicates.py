@@ -11,7 +11,7 @@ from itertools import combinations
 import numpy as np
 import pyarrow as pa
 import pytest
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 from archivelens import pipeline
 from archivelens.analysis import clustering, duplicates, textnorm
@@ -475,3 +475,63 @@ def test_end_keys_match_exactly_when_six_words_do():
         a, b = texts[i].split(), texts[j].split()
         assert (keys[i, 0] == keys[j, 0]) == (a[:6] == b[:6]), (texts[i], texts[j])
         assert (keys[i, 1] == keys[j, 1]) == (a[-6:] == b[-6:]), (texts[i], texts[j])
+
+
+@pytest.mark.parametrize("cutoff", [55.0, clustering.DEFAULT_THRESHOLD, 95.0])
+def test_big_buckets_scored_by_length_give_what_the_whole_matrix_gives(cutoff):
+    """A big bucket is scored in blocks of texts sorted by length, each only against the
+    lengths it can reach: the pairs and scores must be those of scoring every pair (texts of
+    every length, ties of length across blocks, several blocks, near copies that score)."""
+    texts, truth = _labelled_story(seed=23)
+    normalized = textnorm.normalize_all(texts).to_pylist()
+    distinct = sorted(set(normalized))
+    unique_arr = pa.array(distinct, pa.large_string())
+    at = {t: k for k, t in enumerate(distinct)}
+    resent = {at[t] for t, label in zip(normalized, truth, strict=True) if label is not None}
+    rng = np.random.default_rng(5)
+    others = rng.choice(len(distinct), 2 * clustering._LENGTH_BLOCK, replace=False)
+    group = np.array(sorted(resent | set(others.tolist())))
+    strings = unique_arr.take(pa.array(group)).to_pylist()
+    matrix = process.cdist(
+        strings, strings, scorer=clustering.SCORER, score_cutoff=cutoff, dtype=np.float32
+    )
+    i, j = np.nonzero(np.triu(matrix, k=1))
+    expected = {
+        (int(group[a]), int(group[b]), float(matrix[a, b])) for a, b in zip(i, j, strict=True)
+    }
+    lengths = np.array([len(t) for t in unique_arr.to_pylist()])
+    factor = clustering.RATIO.reach(cutoff)
+    assert factor is not None
+    a, b, scores = clustering._score_by_length(unique_arr, group, lengths, factor, cutoff)
+    found = {
+        (min(x, y), max(x, y), s)
+        for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)
+    }
+    assert len(found) == len(a)  # no pair twice
+    assert found == expected
+    assert len(expected) > 20  # the test saw pairs that score
+
+
+@pytest.mark.parametrize("cutoff", [55.0, clustering.DEFAULT_THRESHOLD, 95.0])
+def test_partial_ratio_is_only_skipped_where_it_could_not_reach_the_cutoff(cutoff):
+    """Core scoring skips ``partial_ratio`` where the texts' longest common subsequence is too
+    short for any part of one to match the other: every pair it scores at or above the cutoff
+    must pass that test (re-sends with a sentence added, look-alikes, strangers)."""
+    texts, truth = _labelled_story(seed=29)
+    whole, own = textnorm.normalize_with_cores(texts)
+    cores = [c or n for c, n in zip(own.to_pylist(), whole.to_pylist(), strict=True)]
+    by_truth: dict[int, list[int]] = {}
+    for i, label in enumerate(truth):
+        if label is not None:
+            by_truth.setdefault(label, []).append(i)
+    pairs = [(cores[a], cores[b]) for ids in by_truth.values() for a, b in combinations(ids, 2)]
+    pairs += [(cores[i], cores[i + 1]) for i in range(1500)]  # neighbours, mostly apart
+    pairs += [(c, f"{c} thank you all for the support") for c in cores[:300]]  # one inside
+    pairs += [(f"and now {c}", c[: len(c) // 2]) for c in cores[300:600]]
+    left, right = [a for a, _ in pairs], [b for _, b in pairs]
+    passes = clustering._may_be_inside(left, right, cutoff)
+    scores = process.cpdist(left, right, scorer=fuzz.partial_ratio, score_cutoff=cutoff)
+    assert passes[scores >= cutoff].all()
+    assert (scores >= cutoff).sum() > 300  # the test saw many pairs that reach it …
+    assert (~passes).sum() > (300 if cutoff >= clustering.DEFAULT_THRESHOLD else 20)  # … and
+    # many the bound rules out (a loose one at a low cutoff)

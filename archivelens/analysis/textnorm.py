@@ -31,6 +31,11 @@ _DENSE_CHAR = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanm
 # A message has substance: 5 words, or 10 characters of a script without spaces (metrics.md).
 MESSAGE_WORDS = 5
 
+# Whitespace collapsed to one space: the runs of two or more, and single whitespace other than a
+# space. The same as replacing every ``\s+``, but a single space (most matches) is left alone
+# instead of replaced by itself: a fifth of the time on two million tweets.
+_SPACES = r"\s\s+|[^\S ]"
+
 _CHUNK = 100_000  # texts per batch: each step copies its input, so batches bound the peak
 
 # Decoration at the end of a re-send: links, @mentions, hashtags, "cc"/"via", emoji, punctuation.
@@ -107,7 +112,7 @@ def _core_chunk(folded: pa.Array) -> pa.Array:
 def _normalize_chunk(folded: pa.Array) -> pa.Array:
     out = pc.replace_substring_regex(folded, _DROP, " ")
     out = pc.replace_substring_regex(out, f"({_DENSE_CHAR})", r" \1 ")
-    out = pc.utf8_trim_whitespace(pc.replace_substring_regex(out, r"\s+", " "))
+    out = pc.utf8_trim_whitespace(pc.replace_substring_regex(out, _SPACES, " "))
     return out.cast(pa.large_string())
 
 
