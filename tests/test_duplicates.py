@@ -135,6 +135,14 @@ def test_no_chaining_through_a_middle_text():
     assert result[2] != result[0]  # C resembles B, but not A, the representative
 
 
+def _own_tweets(spec: Spec) -> list:
+    """The generated story's own tweets (retweets left out), in the order they were posted."""
+    story = build_story(spec)
+    return sorted(
+        (t for t in story.tweets if t.kind != "retweet"), key=lambda t: (t.created_at, t.tweet_id)
+    )
+
+
 def _labelled_story(seed: int = 5) -> tuple[list[str], list[int | None]]:
     spec = Spec(
         seed=seed,
@@ -146,10 +154,7 @@ def _labelled_story(seed: int = 5) -> tuple[list[str], list[int | None]]:
         edited=0,
         notes=0,
     )
-    story = build_story(spec)
-    tweets = sorted(
-        (t for t in story.tweets if t.kind != "retweet"), key=lambda t: (t.created_at, t.tweet_id)
-    )
+    tweets = _own_tweets(spec)
     return [t.text for t in tweets], [t.cluster for t in tweets]
 
 
@@ -328,10 +333,7 @@ def test_each_kind_of_re_send_stays_in_its_message_cluster(edit):
         edited=0,
         notes=0,
     )
-    story = build_story(spec)
-    tweets = sorted(
-        (t for t in story.tweets if t.kind != "retweet"), key=lambda t: (t.created_at, t.tweet_id)
-    )
+    tweets = _own_tweets(spec)
     found = cluster_texts([t.text for t in tweets]).cluster
     by_truth: dict[int, set[int]] = {}
     for tweet, label in zip(tweets, found.tolist(), strict=True):
