@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from archivelens import pipeline
 from archivelens.analysis import duplicates, textnorm
@@ -37,6 +38,21 @@ def ordinary_spec(seed: int, tweets: int = 3000, era: str = "current") -> Spec:
         repeat_mentions=tweets // 100,
         notes=4,
     )
+
+
+def burst_spec(**changes: Any) -> Spec:
+    """The real shape of issue 20: 325 of 335 tweets in the last 17 days after three years of
+    silence, nearly all "Hi" / "Interested" / "Let's connect" to a different account each."""
+    spec = replace(
+        ordinary_spec(41, tweets=335),
+        followers=60,
+        following=200,
+        mutuals=60,
+        people=300,
+        burst=325,
+        canned_outreach=290,
+    )
+    return replace(spec, **changes)
 
 
 def sales_spec(

@@ -3,7 +3,6 @@ rebuilt when what they were made from changes, and never read stale."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from archivelens.analysis.promotion import SCOPED_TWEETS
 from archivelens.errors import NotPrepared
 from archivelens.read import prepared
 from testkit.archivegen.specs import era_spec
-from testkit.precision import ordinary_spec
+from testkit.precision import burst_spec
 
 # The readers before tweet_facts, as they were: every figure re-derived from the tweets.
 _SCHEDULED = " OR ".join(f"contains(lower(source_client), '{s}')" for s in facts.SCHEDULERS)
@@ -171,16 +170,7 @@ def test_missing_facts_are_never_read(make_archive, library):
 
 
 def test_the_burst_from_the_silences_is_the_burst_from_the_tweets(make_archive, library):
-    spec = replace(
-        ordinary_spec(41, tweets=335),
-        followers=60,
-        following=200,
-        mutuals=60,
-        people=300,
-        burst=325,
-        canned_outreach=290,
-    )
-    path, _, _ = make_archive("current", spec=spec)
+    path, _, _ = make_archive("current", spec=burst_spec())
     pipeline.import_archive(path, library)
     with pipeline.open_library(library) as con:
         scope = pipeline.resolve_scope(con)

@@ -12,7 +12,7 @@ import pytest
 from archivelens import pipeline
 from archivelens.analysis import recommendations
 from archivelens.analysis.report import as_dict
-from testkit.precision import ordinary_spec
+from testkit.precision import burst_spec, ordinary_spec
 from tests.conftest import era_spec
 
 
@@ -93,21 +93,6 @@ def test_scheduler_only_posting(make_archive, library, tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["rank"], r["rule"]) for r in rows] == [("1", "scheduler_only")]
     assert rows[0]["rows"].startswith("tweets.csv")
-
-
-def burst_spec(**changes):
-    """The real shape of issue 20: 325 of 335 tweets in the last 17 days after three years of
-    silence, nearly all "Hi" / "Interested" / "Let's connect" to a different account each."""
-    spec = replace(
-        ordinary_spec(41, tweets=335),
-        followers=60,
-        following=200,
-        mutuals=60,
-        people=300,
-        burst=325,
-        canned_outreach=290,
-    )
-    return replace(spec, **changes)
 
 
 def test_a_burst_after_years_of_silence_comes_first_with_its_figure(make_archive, library):
