@@ -138,22 +138,28 @@ def summarize(
 
 
 _MONTHLY = f"""
-WITH t AS ({FACTS_SQL}),
+WITH counts AS (
+    SELECT month,
+           {_COUNTS},
+           count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
+                            AND links > 0) AS sharing_tweets,
+           count(*) FILTER (promotional AND kind = 'reply_to_others') AS promotional_replies,
+           count(*) FILTER (promotional AND kind IN ('retweet', 'quote'))
+               AS promotional_amplifying
+    FROM ({FACTS_SQL}) GROUP BY month
+),
 engaged AS (
     -- Accounts engaged with in a month, keyed by lowercased handle (what every kind names).
+    -- Read from the facts directly, not from the counts' rows: no override changes whom a
+    -- tweet engaged, and a relation read twice would be held whole in memory.
     SELECT month, count(DISTINCT partner) AS n FROM (
-        SELECT month, unnest(engaged) AS partner FROM t
+        SELECT month, unnest(engaged) AS partner FROM tweet_facts
+        WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
     ) WHERE partner IS NOT NULL GROUP BY month
 )
-SELECT t.month,
-       {_COUNTS},
-       count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
-                        AND links > 0) AS sharing_tweets,
-       count(*) FILTER (promotional AND kind = 'reply_to_others') AS promotional_replies,
-       count(*) FILTER (promotional AND kind IN ('retweet', 'quote')) AS promotional_amplifying,
-       any_value(e.n) AS distinct_accounts_engaged
-FROM t LEFT JOIN engaged e ON e.month = t.month
-GROUP BY ALL ORDER BY month
+SELECT c.*, e.n AS distinct_accounts_engaged
+FROM counts c LEFT JOIN engaged e ON e.month = c.month
+ORDER BY c.month
 """
 
 
