@@ -14,7 +14,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from archivelens import pipeline
-from archivelens.analysis import clustering, duplicates, textnorm
+from archivelens.analysis import clustering, duplicates, facts, textnorm
 from archivelens.analysis.clustering import cluster_texts
 from archivelens.analysis.textnorm import normalize
 from archivelens.errors import NotPrepared
@@ -316,6 +316,7 @@ def test_a_template_needs_several_people_or_days(library, make_archive):
                WHERE tweet_id = ?""",
             [first, first, second],
         )
+        facts.build(con, scope.snapshot_id, scope.account_id)  # the figures read the facts
         assert duplicates.repetition(con, scope).templates == 0
 
 

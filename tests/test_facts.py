@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archivelens import pipeline
-from archivelens.analysis import engagement, facts, metrics, promotion, recommendations
-from archivelens.analysis.promotion import SCOPED_TWEETS
+from archivelens.analysis import duplicates, engagement, facts, metrics, promotion, recommendations
+from archivelens.analysis.promotion import PROMOTIONAL_SQL, SCOPED_TWEETS
 from archivelens.errors import NotPrepared
 from archivelens.read import prepared
 from testkit.archivegen.specs import era_spec
@@ -73,6 +73,29 @@ SELECT strftime(created_at, '%Y-%m') AS month, count(*) AS tweets,
 FROM t LEFT JOIN engaged e ON e.month = strftime(t.created_at, '%Y-%m')
 GROUP BY ALL ORDER BY month
 """
+
+# The clustered tweets as read before the facts held whom each went to: joined to the tweets.
+OLD_CLUSTERED = duplicates.members_ctes(
+    f"""(SELECT d.cluster_id, d.similarity, t.tweet_id, t.created_at, t.kind, t.text,
+               t.reply_to_screen_name, t.reply_to_user_id, t.mention_handles,
+               {PROMOTIONAL_SQL} AS promotional
+        FROM dup_members d
+        JOIN tweets t ON t.snapshot_id = d.snapshot_id AND t.tweet_id = d.tweet_id
+        LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_id
+        LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
+        WHERE d.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end)""",
+    "text",
+    """CASE WHEN kind = 'reply_to_others'
+            THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
+            WHEN kind = 'mention' THEN lower(mention_handles[1]) END""",
+)
+_MEMBERS = """SELECT cluster_id, tweet_id, size, cluster_kind, days_since_previous FROM m
+              WHERE size >= 2 ORDER BY cluster_id, tweet_id"""
+OLD_CLUSTERS = f"""WITH {OLD_CLUSTERED}
+SELECT cluster_id, count(*) AS size, arg_min(text, (created_at, tweet_id)) AS representative,
+       min(created_at) AS first_at, max(created_at) AS last_at,
+       any_value(cluster_kind) AS cluster_kind
+FROM m WHERE size >= 2 GROUP BY cluster_id ORDER BY size DESC, first_at, cluster_id"""
 
 
 def _old(con, sql, scope, **extra):
@@ -183,3 +206,35 @@ def test_the_burst_from_the_silences_is_the_burst_from_the_tweets(make_archive, 
         later = scope.with_dates(last.date().replace(day=1), None)
         assert recommendations._burst(con, later) is None
         assert first < last
+
+
+def _check_clusters_against_the_tweets(con, scope) -> None:
+    old = _old(con, f"WITH {OLD_CLUSTERED} {_MEMBERS}", scope)
+    assert old == _old(con, f"WITH {duplicates.CLUSTERED_CTES} {_MEMBERS}", scope)
+    listed = duplicates.clusters(con, scope).to_pylist()
+    keys = ("cluster_id", "size", "representative", "first_at", "last_at", "cluster_kind")
+    assert [{k: c[k] for k in keys} for c in listed] == _old(con, OLD_CLUSTERS, scope)
+
+
+def test_the_clusters_read_from_the_facts_are_those_read_from_the_tweets(imported, library):
+    """Sales blasts and templates sent as replies and mentions to several people: who each went
+    to (a template's test) and the verdicts come from the facts now, the same as from the
+    tweets — in a period, and once the user marks a blast's tweets as not promotional."""
+    imported("current", spec=era_spec("current", blast_clusters=3, thanks_replies=6))
+    with pipeline.open_library(library) as con:
+        whole = pipeline.resolve_scope(con)
+        kinds = {c["cluster_kind"] for c in duplicates.clusters(con, whole).to_pylist()}
+        assert kinds == {"sales_blast", "template"}
+        (recipients,) = con.execute(
+            "SELECT count(DISTINCT recipient) FROM tweet_facts WHERE recipient IS NOT NULL"
+        ).fetchone()
+        assert recipients > 6
+        first, last = con.execute("SELECT min(created_at), max(created_at) FROM tweets").fetchone()
+        half = whole.with_dates(first.date(), (first + (last - first) / 2).date())
+        for scope in (whole, half):
+            _check_clusters_against_the_tweets(con, scope)
+        blast = duplicates.clusters(con, whole).to_pylist()[0]
+        members = duplicates.members(con, whole, blast["cluster_id"]).to_pylist()
+        promotion.set_overrides(con, whole.account_id, [m["tweet_id"] for m in members], False)
+        assert duplicates.clusters(con, whole).to_pylist()[0]["cluster_kind"] == "template"
+        _check_clusters_against_the_tweets(con, whole)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute
 
 from archivelens.analysis import facts
-from archivelens.analysis.promotion import PROMOTIONAL_SQL, SCOPED_TWEETS, require_classified
+from archivelens.analysis.promotion import SCOPED_TWEETS, require_classified
 from archivelens.analysis.scope import Scope
 from archivelens.errors import NotPrepared, UserError
 from archivelens.progress import CancelToken, NullProgress, Progress
@@ -220,34 +220,28 @@ m AS (SELECT * EXCLUDE (recipient) FROM all_members SEMI JOIN counted USING (clu
 """
 
 
-_RECIPIENT = """CASE WHEN kind = 'reply_to_others'
-                THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
-                WHEN kind = 'mention' THEN lower(mention_handles[1]) END"""
 MEMBERS_CTES = members_ctes(
     """(SELECT d.cluster_id, t.*, d.similarity FROM dup_members d JOIN t USING (tweet_id)
         WHERE d.snapshot_id = $snapshot)""",
     "text",
-    _RECIPIENT,
+    facts.RECIPIENT_SQL,
 )
 
 
-def _clustered(text: bool) -> str:
-    """The scope's clustered tweets read where they are — dup_members joined to their tweets,
-    not a verdict joined to every tweet first — for :func:`members_ctes`."""
-    return f"""(SELECT d.cluster_id, d.similarity, t.tweet_id, t.created_at, t.kind,
-               t.reply_to_screen_name, t.reply_to_user_id, t.mention_handles,
-               {"t.text," if text else ""} {PROMOTIONAL_SQL} AS promotional
+def _clustered() -> str:
+    """The scope's clustered tweets read from their facts — dup_members joined to the facts of
+    its few tweets, not a verdict joined to every tweet first — for :func:`members_ctes`."""
+    return """(SELECT d.cluster_id, d.similarity, f.tweet_id, f.created_at, f.kind, f.recipient,
+               f.kind <> 'retweet' AND coalesce(o.is_promotional, f.classified) AS promotional
         FROM dup_members d
-        JOIN tweets t ON t.snapshot_id = d.snapshot_id AND t.tweet_id = d.tweet_id
-        LEFT JOIN promotion p ON p.snapshot_id = t.snapshot_id AND p.tweet_id = t.tweet_id
-        LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = t.tweet_id
-        WHERE d.snapshot_id = $snapshot AND t.created_at >= $start AND t.created_at < $end)"""
+        JOIN tweet_facts f ON f.snapshot_id = d.snapshot_id AND f.tweet_id = d.tweet_id
+        LEFT JOIN promo_overrides o ON o.account_id = $account AND o.tweet_id = f.tweet_id
+        WHERE d.snapshot_id = $snapshot AND f.created_at >= $start AND f.created_at < $end)"""
 
 
-# The members without their texts: what the figures count (repetition, engagement by kind).
-CLUSTERED_CTES = members_ctes(_clustered(text=False), "NULL::VARCHAR", _RECIPIENT)
-# With their texts: the clusters listed (a cluster's representative).
-_CLUSTERED_TEXT_CTES = members_ctes(_clustered(text=True), "text", _RECIPIENT)
+# The members without their texts: what the figures count (repetition, engagement by kind, the
+# clusters listed).
+CLUSTERED_CTES = members_ctes(_clustered(), "NULL::VARCHAR", "recipient")
 MEMBERS_SQL = f"WITH t AS ({SCOPED_TWEETS}),{MEMBERS_CTES}"
 # The cluster of each tweet that is in a counted cluster (the Tweets view's and tweets.csv's
 # cluster_id), given the scope's tweets as ``t``: the same clusters the Duplicates view lists.
@@ -255,17 +249,23 @@ CLUSTER_OF = f"""{MEMBERS_CTES.rstrip()},
 cluster_of AS (SELECT tweet_id, cluster_id FROM m WHERE size >= 2)
 """
 
+# The representative's text is read for it alone, once the clusters are counted: texts joined to
+# every member made DuckDB read the text of every tweet.
 _CLUSTERS = f"""
-WITH {_CLUSTERED_TEXT_CTES}
-SELECT cluster_id, count(*) AS size,
-       arg_min(text, (created_at, tweet_id)) AS representative,
-       min(created_at) AS first_at, max(created_at) AS last_at,
-       min(days_since_previous) AS min_gap_days,
-       median(days_since_previous) AS median_gap_days,
-       any_value(cluster_promotional) AS is_promotional,
-       any_value(cluster_kind) AS cluster_kind
-FROM m WHERE size >= 2
-GROUP BY cluster_id
+WITH {CLUSTERED_CTES},
+c AS (
+    SELECT cluster_id, count(*) AS size,
+           arg_min(tweet_id, (created_at, tweet_id)) AS first_tweet,
+           min(created_at) AS first_at, max(created_at) AS last_at,
+           min(days_since_previous) AS min_gap_days,
+           median(days_since_previous) AS median_gap_days,
+           any_value(cluster_promotional) AS is_promotional,
+           any_value(cluster_kind) AS cluster_kind
+    FROM m WHERE size >= 2
+    GROUP BY cluster_id
+)
+SELECT c.cluster_id, c.size, t.text AS representative, c.* EXCLUDE (cluster_id, size, first_tweet)
+FROM c JOIN tweets t ON t.snapshot_id = $snapshot AND t.tweet_id = c.first_tweet
 """
 
 
@@ -288,12 +288,14 @@ def repetition(con: duckdb.DuckDBPyConnection, scope: Scope) -> Repetition:
     require_prepared(con, scope)
     facts.require(con, scope)
     row = con.execute(
-        f"""WITH f AS ({facts.FACTS_SQL}), {CLUSTERED_CTES}
+        f"""WITH {CLUSTERED_CTES}
             SELECT count(DISTINCT cluster_id), count(*),
                    count(DISTINCT cluster_id) FILTER (cluster_kind = 'sales_blast'),
                    count(*) FILTER (cluster_kind = 'sales_blast'),
                    coalesce(max(size) FILTER (cluster_kind = 'sales_blast'), 0),
-                   (SELECT count(*) FROM f WHERE kind <> 'retweet')
+                   (SELECT count(*) FROM tweet_facts
+                    WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+                      AND kind <> 'retweet')
             FROM m WHERE size >= 2""",
         scope.params(),
     ).fetchone()

@@ -11,7 +11,8 @@ Both are made by :func:`ensure` — a part of ``archivelens.read.prepared.prepar
 classification they are made from — and stamped with a fingerprint of what they were made from
 (the classification's mark, the account's time zone and :data:`VERSION`), so they are rebuilt
 only when stale. Readers only check (:func:`require`). Cluster membership is not copied: the
-few clustered tweets are read where they are (``duplicates.CLUSTERED_CTES``).
+few clustered tweets' facts are joined to ``dup_members`` (``duplicates.CLUSTERED_CTES``), which
+is why the facts also hold whom each reply or mention went to.
 
 The user's overrides are not folded in: they change without a new classification, so readers
 join ``promo_overrides`` (a handful of rows) to ``classified`` — :data:`FACTS_SQL`.
@@ -39,7 +40,7 @@ from archivelens.store import network
 from archivelens.store.writes import transaction
 
 # Bump when what the facts hold (or how) changes: every snapshot's facts are then rebuilt.
-VERSION = "1"
+VERSION = "2"
 
 # Clients whose name shows the tweet was scheduled or sent by an automation tool.
 SCHEDULERS = (
@@ -62,6 +63,12 @@ SCHEDULERS = (
     "tweetdeck scheduled",
 )
 SILENCE_DAYS = 180  # a gap this long between two tweets is a silence (the burst advice)
+
+# Whom a reply or a mention went to (the first account it names): what tells a template sent to
+# several people from one message sent twice (duplicates.py), and outreach from a conversation.
+RECIPIENT_SQL = """CASE WHEN kind = 'reply_to_others'
+                THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
+                WHEN kind = 'mention' THEN lower(mention_handles[1]) END"""
 
 _SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
 _ENSURE = threading.Lock()
@@ -101,7 +108,8 @@ SELECT $snapshot AS snapshot_id, t.tweet_id, t.created_at, t.kind,
            WHEN 'retweet' THEN [lower(t.retweeted_screen_name)]
            WHEN 'quote' THEN [lower(t.quoted_screen_name)]
            WHEN 'mention' THEN list_transform(t.mention_handles, lambda x: lower(x))
-           ELSE [] END AS engaged
+           ELSE [] END AS engaged,
+       {RECIPIENT_SQL} AS recipient
 FROM t
 LEFT JOIN handles h ON t.kind = 'reply_to_others' AND h.handle = lower(t.reply_to_screen_name)
 ORDER BY t.created_at, t.tweet_id

@@ -24,39 +24,61 @@ CANNOT_MEASURE = (
 )
 
 
-# The counts both the summary and each month report.
-_COUNTS = """count(*) AS tweets,
-    count(*) FILTER (kind = 'reply_to_others') AS replies_to_others,
-    count(*) FILTER (kind = 'self_reply') AS self_replies,
-    count(*) FILTER (kind = 'retweet') AS retweets,
-    count(*) FILTER (kind = 'quote') AS quotes,
-    count(*) FILTER (kind = 'mention') AS mentions,
-    count(*) FILTER (kind = 'original') AS originals,
-    count(*) FILTER (promotional) AS promotional_tweets,
-    count(*) FILTER (kind <> 'retweet') AS own_tweets"""
+# The scope's facts counted in a few groups first (kind, verdict, scheduler, links; and *keys*),
+# the figures then summed from the groups: a dozen filtered counts over two million tweets each
+# cost as much as reading them again.
+def _grouped(keys: str = "") -> str:
+    return f"""
+    SELECT {keys} kind, promotional, scheduled, links > 0 AS linked, count(*) AS n,
+           sum(likes) AS likes, count(likes) AS counted, sum(retweets) AS retweets,
+           sum(links) AS links, sum(own_links) AS own_links,
+           min(created_at) AS first_at, max(created_at) AS last_at
+    FROM ({FACTS_SQL}) GROUP BY ALL"""
 
-# One pass over the scope's facts (facts.py: the partner of each reply, the links outside
-# Twitter and to the own domains, the scheduler, counted when the snapshot was prepared).
+
+def _count(where: str | None = None) -> str:
+    """The tweets of the groups *where* holds (0, never NULL, when none does)."""
+    return f"coalesce(sum(n){f' FILTER ({where})' if where else ''}, 0)"
+
+
+# The counts both the summary and each month report, from the groups.
+_COUNTS = f"""{_count()} AS tweets,
+    {_count("kind = 'reply_to_others'")} AS replies_to_others,
+    {_count("kind = 'self_reply'")} AS self_replies,
+    {_count("kind = 'retweet'")} AS retweets,
+    {_count("kind = 'quote'")} AS quotes,
+    {_count("kind = 'mention'")} AS mentions,
+    {_count("kind = 'original'")} AS originals,
+    {_count("promotional")} AS promotional_tweets,
+    {_count("kind <> 'retweet'")} AS own_tweets"""
+
+# The scope's rows of the facts, read directly: whom a tweet engaged depends on no override.
+_SCOPED_FACTS = """SELECT * FROM tweet_facts
+    WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end"""
+
+# The scope's facts in groups, and the distinct accounts amplified and replied to (facts.py: the
+# partner of each reply, the links outside Twitter and to the own domains, the scheduler).
 _SUMMARY = f"""
-WITH t AS ({FACTS_SQL}),
+WITH g AS ({_grouped()}),
 replies AS (
-    SELECT partner, count(*) AS n FROM t WHERE kind = 'reply_to_others' GROUP BY ALL
+    SELECT partner, count(*) AS n FROM ({_SCOPED_FACTS})
+    WHERE kind = 'reply_to_others' AND partner IS NOT NULL GROUP BY ALL
 )
 SELECT
     {_COUNTS},
-    count(*) FILTER (kind <> 'retweet' AND links > 0) AS link_tweets,
-    count(*) FILTER (scheduled) AS scheduled_tweets,
-    count(DISTINCT amplified) AS accounts_amplified,
-    (SELECT count(*) FROM replies WHERE partner IS NOT NULL) AS accounts_replied_to,
-    (SELECT count(*) FROM replies WHERE partner IS NOT NULL AND n >= 3) AS recurring_partners,
+    {_count("kind <> 'retweet' AND linked")} AS link_tweets,
+    {_count("scheduled")} AS scheduled_tweets,
+    (SELECT count(DISTINCT amplified) FROM ({_SCOPED_FACTS})) AS accounts_amplified,
+    (SELECT count(*) FROM replies) AS accounts_replied_to,
+    (SELECT count(*) FROM replies WHERE n >= 3) AS recurring_partners,
     sum(likes) FILTER (kind = 'original') AS likes_on_originals,
     sum(retweets) FILTER (kind = 'original') AS retweets_of_originals,
-    count(likes) FILTER (kind = 'original') AS originals_with_counts,
+    coalesce(sum(counted) FILTER (kind = 'original'), 0) AS originals_with_counts,
     coalesce(sum(links) FILTER (kind <> 'retweet'), 0) AS links,
     coalesce(sum(own_links) FILTER (kind <> 'retweet'), 0) AS own_links,
-    min(created_at) AS first_tweet,
-    max(created_at) AS last_tweet
-FROM t
+    min(first_at) AS first_tweet,
+    max(last_at) AS last_tweet
+FROM g
 """
 
 
@@ -138,22 +160,24 @@ def summarize(
 
 
 _MONTHLY = f"""
-WITH t AS ({FACTS_SQL}),
+WITH counts AS (
+    SELECT month,
+           {_COUNTS},
+           {_count("NOT promotional AND kind IN ('original', 'self_reply') AND linked")}
+               AS sharing_tweets,
+           {_count("promotional AND kind = 'reply_to_others'")} AS promotional_replies,
+           {_count("promotional AND kind IN ('retweet', 'quote')")} AS promotional_amplifying
+    FROM ({_grouped("month,")}) GROUP BY month
+),
 engaged AS (
     -- Accounts engaged with in a month, keyed by lowercased handle (what every kind names).
     SELECT month, count(DISTINCT partner) AS n FROM (
-        SELECT month, unnest(engaged) AS partner FROM t
+        SELECT month, unnest(engaged) AS partner FROM ({_SCOPED_FACTS})
     ) WHERE partner IS NOT NULL GROUP BY month
 )
-SELECT t.month,
-       {_COUNTS},
-       count(*) FILTER (NOT promotional AND kind IN ('original', 'self_reply')
-                        AND links > 0) AS sharing_tweets,
-       count(*) FILTER (promotional AND kind = 'reply_to_others') AS promotional_replies,
-       count(*) FILTER (promotional AND kind IN ('retweet', 'quote')) AS promotional_amplifying,
-       any_value(e.n) AS distinct_accounts_engaged
-FROM t LEFT JOIN engaged e ON e.month = t.month
-GROUP BY ALL ORDER BY month
+SELECT c.*, e.n AS distinct_accounts_engaged
+FROM counts c LEFT JOIN engaged e ON e.month = c.month
+ORDER BY c.month
 """
 
 

@@ -281,19 +281,25 @@ def _burst(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | Non
     """Most of the account's tweets in a few weeks after a long silence: a campaign, not a
     presence (one real account sent 325 of its 335 tweets in 17 days after three years)."""
     facts.require(con, scope)
+    params = {k: v for k, v in scope.params().items() if k != "account"}
     # The silences whose both ends fall in the scope, each opening a run of tweets that ends at
-    # the next one (the run before the first silence follows none: it is never a burst).
+    # the next one (the run before the first silence follows none: it is never a burst). Most
+    # accounts have none: then no tweet is read.
+    silent = (
+        "FROM silences WHERE snapshot_id = $snapshot AND previous >= $start AND resumed_at < $end"
+    )
+    (found,) = con.execute(f"SELECT count(*) {silent}", params).fetchone() or (0,)
+    if not found:
+        return None
     rows = con.execute(
-        """WITH s AS (
-                SELECT resumed_at, gap FROM silences
-                WHERE snapshot_id = $snapshot AND previous >= $start AND resumed_at < $end),
+        f"""WITH s AS (SELECT resumed_at, gap {silent}),
             f AS (SELECT created_at FROM tweet_facts
                   WHERE snapshot_id = $snapshot AND created_at >= $start AND created_at < $end)
             SELECT count(*), min(f.created_at), max(f.created_at), any_value(s.gap),
                    (SELECT count(*) FROM f)
             FROM f ASOF JOIN s ON f.created_at >= s.resumed_at
             GROUP BY s.resumed_at ORDER BY s.resumed_at""",
-        {k: v for k, v in scope.params().items() if k != "account"},
+        params,
     ).fetchall()
     for n, first, last, silence, total in rows:
         days = (last - first).total_seconds() / 86400
@@ -316,20 +322,21 @@ def _burst(con: duckdb.DuckDBPyConnection, scope: Scope) -> Recommendation | Non
     return None
 
 
+# The replies and mentions of a scope (parameters: Scope.params without the account).
+_SENT = """snapshot_id = $snapshot AND created_at >= $start AND created_at < $end
+           AND kind IN ('reply_to_others', 'mention')"""
+
+
 def _canned_outreach(
     con: duckdb.DuckDBPyConnection, scope: Scope, v: dict[str, Any]
 ) -> Recommendation | None:
     """The same words sent as replies or mentions to many people ("Hi", "Interested", "Let's
     connect"): outreach by template is broadcasting too. Short texts count here, though they
     are no *message* for repetition."""
-    sql = """SELECT text, CASE WHEN kind = 'reply_to_others'
-                               THEN coalesce(lower(reply_to_screen_name), reply_to_user_id::VARCHAR)
-                               ELSE lower(mention_handles[1]) END AS recipient
-             FROM tweets WHERE snapshot_id = $snapshot AND created_at >= $start
-               AND created_at < $end AND kind IN ('reply_to_others', 'mention')"""
+    sql = f"SELECT text, {facts.RECIPIENT_SQL} AS recipient FROM tweets WHERE {_SENT}"
     params = {k: val for k, val in scope.params().items() if k != "account"}
     own = v["own_tweets"] or 0
-    if not own or not _may_be_canned(con, sql, params, own, v["replies_to_others"] + v["mentions"]):
+    if not own or not _may_be_canned(con, params, own, v["replies_to_others"] + v["mentions"]):
         return None
     table = query_arrow(con, sql, params)
     if not table.num_rows:
@@ -376,13 +383,18 @@ def _canned_outreach(
 
 
 def _may_be_canned(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], own: int, sent: int
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], own: int, sent: int
 ) -> bool:
-    """Whether a sample of the *sent* replies and mentions (*sql*) repeats enough that canned
-    texts may be a fifth of the *own* tweets. Normalising every reply costs ~1 s per 200,000;
-    canned outreach is a few texts sent very often, so a sample shows it."""
+    """Whether a sample of the *sent* replies and mentions repeats enough that canned texts may
+    be a fifth of the *own* tweets. Normalising every reply costs ~1 s per 200,000; canned
+    outreach is a few texts sent very often, so a sample shows it. The sample is drawn by
+    rowid and only its texts are read: sampling the texts made DuckDB read every reply's."""
     sample = query_arrow(
-        con, f"SELECT text FROM ({sql}) USING SAMPLE {CANNED_SAMPLE} ROWS (reservoir, 20)", params
+        con,
+        f"""SELECT text FROM tweets WHERE rowid IN (
+                SELECT rowid FROM (SELECT rowid FROM tweets WHERE {_SENT})
+                USING SAMPLE {CANNED_SAMPLE} ROWS (reservoir, 20))""",
+        params,
     )
     if sample.num_rows < CANNED_SAMPLE:
         return True  # that was all of them: look at every one

@@ -250,6 +250,13 @@ CREATE TABLE IF NOT EXISTS facts_state (
 );
 """
 
+# Whom each reply or mention went to, in the facts: the clusters' figures read their few members
+# from the facts instead of joining them to every tweet (analysis/duplicates.py). The facts of
+# every snapshot are laid out again (analysis/facts.py VERSION 2) when next prepared.
+_V11 = """
+ALTER TABLE tweet_facts ADD COLUMN IF NOT EXISTS recipient VARCHAR;
+"""
+
 MIGRATIONS: list[tuple[int, str]] = [
     (1, _V1),
     (2, _V2),
@@ -261,6 +268,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (8, _V8),
     (9, _V9),
     (10, _V10),
+    (11, _V11),
 ]
 LATEST = MIGRATIONS[-1][0]
 
