@@ -419,6 +419,8 @@ def test_a_sentence_two_messages_share_does_not_join_them(lead):
     result = cluster_texts(texts)
     assert result.cluster.tolist() == [0, 1, 0, 1]
     assert (result.similarity >= clustering.DEFAULT_THRESHOLD).all()
+    # without its own message in the archive, the Poetry Notebook's re-send stands alone
+    assert cluster_texts([garden, *texts[2:]]).cluster.tolist() == [0, 0, -1]
 
 
 FIXES = (

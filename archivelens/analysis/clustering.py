@@ -19,7 +19,12 @@ snapshot's tweets and stores what it returns. The steps:
    emoji at either end), scored by :func:`core_score`, which also forgives reordered
    sentences and a sentence added at either end: the same steps 2–4 over one core per cluster.
    A re-send with "Last chance!", five hashtags or a sentence added is in its message's cluster
-   (issue 22), and since whole clusters merge, the clusters of step 4 only ever become whole.
+   (issue 22).
+6. A text that moved with its cluster must match its new representative itself
+   (:func:`_leavers`): the first pass can put two products' re-sends together by a sentence
+   both added, and step 5 would carry both to one product's message. One that does not leaves
+   for the cluster whose (older) representative it matches best, or stands alone: every text
+   matches its cluster's representative, across the two passes as within each.
 
 Every step is deterministic: the same texts in the same order give the same clusters.
 """
