@@ -388,6 +388,42 @@ def test_core_scoring_keeps_look_alikes_apart():
         assert clustering.core_score(a, b) < clustering.DEFAULT_THRESHOLD, (a, b)
 
 
+LAST_CHANCE = "Last chance to buy {} at the launch price of ${}"
+SHARE = ". Tell your friends and share this post! https://t.co/{}"
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        pytest.param(False, id="the same sentence after two products' messages"),
+        pytest.param(True, id="the same four-word lead-in before them"),
+    ],
+)
+def test_a_sentence_two_messages_share_does_not_join_them(lead):
+    """The false pairs of the precision bench (issue 22): two products' messages of one
+    template, each re-sent with the same sentence added, read alike only by that sentence.
+    The first pass puts the two re-sends together (87 by ``ratio``); the Garden Planner's then
+    meets its own message by its core, and the Poetry Notebook's must not follow it there: it
+    belongs with its own message."""
+    garden = LAST_CHANCE.format("The Garden Planner", 19)
+    poetry = LAST_CHANCE.format("Poetry Notebook", 14)
+
+    def added(text: str, link: str) -> str:
+        if lead:
+            return f"Back by popular demand! {text} https://t.co/{link}"
+        return text + SHARE.format(link)
+
+    texts = [garden, poetry, added(garden, "a1"), added(poetry, "b2")]
+    both = normalize(texts[2]), normalize(texts[3])
+    assert clustering.SCORER(*both) >= clustering.DEFAULT_THRESHOLD  # first pass: together
+    assert clustering.core_score(textnorm.core(texts[3]), textnorm.core(garden)) < 85
+    result = cluster_texts(texts)
+    assert result.cluster.tolist() == [0, 1, 0, 1]
+    assert (result.similarity >= clustering.DEFAULT_THRESHOLD).all()
+    # without its own message in the archive, the Poetry Notebook's re-send stands alone
+    assert cluster_texts([garden, *texts[2:]]).cluster.tolist() == [0, 0, -1]
+
+
 FIXES = (
     (
         "Our garden club meets on Saturday at the library to swap seeds and plan the sping beds",

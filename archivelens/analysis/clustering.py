@@ -19,7 +19,12 @@ snapshot's tweets and stores what it returns. The steps:
    emoji at either end), scored by :func:`core_score`, which also forgives reordered
    sentences and a sentence added at either end: the same steps 2–4 over one core per cluster.
    A re-send with "Last chance!", five hashtags or a sentence added is in its message's cluster
-   (issue 22), and since whole clusters merge, the clusters of step 4 only ever become whole.
+   (issue 22).
+6. A text that moved with its cluster must match its new representative itself
+   (:func:`_leavers`): the first pass can put two products' re-sends together by a sentence
+   both added, and step 5 would carry both to one product's message. One that does not leaves
+   for the cluster whose (older) representative it matches best, or stands alone: every text
+   matches its cluster's representative, across the two passes as within each.
 
 Every step is deterministic: the same texts in the same order give the same clusters.
 """
@@ -373,6 +378,7 @@ def cluster_prepared(
     unit_keys[:, BANDS:] = core_keys[is_unit]
     with_own = np.flatnonzero(own_core[is_unit])
     unit_keys[with_own, :BANDS] = own_bands[np.searchsorted(own_at, unit_at[with_own])]
+    member_keys = core_keys[~is_unit]  # the other texts': should one have to leave (_leavers)
     del core_keys, own_bands
     merged, merged_sim = _cluster_ids(
         unit_cores,
@@ -386,8 +392,12 @@ def cluster_prepared(
         own_core[is_unit],
         unit_keys[:, BANDS : BANDS + 2],
     )
-    del unit_cores, unit_keys
+    del unit_cores
+    cores = _Cores(unique_arr, long_ids, own_at, texts.own_texts, threshold)
+    leavers, homes = _leavers(cluster, units, merged, member_keys, unit_keys[:, BANDS:], cores)
+    del unit_keys, member_keys
     cluster, similarity = _merge(cluster, similarity, units, merged, merged_sim)
+    cluster, similarity = _rehome(cluster, similarity, leavers, homes, cores)
     pa.default_memory_pool().release_unused()
     return _expand(owner, cluster, similarity, message)
 
@@ -543,6 +553,96 @@ def _merge(
     new_cluster[inside] = units[merged[position[inside]]]
     new_sim = similarity.copy()
     new_sim[inside] = np.minimum(similarity[inside], merged_sim[position[inside]])
+    return new_cluster, new_sim
+
+
+@dataclass(frozen=True)
+class _Cores:
+    """Scores any two messages as both passes do: :func:`core_score` of their cores (their
+    own, else the whole text: :func:`_unit_cores`) or ``SCORER`` of the whole texts."""
+
+    unique: pa.Array
+    long_ids: np.ndarray
+    own_at: np.ndarray
+    own_texts: pa.Array
+    threshold: float
+
+    def of(self, ids: np.ndarray) -> list[str]:
+        at = np.searchsorted(self.long_ids, ids)
+        return _unit_cores(self.unique, ids, at, self.own_at, self.own_texts).to_pylist()
+
+    def score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The better of the two scores of each pair (0 under the threshold)."""
+        if not len(left):
+            return np.zeros(0, dtype=np.float32)
+        cores = _core_scores(self.of(left), self.of(right), self.threshold, -1)
+        a, b = _strings(self.unique, left), _strings(self.unique, right)
+        return np.maximum(cores, _ratio_pairs(a, b, self.threshold, -1, None))
+
+
+def _leavers(
+    first: np.ndarray,
+    units: np.ndarray,
+    merged: np.ndarray,
+    member_keys: np.ndarray,
+    unit_keys: np.ndarray,
+    cores: _Cores,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The texts that may not follow their first-pass cluster into the second pass's merge,
+    and the units whose clusters each may join instead: (leavers, pairs of a leaver's position
+    among them and a unit).
+
+    The second pass moves whole clusters, so a text of one joins a cluster whose
+    representative it was never compared with — and a first-pass cluster can hold texts alike
+    only in what both added: "Last chance to buy Poetry Notebook at the launch price of $14.
+    Tell your friends and share this post!" scores 87 against the same words about the Garden
+    Planner at $19. When the Garden Planner's re-send meets its message by its core, the Poetry
+    Notebook's went with it, though it scores 61 against that message (issue 22). So each
+    moved text must match its new representative itself, as leader assembly asks of every
+    member; one that does not leaves. Its candidates are the units whose cores share an end or
+    all words with its own (*member_keys*, *unit_keys*: :func:`_keys`' core columns of the
+    texts that are no unit, and of the units): what the second pass would have compared it
+    with had it been a unit."""
+    members = np.flatnonzero(first != np.arange(len(first)))  # in order: as member_keys
+    unit_of = np.full(len(first), -1, dtype=np.int64)
+    unit_of[units] = np.arange(len(units))
+    rep = units[merged[unit_of[first[members]]]]
+    moved = np.flatnonzero(rep != first[members])
+    fits = cores.score(members[moved], rep[moved]) >= cores.threshold
+    out = moved[~fits]
+    if not len(out):
+        return np.empty(0, dtype=np.int64), np.empty((0, 2), dtype=np.int64)
+    keys = member_keys[out]
+    pairs = []
+    for column in range(keys.shape[1]):
+        near = np.flatnonzero(np.isin(unit_keys[:, column], keys[:, column]))
+        i, j = np.nonzero(keys[:, column][:, None] == unit_keys[near, column][None, :])
+        pairs.append(np.stack([i, units[near[j]]], axis=1))
+    return members[out], np.unique(np.concatenate(pairs), axis=0)
+
+
+def _rehome(
+    cluster: np.ndarray,
+    similarity: np.ndarray,
+    leavers: np.ndarray,
+    homes: np.ndarray,
+    cores: _Cores,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each leaver (:func:`_leavers`) out of its cluster, into the one whose representative —
+    older than it, as in leader assembly — it matches best, or alone. *homes*: pairs of a
+    leaver's position and a unit, whose merged cluster is a candidate (*cluster*: merged)."""
+    if not len(leavers):
+        return cluster, similarity
+    new_cluster, new_sim = cluster.copy(), similarity.copy()
+    new_cluster[leavers], new_sim[leavers] = leavers, 100.0
+    left, right = leavers[homes[:, 0]], cluster[homes[:, 1]]
+    keep = (right < left) & (right != cluster[left])  # the representative it failed: no
+    pairs = np.unique(np.stack([left[keep], right[keep]], axis=1), axis=0)
+    scores = cores.score(pairs[:, 0], pairs[:, 1])
+    for k in np.lexsort((pairs[:, 1], -scores)):  # best first; of equals, the oldest
+        leaver, home = int(pairs[k, 0]), int(pairs[k, 1])
+        if scores[k] >= cores.threshold and new_cluster[leaver] == leaver:
+            new_cluster[leaver], new_sim[leaver] = home, float(scores[k])
     return new_cluster, new_sim
 
 

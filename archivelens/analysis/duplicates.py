@@ -30,7 +30,7 @@ from archivelens.store.library import limited_memory, query_arrow, register_arro
 from archivelens.store.writes import transaction
 
 THRESHOLD_KEY = "duplicate_threshold"
-ALGORITHM = "v3"  # bump when clustering changes, so stored clusters are recomputed
+ALGORITHM = "v4"  # bump when clustering changes, so stored clusters are recomputed
 
 
 DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
