@@ -504,7 +504,9 @@ def test_big_buckets_scored_by_length_give_what_the_whole_matrix_gives(cutoff):
     lengths = np.array([len(t) for t in unique_arr.to_pylist()])
     factor = clustering.RATIO.reach(cutoff)
     assert factor is not None
-    a, b, scores = clustering._score_by_length(unique_arr, group, lengths, factor, cutoff)
+    a, b, scores = clustering._score_by_length(
+        clustering._Texts(unique_arr), group, lengths, factor, cutoff
+    )
     found = {
         (min(x, y), max(x, y), s)
         for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)
@@ -537,3 +539,33 @@ def test_partial_ratio_is_only_skipped_where_it_could_not_reach_the_cutoff(cutof
     assert (scores >= cutoff).sum() > 300  # the test saw many pairs that reach it …
     assert (~passes).sum() > (300 if cutoff >= clustering.DEFAULT_THRESHOLD else 20)  # … and
     # many the bound rules out (a loose one at a low cutoff)
+
+
+@pytest.mark.parametrize("order", ["random", "sorted", "one chunk", "none"])
+def test_taking_from_each_chunk_gives_what_arrow_take_gives(order):
+    """Texts are taken from a chunked array chunk by chunk (Arrow's own take joins the chunks
+    first: a whole copy): the same texts, in the order asked, nulls and repeats kept, across
+    every chunk boundary and with empty chunks between."""
+    rng = np.random.default_rng(3)
+    words = [None if k % 17 == 0 else f"text {k} " + "é" * (k % 5) for k in range(1000)]
+    sizes = [0, 1, 250, 0, 333, 1, 415]
+    if order == "one chunk":
+        sizes = [1000]
+    cuts = np.cumsum([0, *sizes])
+    chunked = pa.chunked_array(
+        [pa.array(words[a:b], pa.large_string()) for a, b in itertools.pairwise(cuts)],
+        pa.large_string(),
+    )
+    ids = {
+        "random": rng.integers(0, 1000, 3000),
+        "sorted": np.sort(rng.choice(1000, 600, replace=False)),
+        "one chunk": rng.integers(0, 1000, 500),
+        "none": np.empty(0, np.int64),
+    }[order]
+    taken = clustering._take(chunked, ids)
+    assert isinstance(taken, pa.Array)
+    assert taken.type == pa.large_string()
+    assert taken.to_pylist() == [words[k] for k in ids.tolist()]
+    texts = clustering._Texts(chunked, np.arange(999, -1, -1))  # read backwards
+    assert texts.take(ids) == [words[999 - k] for k in ids.tolist()]
+    assert texts.lengths().tolist() == [len(w) if w else 0 for w in reversed(words)]
