@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from archivelens import pipeline
 from archivelens.analysis import clustering, duplicates, textnorm
@@ -569,3 +570,26 @@ def test_taking_from_each_chunk_gives_what_arrow_take_gives(order):
     texts = clustering._Texts(chunked, np.arange(999, -1, -1))  # read backwards
     assert texts.take(ids) == [words[999 - k] for k in ids.tolist()]
     assert texts.lengths().tolist() == [len(w) if w else 0 for w in reversed(words)]
+
+
+def test_shared_characters_bound_the_longest_common_subsequence():
+    """Big buckets skip the pairs whose counted characters (by first UTF-8 byte, in 32
+    buckets) cannot reach the cutoff: the bound must never be below the longest common
+    subsequence, whatever the script (accents, two- three- and four-byte characters,
+    characters whose first bytes share a bucket), and it must rule out most strangers."""
+    rng = np.random.default_rng(11)
+    alphabet = [chr(c) for c in range(32, 127)] + list("éèüßçñøåёжαω日本語の文字\U0001d400")
+    alphabet += list("abcdefghijklmnopqrstuvwxyz    ") * 3  # mostly words
+    texts, _ = _labelled_story(seed=31)
+    normalized = sorted(set(textnorm.normalize_all(texts).to_pylist()))[:150]
+    made = ["".join(rng.choice(alphabet, int(rng.integers(0, 60)))) for _ in range(150)]
+    sample = normalized + made + [t[::-1] for t in normalized[:30]] + [t + " é" for t in made[:30]]
+    arr = pa.array(sample, pa.large_string())
+    bound = clustering._SharedChars(clustering._char_counts(arr)).between(0, len(arr), len(arr))
+    common = process.cdist(sample, sample, scorer=LCSseq.similarity, dtype=np.int32)
+    assert (bound.astype(np.int64) >= common).all()
+    lengths = np.array([len(t) for t in sample])
+    assert (clustering._char_counts(arr).sum(axis=1) == lengths).all()
+    total = lengths[:, None] + lengths[None, :]
+    ruled_out = 200.0 * bound < (clustering.DEFAULT_THRESHOLD - 1e-6) * np.maximum(total, 1)
+    assert ruled_out.mean() > 0.5  # … and it does rule out most pairs
