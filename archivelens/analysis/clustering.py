@@ -672,13 +672,16 @@ def _bands(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         sig = _signatures(
             codes[chunk_offsets[0] : chunk_offsets[-1]], chunk_offsets - chunk_offsets[0]
         )
+        rows = sig.reshape(len(sig), BANDS, ROWS)  # every band at once, a row at a time
         with np.errstate(over="ignore"):
-            for band in range(BANDS):
-                key = sig[:, band * ROWS].astype(np.uint64)
-                for r in range(1, ROWS):
-                    key = key * _GOLDEN ^ sig[:, band * ROWS + r]
-                key *= _GOLDEN  # so the high half kept below depends on every row
-                keys[start:stop, band] = (key >> np.uint64(32)).astype(np.uint32)
+            key = rows[:, :, 0].astype(np.uint64)
+            for r in range(1, ROWS):
+                key *= _GOLDEN
+                key ^= rows[:, :, r]
+            key *= _GOLDEN  # so the high half kept below depends on every row
+            key >>= np.uint64(32)
+        keys[start:stop] = key
+        del sig, rows, key
     return keys
 
 
