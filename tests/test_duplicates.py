@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 from archivelens import pipeline
 from archivelens.analysis import clustering, duplicates, facts, textnorm
@@ -541,7 +542,9 @@ def test_big_buckets_scored_by_length_give_what_the_whole_matrix_gives(cutoff):
     lengths = np.array([len(t) for t in unique_arr.to_pylist()])
     factor = clustering.RATIO.reach(cutoff)
     assert factor is not None
-    a, b, scores = clustering._score_by_length(unique_arr, group, lengths, factor, cutoff)
+    a, b, scores = clustering._score_by_length(
+        clustering._Texts(unique_arr), group, lengths, factor, cutoff
+    )
     found = {
         (min(x, y), max(x, y), s)
         for x, y, s in zip(a.tolist(), b.tolist(), scores.tolist(), strict=True)
@@ -574,3 +577,56 @@ def test_partial_ratio_is_only_skipped_where_it_could_not_reach_the_cutoff(cutof
     assert (scores >= cutoff).sum() > 300  # the test saw many pairs that reach it …
     assert (~passes).sum() > (300 if cutoff >= clustering.DEFAULT_THRESHOLD else 20)  # … and
     # many the bound rules out (a loose one at a low cutoff)
+
+
+@pytest.mark.parametrize("order", ["random", "sorted", "one chunk", "none"])
+def test_taking_from_each_chunk_gives_what_arrow_take_gives(order):
+    """Texts are taken from a chunked array chunk by chunk (Arrow's own take joins the chunks
+    first: a whole copy): the same texts, in the order asked, nulls and repeats kept, across
+    every chunk boundary and with empty chunks between."""
+    rng = np.random.default_rng(3)
+    words = [None if k % 17 == 0 else f"text {k} " + "é" * (k % 5) for k in range(1000)]
+    sizes = [0, 1, 250, 0, 333, 1, 415]
+    if order == "one chunk":
+        sizes = [1000]
+    cuts = np.cumsum([0, *sizes])
+    chunked = pa.chunked_array(
+        [pa.array(words[a:b], pa.large_string()) for a, b in itertools.pairwise(cuts)],
+        pa.large_string(),
+    )
+    ids = {
+        "random": rng.integers(0, 1000, 3000),
+        "sorted": np.sort(rng.choice(1000, 600, replace=False)),
+        "one chunk": rng.integers(0, 1000, 500),
+        "none": np.empty(0, np.int64),
+    }[order]
+    taken = clustering._take(chunked, ids)
+    assert isinstance(taken, pa.Array)
+    assert taken.type == pa.large_string()
+    assert taken.to_pylist() == [words[k] for k in ids.tolist()]
+    texts = clustering._Texts(chunked, np.arange(999, -1, -1))  # read backwards
+    assert texts.take(ids) == [words[999 - k] for k in ids.tolist()]
+    assert texts.lengths().tolist() == [len(w) if w else 0 for w in reversed(words)]
+
+
+def test_shared_characters_bound_the_longest_common_subsequence():
+    """Big buckets skip the pairs whose counted characters (by first UTF-8 byte, in 32
+    buckets) cannot reach the cutoff: the bound must never be below the longest common
+    subsequence, whatever the script (accents, two- three- and four-byte characters,
+    characters whose first bytes share a bucket), and it must rule out most strangers."""
+    rng = np.random.default_rng(11)
+    alphabet = [chr(c) for c in range(32, 127)] + list("éèüßçñøåёжαω日本語の文字\U0001d400")
+    alphabet += list("abcdefghijklmnopqrstuvwxyz    ") * 3  # mostly words
+    texts, _ = _labelled_story(seed=31)
+    normalized = sorted(set(textnorm.normalize_all(texts).to_pylist()))[:150]
+    made = ["".join(rng.choice(alphabet, int(rng.integers(0, 60)))) for _ in range(150)]
+    sample = normalized + made + [t[::-1] for t in normalized[:30]] + [t + " é" for t in made[:30]]
+    arr = pa.array(sample, pa.large_string())
+    bound = clustering._SharedChars(clustering._char_counts(arr)).between(0, len(arr), len(arr))
+    common = process.cdist(sample, sample, scorer=LCSseq.similarity, dtype=np.int32)
+    assert (bound.astype(np.int64) >= common).all()
+    lengths = np.array([len(t) for t in sample])
+    assert (clustering._char_counts(arr).sum(axis=1) == lengths).all()
+    total = lengths[:, None] + lengths[None, :]
+    ruled_out = 200.0 * bound < (clustering.DEFAULT_THRESHOLD - 1e-6) * np.maximum(total, 1)
+    assert ruled_out.mean() > 0.5  # … and it does rule out most pairs

@@ -333,6 +333,7 @@ def prepare(normalized: pa.Array | pa.ChunkedArray, cores: pa.Array | pa.Chunked
 
     A step of its own so that a caller can drop the texts before clustering proper: on two
     million tweets they are a fifth of the peak, and nothing after this reads them."""
+    pa.default_memory_pool().release_unused()  # normalising's scratch: Arrow keeps it
     owner, unique_arr = _dedupe(normalized)
     message = is_message(unique_arr).to_numpy(zero_copy_only=False)
     own_at, own_texts = _own_cores(owner, cores, np.flatnonzero(message))
@@ -354,17 +355,19 @@ def cluster_prepared(
     long_ids = np.flatnonzero(message)
     step("Looking for re-sent messages", 0.2)
     keys, own_bands, core_keys = _keys(unique_arr, long_ids, own_at, own_texts)
+    blocked = _candidates(keys, check)
+    del keys  # the whole texts' bands (a fifth of the first pass's peak): the pairs are made
     cluster, similarity = _cluster_ids(
-        unique_arr,
+        _Texts(unique_arr),
         long_ids,
-        keys,
+        blocked,
         RATIO,
         threshold,
         workers,
         check,
         lambda: step("Comparing similar tweets", 0.4),
     )
-    del keys  # the whole texts' bands: the second pass has its own
+    del blocked
     step("Joining re-sends with a new opening or ending", 0.7)
     is_unit = cluster[long_ids] == long_ids  # each cluster's representative, or a text alone
     units = long_ids[is_unit]
@@ -373,28 +376,29 @@ def cluster_prepared(
     unit_at = np.flatnonzero(is_unit)
     unit_cores = _unit_cores(unique_arr, units, unit_at, own_at, own_texts)
     del own_texts
-    # the units' keys: bands where a unit has a core of its own (only those pair by MinHash)
-    unit_keys = np.zeros((len(units), BANDS + 3), dtype=np.uint32)
-    unit_keys[:, BANDS:] = core_keys[is_unit]
+    # the units' keys: their ends and words, and MinHash bands only for the units with a core
+    # of their own (only those pair by MinHash), kept for those rows alone
+    unit_keys = core_keys[is_unit]
     with_own = np.flatnonzero(own_core[is_unit])
-    unit_keys[with_own, :BANDS] = own_bands[np.searchsorted(own_at, unit_at[with_own])]
+    with_own_bands = own_bands[np.searchsorted(own_at, unit_at[with_own])]
     member_keys = core_keys[~is_unit]  # the other texts': should one have to leave (_leavers)
     del core_keys, own_bands
+    blocked = _candidates(unit_keys, check, (with_own, with_own_bands))
+    del with_own_bands
     merged, merged_sim = _cluster_ids(
         unit_cores,
         np.arange(len(units)),
-        unit_keys,
+        blocked,
         CORE,
         threshold,
         workers,
         check,
         lambda: step("Comparing their cores", 0.8),
-        own_core[is_unit],
-        unit_keys[:, BANDS : BANDS + 2],
+        unit_keys[:, :2],
     )
-    del unit_cores
+    del unit_cores, blocked
     cores = _Cores(unique_arr, long_ids, own_at, texts.own_texts, threshold)
-    leavers, homes = _leavers(cluster, units, merged, member_keys, unit_keys[:, BANDS:], cores)
+    leavers, homes = _leavers(cluster, units, merged, member_keys, unit_keys, cores)
     del unit_keys, member_keys
     cluster, similarity = _merge(cluster, similarity, units, merged, merged_sim)
     cluster, similarity = _rehome(cluster, similarity, leavers, homes, cores)
@@ -403,44 +407,55 @@ def cluster_prepared(
 
 
 def _cluster_ids(
-    texts: pa.Array,
+    texts: _Texts,
     ids: np.ndarray,
-    keys: np.ndarray,
+    blocked: tuple[list[np.ndarray], np.ndarray],
     scorer: Scorer,
     threshold: float,
     workers: int,
     check: Callable[[], None] | None,
     scoring: Callable[[], None],
-    needed: np.ndarray | None = None,
     ends: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Steps 2–4 over ``texts[ids]``: each text's cluster (its representative's position in
+    """Steps 3–4 over ``texts[ids]``: each text's cluster (its representative's position in
     *texts*; texts outside *ids* stay alone) and its score against that representative.
-    *keys* (one row per id) say which texts block together; *scoring* is told when blocking is
-    done and scoring starts; *needed*: see :func:`_candidates`; *ends*: each text's end codes
-    (:func:`_end_keys`), when known."""
-    groups, pairs = _candidates(keys, check, needed)
+    *blocked*: the groups and pairs of :func:`_candidates` (positions among *ids*), which the
+    caller makes first so that it can drop the keys before scoring; *scoring* is told when
+    scoring starts; *ends*: each text's end codes (:func:`_end_keys`), when known."""
+    groups, pairs = blocked
     groups = [ids[g] for g in groups]  # from positions among the compared texts to positions
-    np.take(ids, pairs, out=pairs, mode="clip")  # in place (each cell reads only itself)
+    index = ids.astype(pairs.dtype)
+    np.take(index, pairs, out=pairs, mode="clip")  # in place (each cell reads only itself)
+    del index
     scoring()
     pairs, shared = _reachable(texts, pairs, scorer, threshold, ends)
     edges = _score(texts, groups, pairs, scorer, threshold, workers, check, shared)
     return _assemble(texts, edges, scorer, threshold)
 
 
+_REACH_BATCH = 1 << 20  # pairs whose lengths are compared at a time: bounds the temporaries
+
+
 def _reachable(
-    texts: pa.Array, pairs: np.ndarray, scorer: Scorer, threshold: float, ends: np.ndarray | None
+    texts: _Texts, pairs: np.ndarray, scorer: Scorer, threshold: float, ends: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """The pairs whose lengths let *scorer* reach *threshold* (``Scorer.may_reach``: most
     candidate pairs fail it, and scoring them made their strings only to throw them away),
-    and whether each shares an end, given the texts' *ends* (:func:`_end_keys`)."""
-    shared = None
-    if ends is not None:
-        a, b = ends[pairs[:, 0]], ends[pairs[:, 1]]
-        shared = (a[:, 0] == b[:, 0]) | (a[:, 1] == b[:, 1])
-        del a, b
-    lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
-    reach = scorer.may_reach(lengths[pairs[:, 0]], lengths[pairs[:, 1]], shared, threshold)
+    and whether each shares an end, given the texts' *ends* (:func:`_end_keys`). Pairs are
+    looked at in batches: the lengths of all pairs at once were the first pass's peak."""
+    lengths = texts.lengths()
+    reach = np.empty(len(pairs), dtype=bool)
+    shared = np.empty(len(pairs), dtype=bool) if ends is not None else None
+    for start in range(0, len(pairs), _REACH_BATCH):
+        left, right = pairs[start : start + _REACH_BATCH].T
+        same = None
+        if shared is not None and ends is not None:
+            a, b = ends[left], ends[right]
+            same = shared[start : start + len(left)]
+            np.logical_or(a[:, 0] == b[:, 0], a[:, 1] == b[:, 1], out=same)
+        reach[start : start + len(left)] = scorer.may_reach(
+            lengths[left], lengths[right], same, threshold
+        )
     return pairs[reach], (shared[reach] if shared is not None else None)
 
 
@@ -452,7 +467,7 @@ def _own_cores(
     tweets have none, so only a few strings are kept."""
     _codes, first = np.unique(owner, return_index=True)  # owner's codes are 0 … n-1
     core = pa.chunked_array([cores]) if isinstance(cores, pa.Array) else cores
-    picked = core.take(pa.array(first[long_ids], pa.int64())).combine_chunks()
+    picked = _take(core, first[long_ids])
     usable = pc.fill_null(is_message(picked.cast(pa.large_string())), False)
     own_at = np.flatnonzero(usable.to_numpy(zero_copy_only=False))
     return own_at, picked.filter(usable).cast(pa.large_string())
@@ -464,18 +479,75 @@ def _unit_cores(
     unit_at: np.ndarray,
     own_at: np.ndarray,
     own_texts: pa.Array,
-) -> pa.Array:
+) -> _Texts:
     """The core of each unit (its representative's, at *unit_at* among the messages): its own
-    where it has one (:func:`_own_cores`), else its whole normalised text."""
+    where it has one (:func:`_own_cores`), else its whole normalised text. Not copied: the
+    texts and the own cores side by side, read at each unit's position (most units are texts
+    alone, so a copy held almost every text twice: the second pass's peak)."""
     if not len(own_at):
-        return unique_arr.take(pa.array(units, pa.int64()))
+        return _Texts(unique_arr, units)
     rank = np.minimum(np.searchsorted(own_at, unit_at), len(own_at) - 1)
-    # one take from the texts and the own cores side by side: the units' strings are copied
-    # once (a take of each and a choice between them held three copies at once)
     at = np.where(own_at[rank] == unit_at, len(unique_arr) + rank, units)
-    both = pa.chunked_array([unique_arr, own_texts.cast(unique_arr.type)])
-    taken = both.take(pa.array(at, pa.int64()))
-    return taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
+    return _Texts(pa.chunked_array([unique_arr, own_texts.cast(unique_arr.type)]), at)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Texts by position, without copying them: *source* at *at* (all of it when None).
+    Strings are made only for what is scored at the time."""
+
+    source: pa.Array | pa.ChunkedArray
+    at: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.source) if self.at is None else len(self.at)
+
+    def take(self, ids: np.ndarray) -> list[str]:
+        """The texts at *ids*, as Python strings."""
+        return self.array(ids).to_pylist()
+
+    def array(self, ids: np.ndarray) -> pa.Array:
+        """The texts at *ids*, as one Arrow array."""
+        return _take(self.source, ids if self.at is None else self.at[ids])
+
+    def one(self, i: int) -> str:
+        return str(self.source[int(i if self.at is None else self.at[i])].as_py())
+
+    def lengths(self) -> np.ndarray:
+        """Characters in each text (int32: a tweet is short)."""
+        whole = pc.fill_null(pc.utf8_length(self.source), 0)
+        if isinstance(whole, pa.ChunkedArray):
+            whole = whole.combine_chunks()
+        out = whole.to_numpy(zero_copy_only=False).astype(np.int32)
+        return out if self.at is None else out[self.at]
+
+
+def _take(values: pa.Array | pa.ChunkedArray, ids: np.ndarray) -> pa.Array:
+    """``values.take(ids)`` as one array, taking from each chunk on its own: Arrow's take on
+    a chunked array joins all its chunks first, a whole copy of the texts for every take."""
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(ids))
+    if values.num_chunks == 1:
+        return values.chunk(0).take(pa.array(ids))
+    if not len(ids):
+        return pa.array([], values.type)
+    bounds = np.cumsum([0] + [len(c) for c in values.chunks])
+    chunk = np.searchsorted(bounds, ids, side="right") - 1
+    order = np.argsort(chunk, kind="stable")  # by chunk, in the order asked within each
+    ids, chunk = ids[order], chunk[order]
+    cuts = np.searchsorted(chunk, np.arange(values.num_chunks + 1))
+    joined = pa.concat_arrays(
+        [
+            values.chunk(c).take(pa.array(ids[a:b] - bounds[c]))
+            for c, (a, b) in enumerate(pairwise(cuts.tolist()))
+            if b > a
+        ]
+    )
+    if np.all(order[1:] > order[:-1]):  # asked in chunk order already
+        return joined
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    return joined.take(pa.array(back))
 
 
 def _keys(
@@ -569,14 +641,17 @@ class _Cores:
 
     def of(self, ids: np.ndarray) -> list[str]:
         at = np.searchsorted(self.long_ids, ids)
-        return _unit_cores(self.unique, ids, at, self.own_at, self.own_texts).to_pylist()
+        return _unit_cores(self.unique, ids, at, self.own_at, self.own_texts).take(
+            np.arange(len(ids))
+        )
 
     def score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """The better of the two scores of each pair (0 under the threshold)."""
         if not len(left):
             return np.zeros(0, dtype=np.float32)
         cores = _core_scores(self.of(left), self.of(right), self.threshold, -1)
-        a, b = _strings(self.unique, left), _strings(self.unique, right)
+        whole = _Texts(self.unique)
+        a, b = whole.take(left), whole.take(right)
         return np.maximum(cores, _ratio_pairs(a, b, self.threshold, -1, None))
 
 
@@ -664,7 +739,7 @@ def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Arra
     repeat = np.zeros(count, dtype=bool)  # in sorted order: the same text as the one before
     for start in range(1, count, _DEDUPE_SLICE):
         stop = min(start + _DEDUPE_SLICE, count)
-        texts = normalized.take(pa.array(order[start - 1 : stop], pa.int64())).combine_chunks()
+        texts = _take(normalized, order[start - 1 : stop])
         same = pc.equal(texts.slice(1), texts.slice(0, len(texts) - 1))
         repeat[start:stop] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
         del texts, same
@@ -675,9 +750,7 @@ def _dedupe(normalized: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Arra
     owner = np.empty(count, dtype=np.int64)
     owner[order] = code[np.cumsum(~repeat) - 1]
     del order, repeat, code
-    taken = normalized.take(pa.array(first[by_first], pa.int64()))
-    unique = taken.chunk(0) if taken.num_chunks == 1 else taken.combine_chunks()
-    return owner, unique.cast(pa.large_string())
+    return owner, _take(normalized, first[by_first]).cast(pa.large_string())
 
 
 _DEDUPE_SLICE = 200_000  # sorted texts compared at a time
@@ -702,13 +775,16 @@ def _bands(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         sig = _signatures(
             codes[chunk_offsets[0] : chunk_offsets[-1]], chunk_offsets - chunk_offsets[0]
         )
+        rows = sig.reshape(len(sig), BANDS, ROWS)  # every band at once, a row at a time
         with np.errstate(over="ignore"):
-            for band in range(BANDS):
-                key = sig[:, band * ROWS].astype(np.uint64)
-                for r in range(1, ROWS):
-                    key = key * _GOLDEN ^ sig[:, band * ROWS + r]
-                key *= _GOLDEN  # so the high half kept below depends on every row
-                keys[start:stop, band] = (key >> np.uint64(32)).astype(np.uint32)
+            key = rows[:, :, 0].astype(np.uint64)
+            for r in range(1, ROWS):
+                key *= _GOLDEN
+                key ^= rows[:, :, r]
+            key *= _GOLDEN  # so the high half kept below depends on every row
+            key >>= np.uint64(32)
+        keys[start:stop] = key
+        del sig, rows, key
     return keys
 
 
@@ -799,29 +875,38 @@ def _signatures(codes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def _candidates(
-    keys: np.ndarray, check: Callable[[], None] | None, needed: np.ndarray | None = None
+    keys: np.ndarray,
+    check: Callable[[], None] | None,
+    among_keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """Texts agreeing on the key of some column of *keys* (a MinHash band, an end): big
-    groups, and pairs from the small ones. Given *needed*, only the needed texts take part
-    in the MinHash bands (the other columns hold every text).
+    groups, and pairs (``int32`` positions, or ``int64`` past two thousand million texts)
+    from the small ones. *among_keys*: (positions, their keys) — more columns, each over
+    those texts only (the MinHash bands of the second pass), looked at first.
 
     Big groups are scored as a matrix (``cdist``), small ones as a list of pairs (``cpdist``),
     so a million two-text buckets cost one call, not a million. Columns are worked on by a pool
     of threads (numpy's sorts release the GIL), and their pairs merged as they come, so the
     raw pairs of all columns never exist at once.
     """
-    if len(keys) < 2:
-        return [], np.empty((0, 2), dtype=np.int64)
     n = np.int64(len(keys))
-    among = np.flatnonzero(needed) if needed is not None else None
+    index = np.int32 if n < np.iinfo(np.int32).max else np.int64
+    if n < 2:
+        return [], np.empty((0, 2), dtype=index)
+    among, among_cols = among_keys if among_keys is not None else (None, None)
+    columns: list[tuple[int, bool]] = [
+        (c, True) for c in range(among_cols.shape[1] if among_cols is not None else 0)
+    ] + [(c, False) for c in range(keys.shape[1])]
 
-    def column(band: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    def column(which: tuple[int, bool]) -> tuple[np.ndarray | None, list[np.ndarray]]:
         if check:
             check()
-        if among is None or band >= BANDS:
-            return _column_candidates(keys[:, band])
-        codes, found = _column_candidates(keys[among, band])
-        if codes is not None:  # from positions among the needed texts back to all texts
+        c, partial = which
+        if not partial:
+            return _column_candidates(keys[:, c])
+        assert among is not None and among_cols is not None
+        codes, found = _column_candidates(among_cols[:, c])
+        if codes is not None:  # from positions among those texts back to all texts
             m = np.int64(len(among))
             codes = among[codes // m] * n + among[codes % m]
         return codes, [among[g] for g in found]
@@ -831,7 +916,7 @@ def _candidates(
     merged = np.empty(0, np.int64)  # a pair (i < j) as i * n + j, sorted, distinct
     pending: list[np.ndarray] = []
     with ThreadPoolExecutor(_THREADS) as pool:
-        for codes, found in pool.map(column, range(keys.shape[1])):
+        for codes, found in pool.map(column, columns):
             if codes is not None:
                 pending.append(codes)
                 if sum(map(len, pending)) > max(len(merged), 1 << 21):
@@ -844,9 +929,9 @@ def _candidates(
     codes = np.concatenate([merged, *pending])
     del merged, pending
     codes = _sorted_unique(codes)
-    pairs = np.empty((len(codes), 2), dtype=np.int64)  # written in place: no temporaries
-    np.floor_divide(codes, n, out=pairs[:, 0])
-    np.remainder(codes, n, out=pairs[:, 1])
+    pairs = np.empty((len(codes), 2), dtype=index)  # written in place: no temporaries
+    np.floor_divide(codes, n, out=pairs[:, 0], casting="unsafe")
+    np.remainder(codes, n, out=pairs[:, 1], casting="unsafe")
     return groups, pairs
 
 
@@ -915,12 +1000,8 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
-def _strings(unique_arr: pa.Array, ids: np.ndarray) -> list[str]:
-    return unique_arr.take(pa.array(ids)).to_pylist()
-
-
 def _score(
-    unique_arr: pa.Array,
+    texts: _Texts,
     groups: list[np.ndarray],
     pairs: np.ndarray,
     scorer: Scorer,
@@ -942,14 +1023,14 @@ def _score(
         for n, group in enumerate(groups):
             if check and n % 64 == 0:
                 check()
-            scores = scorer.matrix(_strings(unique_arr, group), threshold, workers)
+            scores = scorer.matrix(texts.take(group), threshold, workers)
             for i, j in zip(*np.nonzero(scores), strict=True):
                 add(int(group[i]), int(group[j]), float(scores[i, j]))
     else:
-        lengths = pc.utf8_length(unique_arr).to_numpy(zero_copy_only=False)
+        lengths = texts.lengths()
 
         def by_length(group: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            return _score_by_length(unique_arr, group, lengths, factor, threshold)
+            return _score_by_length(texts, group, lengths, factor, threshold)
 
         with ThreadPoolExecutor(_THREADS) as pool:  # rapidfuzz releases the GIL
             for n, (a, b, scores) in enumerate(pool.map(by_length, groups)):
@@ -962,8 +1043,8 @@ def _score(
             check()
         batch = pairs[start : start + _PAIR_BATCH]
         # strings only for the batch at hand: never all texts as Python objects at once
-        left = _strings(unique_arr, batch[:, 0])
-        right = _strings(unique_arr, batch[:, 1])
+        left = texts.take(batch[:, 0])
+        right = texts.take(batch[:, 1])
         same_end = shared[start : start + _PAIR_BATCH] if shared is not None else None
         scores = scorer.pairs(left, right, threshold, workers, same_end)
         for k in np.flatnonzero(scores):
@@ -975,63 +1056,102 @@ _LENGTH_BLOCK = 128  # texts of a big bucket scored at a time against those they
 
 
 def _score_by_length(
-    unique_arr: pa.Array, group: np.ndarray, lengths: np.ndarray, factor: float, cutoff: float
+    texts_at: _Texts, group: np.ndarray, lengths: np.ndarray, factor: float, cutoff: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of a big bucket scoring at least *cutoff* (ids, ids, scores), as its whole
-    matrix would give them, but scoring only pairs whose lengths may reach it (the longer at
-    most *factor* times the shorter): about half of a bucket's pairs on two million tweets.
+    matrix would give them, but scoring only pairs that may reach it: their lengths (the
+    longer at most *factor* times the shorter) and their characters (:func:`_shared_chars`)
+    allow it — on two million tweets a twentieth of a bucket's pairs.
 
-    The texts are sorted by length and taken in blocks; a block is scored against itself (the
-    pairs above the diagonal: ``cdist`` of one list scores only those) and against the texts
-    after it up to the longest its own longest text can reach."""
+    The texts are sorted by length and taken in blocks; a block is compared with itself (the
+    pairs above the diagonal) and with the texts after it up to the longest its own longest
+    text can reach, by one matrix product; the pairs left are scored by one ``cpdist``."""
     order = group[np.argsort(lengths[group], kind="stable")]
     sizes = lengths[order]
-    texts = _strings(unique_arr, order)
+    arr = texts_at.array(order)
+    shared = _SharedChars(_char_counts(arr))
     # a little slack: a pair a rounding error would leave out is only scored for nothing
     ends = np.searchsorted(sizes, sizes * factor + 1e-6, side="right")
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def keep(scores: np.ndarray, rows: int, columns: int) -> None:
-        i, j = np.nonzero(scores)
-        found.append((order[rows + i], order[columns + j], scores[i, j]))
-
+    rows, columns = [], []
     for start in range(0, len(order), _LENGTH_BLOCK):
         stop = min(start + _LENGTH_BLOCK, len(order))
-        block = texts[start:stop]
-        keep(np.triu(_cdist(block, block, cutoff), k=1), start, start)
-        if (end := int(ends[stop - 1])) > stop:
-            keep(_cdist(block, texts[stop:end], cutoff), start, stop)
-    if not found:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
-    a, b, scores = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    return a, b, scores
-
-
-def _cdist(left: list[str], right: list[str], cutoff: float) -> np.ndarray:
-    """``SCORER`` of every text of *left* with every text of *right* (one thread: the caller
-    runs several)."""
-    return process.cdist(
-        left, right, scorer=SCORER, score_cutoff=cutoff, workers=1, dtype=np.float32
+        end = max(int(ends[stop - 1]), stop)
+        total = sizes[start:stop, None] + sizes[None, start:end]
+        # ratio = 200 · LCS / (a + b), and LCS ≤ the characters the two share
+        may = 200.0 * shared.between(start, stop, end) >= (cutoff - 1e-6) * total
+        may[:, : stop - start] &= np.tri(stop - start, k=-1, dtype=bool).T  # pairs i < j
+        i, j = np.nonzero(may)
+        rows.append(start + i)
+        columns.append(start + j)
+    left, right = np.concatenate(rows), np.concatenate(columns)
+    strings = arr.to_pylist()
+    scores = _cpdist(
+        SCORER, [strings[k] for k in left.tolist()], [strings[k] for k in right.tolist()], cutoff, 1
     )
+    hit = np.flatnonzero(scores)
+    return order[left[hit]], order[right[hit]], scores[hit]
+
+
+_CHAR_BUCKETS = 32  # characters counted by (first byte mod 32): a-z and space apart
+
+
+def _char_counts(texts: pa.Array) -> np.ndarray:
+    """Each text's characters counted in ``_CHAR_BUCKETS`` buckets, a character by its first
+    UTF-8 byte (the continuation bytes are not counted): equal characters share a bucket, so
+    the counts two texts share bound the characters they share from above. Shape: (texts,
+    buckets)."""
+    arr = texts.cast(pa.large_string())
+    _validity, offset_buffer, data_buffer = arr.buffers()
+    if offset_buffer is None or data_buffer is None:  # no texts, or only empty ones
+        return np.zeros((len(arr), _CHAR_BUCKETS), dtype=np.int64)
+    offsets = np.frombuffer(offset_buffer, np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]]
+    owner = np.repeat(np.arange(len(arr), dtype=np.int64), np.diff(offsets))
+    first = (data < 0x80) | (data >= 0xC0)
+    code = owner[first] * _CHAR_BUCKETS + (data[first] % _CHAR_BUCKETS)
+    counts = np.bincount(code, minlength=len(arr) * _CHAR_BUCKETS)
+    return counts.reshape(len(arr), _CHAR_BUCKETS)
+
+
+class _SharedChars:
+    """An upper bound on the characters each pair of texts shares, and so on their longest
+    common subsequence: the sum over buckets of the smaller count (:func:`_char_counts`).
+    One bucket at a time over a whole block of pairs (numpy's loops; a matrix product of the
+    counts written in unary was as fast, but BLAS's own threads spin against the scorers')."""
+
+    def __init__(self, counts: np.ndarray) -> None:
+        # 16 bits hold any sum of a text's counts: a normalised tweet is far shorter
+        small = counts.sum(axis=1).max(initial=0) < np.iinfo(np.uint16).max
+        self.dtype = np.uint16 if small else np.int64
+        self.by_bucket = np.ascontiguousarray(counts.T.astype(self.dtype))
+
+    def between(self, start: int, stop: int, end: int) -> np.ndarray:
+        """The bound for texts ``start:stop`` (rows) against ``start:end`` (columns)."""
+        common = np.zeros((stop - start, end - start), dtype=self.dtype)
+        scratch = np.empty_like(common)
+        for counts in self.by_bucket:
+            np.minimum(counts[start:stop, None], counts[None, start:end], out=scratch)
+            common += scratch
+        return common
 
 
 def _assemble(
-    unique_arr: pa.Array, edges: dict[int, dict[int, float]], scorer: Scorer, threshold: float
+    texts: _Texts, edges: dict[int, dict[int, float]], scorer: Scorer, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Leader clustering over unique texts, oldest first, always against representatives.
 
     A cluster is labelled by its representative's id; texts without edges stay alone (their
     exact copies still form a cluster when expanded).
     """
-    cluster = np.arange(len(unique_arr), dtype=np.int64)
-    similarity = np.full(len(unique_arr), 100.0)
+    cluster = np.arange(len(texts), dtype=np.int64)
+    similarity = np.full(len(texts), 100.0)
     for u in sorted(edges):
         neighbours = edges[u]
         best, best_score = -1, -1.0
         for rep in sorted({int(cluster[v]) for v in neighbours if v < u}):
             score = neighbours.get(rep)
             if score is None:
-                score = scorer.one(unique_arr[u].as_py(), unique_arr[rep].as_py(), threshold)
+                score = scorer.one(texts.one(u), texts.one(rep), threshold)
             if score >= threshold and score > best_score:
                 best, best_score = rep, score
         if best >= 0:
