@@ -53,14 +53,19 @@ WHERE damage IS NULL AND epoch_ms(created_at) // 1000 IN (
 
 _INSERT = f"""
 INSERT INTO tweets
-WITH staged AS (
+WITH staged AS NOT MATERIALIZED (
     -- Records staged only to be counted (no readable id, text or date) are not tweets.
+    -- Each reader scans the staging table for the columns it needs: shared, the whole rows were
+    -- buffered for both (at 2M tweets, a gigabyte spilled to disk).
     SELECT * EXCLUDE (damage) FROM stage_tweets WHERE damage IS NULL
 ),
 edited AS (
-    -- Edit groups (and ids repeated across part files): few, so only they pay for a window.
+    -- Edit groups (and ids repeated across part files): few, so only they pay for a window,
+    -- and only their rows for counting distinct versions (one hash pass finds them).
     SELECT edit_root, count(DISTINCT tweet_id) AS versions
-    FROM staged GROUP BY edit_root HAVING count(*) > 1
+    FROM staged
+    WHERE edit_root IN (SELECT edit_root FROM staged GROUP BY edit_root HAVING count(*) > 1)
+    GROUP BY edit_root
 ),
 latest AS (
     SELECT s.*, 1 AS edit_versions FROM staged s ANTI JOIN edited e USING (edit_root)
