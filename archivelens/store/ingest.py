@@ -70,13 +70,15 @@ class _Staged:
     """What the chunk loop leaves for the rest of the import."""
 
     member_of: dict[str, str] = field(default_factory=dict)  # temp path → archive member
+    by_name: dict[str, str] = field(default_factory=dict)  # temp file name → archive member
     cut_short: set[str] = field(default_factory=set)  # members ending before their ]
     lists: dict[str, list[DataFile]] = field(default_factory=dict)  # kind → its members
     list_records: dict[str, int] = field(default_factory=dict)  # member → records saved
     unreadable: dict[str, int] = field(default_factory=dict)  # member → ids skipped
 
-    def member(self, temp_path: str) -> str:
-        return self.member_of.get(temp_path, temp_path)
+    def member(self, temp_name: str) -> str:
+        """The archive member of a staged row (staging keeps its temp file's name only)."""
+        return self.by_name.get(temp_name, temp_name)
 
 
 def import_archive(
@@ -174,6 +176,7 @@ def _parse_chunks(
         kind = batch[0].file.kind
         for chunk in batch:
             staged.member_of[str(chunk.path)] = chunk.file.name
+            staged.by_name[chunk.path.name] = chunk.file.name
         if kind in network.TABLES:
             _save_list_chunks(staged, loader, batch)
             continue

@@ -143,7 +143,7 @@ SELECT
     CASE WHEN NOT is_retweet THEN nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 1), '') END,
     CASE WHEN NOT is_retweet
          THEN TRY_CAST(nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 2), '') AS BIGINT) END,
-    {unescape_sql("coalesce(nullif(regexp_extract(source, '>([^<]*)</a>', 1), ''), source)")},
+    {unescape_sql("source")},  -- the client's name, taken from its anchor when staged
     favorite_count,
     retweet_count,
     lang,
