@@ -297,9 +297,15 @@ def _damaged(con: duckdb.DuckDBPyConnection, staged: _Staged) -> dict[tuple[str,
         key = (staged.member(str(temp_path)), records.DAMAGE[damage])
         out[key] = out.get(key, 0) + int(n)
     for temp_path, n in con.execute(
-        """SELECT filename, count(*) - 1 FROM stage_tweets WHERE damage IS NULL
-           AND tweet_id IN (SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
-                            GROUP BY tweet_id HAVING count(DISTINCT raw_text) > 1)
+        """WITH repeated AS (  -- ids staged more than once: few, and only their texts compared
+               SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
+               GROUP BY tweet_id HAVING count(*) > 1),
+           altered AS (
+               SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
+                 AND tweet_id IN (SELECT tweet_id FROM repeated)
+               GROUP BY tweet_id HAVING count(DISTINCT raw_text) > 1)
+           SELECT filename, count(*) - 1 FROM stage_tweets WHERE damage IS NULL
+           AND tweet_id IN (SELECT tweet_id FROM altered)
            GROUP BY filename"""
     ).fetchall():
         key = (staged.member(str(temp_path)), "another record has the same tweet id")
