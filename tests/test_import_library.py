@@ -274,3 +274,55 @@ def test_removing_a_snapshot_keeps_the_persons_reviews(two_snapshots, library):
             "SELECT status, note FROM reviews WHERE target_id = ?", [follower]
         ).fetchone()
     assert review == ("not_for_me", "met at a conference")
+
+
+def test_records_sharing_a_tweet_id_are_counted_per_member_only_when_they_differ():
+    """Two records with one id and different texts: the extra one is counted against its
+    member; the same record repeated (part files do that) and damaged records are not."""
+    from archivelens.store import ingest
+
+    con = duckdb.connect()
+    con.execute(
+        """CREATE TEMP TABLE stage_tweets AS SELECT * FROM (VALUES
+             (1, 'a', 'tweets-0000-000.json', NULL), (1, 'b', 'tweets-0001-000.json', NULL),
+             (1, 'c', 'tweets-0001-000.json', NULL),
+             (2, 'same', 'tweets-0000-000.json', NULL), (2, 'same', 'tweets-0001-000.json', NULL),
+             (3, 'x', 'tweets-0000-000.json', NULL), (3, 'y', 'tweets-0000-000.json', 'text'),
+             (4, 'only', 'tweets-0001-000.json', NULL))
+           AS t(tweet_id, raw_text, filename, damage)"""
+    )
+    staged = ingest._Staged(
+        by_name={"tweets-0000-000.json": "data/tweets.js", "tweets-0001-000.json": "data/t1.js"}
+    )
+    assert ingest._damaged(con, staged) == {
+        ("data/tweets.js", "no readable text"): 1,
+        ("data/tweets.js", "another record has the same tweet id"): 0,
+        ("data/t1.js", "another record has the same tweet id"): 1,
+    }
+
+
+def test_a_liked_tweet_repeated_in_the_likes_is_kept_once():
+    """Likes staged twice (a part file repeating records) become one row each; ids liked once
+    go straight in, unreadable ids (NULL) included once."""
+    from archivelens.store import likes
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE likes (snapshot_id INTEGER, tweet_id BIGINT, full_text VARCHAR, "
+        "expanded_url VARCHAR)"
+    )
+    con.execute(
+        """CREATE TEMP TABLE stage_likes AS SELECT * FROM (VALUES
+             (1, 'one', 'u1', 'f'), (2, 'two', NULL, 'f'), (2, 'two', NULL, 'g'),
+             (3, 'three', 'u3', 'f'), (3, 'three', 'u3', 'f'), (3, 'three', 'u3', 'g'),
+             (NULL, 'no id', NULL, 'f'), (4, 'four', 'u4', 'g'))
+           AS t(tweet_id, full_text, expanded_url, filename)"""
+    )
+    likes.insert_from_stage(con, 7)
+    assert con.execute("SELECT * FROM likes ORDER BY tweet_id NULLS LAST").fetchall() == [
+        (7, 1, "one", "u1"),
+        (7, 2, "two", None),
+        (7, 3, "three", "u3"),
+        (7, 4, "four", "u4"),
+        (7, None, "no id", None),
+    ]

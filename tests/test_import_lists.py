@@ -148,3 +148,42 @@ def test_damaged_list_mid_way_is_one_sentence_and_changes_nothing(
     assert message.startswith("data/follower.js is damaged and cannot be read")
     assert message.count(". ") == 0 and message.endswith(".")
     assert _lists(library) == before
+
+
+def test_follow_back_is_numbered_by_position_across_many_row_groups(library):
+    """Over 122,880 rows (several row groups, both threads busy) stored out of position order,
+    with another snapshot's rows between them: the numbers follow the positions, 0, 1, 2 …"""
+    from archivelens.store import network
+    from archivelens.store.library import connect
+
+    followers = 450_000  # every 12th is followed back: 412,500 numbered, 4 row groups
+    con = connect(library)
+    try:
+        con.execute(
+            """INSERT INTO followers
+               SELECT s, 10_000_000 * s + i, 3 * i + s FROM range($n) t(i),
+                      (VALUES (1), (2)) v(s)
+               ORDER BY hash(i * 7 + s)""",
+            {"n": followers},
+        )
+        con.execute(
+            """INSERT INTO following SELECT snapshot_id, account_id, position FROM followers
+               WHERE snapshot_id = 1 AND position % 36 = 1"""
+        )
+        network.number_follow_back(con, 1)
+        unordered, numbered, wrong = con.execute(
+            """SELECT (SELECT count(*) FROM followers WHERE snapshot_id = 1 AND rowid < 4000
+                       AND position > 600_000),
+                      count(*), count(*) FILTER (rank <> expected)
+               FROM (SELECT rank, row_number() OVER (ORDER BY position) - 1 AS expected
+                     FROM follow_back WHERE snapshot_id = 1)"""
+        ).fetchone()
+        kept = con.execute(
+            """SELECT count(*) FROM followers f WHERE snapshot_id = 1 AND account_id NOT IN
+               (SELECT account_id FROM following WHERE snapshot_id = 1)"""
+        ).fetchone()
+    finally:
+        con.close()
+    assert unordered > 0  # the rows really are stored out of position order
+    assert numbered == kept[0] > 3 * 122_880
+    assert wrong == 0

@@ -59,7 +59,8 @@ CANONICAL_TWEET_COLUMNS = (
     "edit_root",  # BIGINT: the first version's id; all versions of an edited tweet share it
     "created_at",  # TIMESTAMP, UTC
     "raw_text",  # as stored: still HTML-escaped
-    "source",  # the client's HTML anchor
+    "source",  # the client's name (still HTML-escaped), taken out of its HTML anchor here: the
+    # anchor is about as long as the tweet's text, and staging holds every tweet at once
     "reply_status_id",
     "reply_user_id",
     "reply_screen_name",
@@ -73,7 +74,7 @@ CANONICAL_TWEET_COLUMNS = (
     "rt_user_id",
     "rt_screen_name",
     "rt_name",
-    "filename",
+    "filename",  # the name of the temp file the record was staged from (not its path)
     "damage",  # why the record cannot be kept (see DAMAGE), or NULL: damaged records are
     # staged too, so that every record of a file is counted and every skipped one said
 )
@@ -120,6 +121,15 @@ def utc(expr: str) -> str:
     return f"CASE WHEN {real} THEN timezone('UTC', try_strptime({expr}, {_TIME_FORMATS})) END"
 
 
+def source_client(expr: str) -> str:
+    """SQL for the client's name in a tweet's ``source`` anchor
+    (``<a href="…" rel="nofollow">Twitter for iPhone</a>``): the source itself if not one."""
+    return f"coalesce(nullif(regexp_extract({expr}, '>([^<]*)</a>', 1), ''), {expr})"
+
+
+_NAME = "parse_filename(filename) AS filename"
+
+
 def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
     """A FROM clause yielding one column ``r`` with each record, unwrapped."""
     files = ", ".join(_quote(p) for p in paths)
@@ -128,9 +138,11 @@ def json_source(paths: list[str], record_type: str, wrapper: str | None) -> str:
         f"read_json([{files}], format='array', records=false, filename=true, "
         f"columns={{'r': '{_escape(col_type)}'}}, maximum_object_size=33554432)"
     )
+    # Only the temp file's own name is kept (``tweets-0003-000.json``): the whole path, on
+    # every row of every staged tweet, was a seventh of staging's memory.
     if wrapper:
-        return f"(SELECT j.r.{_ident(wrapper)} AS r, filename FROM {reader} AS j)"
-    return f"(SELECT r, filename FROM {reader})"
+        return f"(SELECT j.r.{_ident(wrapper)} AS r, {_NAME} FROM {reader} AS j)"
+    return f"(SELECT r, {_NAME} FROM {reader})"
 
 
 def tweets_from_json(source_sql: str) -> str:
@@ -150,7 +162,7 @@ SELECT
   coalesce({edit_root}, {ids}) AS edit_root,
   {time} AS created_at,
   {text} AS raw_text,
-  r.source AS source,
+  {source_client("r.source")} AS source,
   {strict_id("coalesce(r.in_reply_to_status_id_str, r.in_reply_to_status_id)")}
     AS reply_status_id,
   {strict_id("coalesce(r.in_reply_to_user_id_str, r.in_reply_to_user_id)", signed=True)}
@@ -183,7 +195,7 @@ SELECT
   {strict_id("tweet_id")} AS edit_root,
   {utc('"timestamp"')} AS created_at,
   "text" AS raw_text,
-  source,
+  {source_client("source")} AS source,
   {strict_id("in_reply_to_status_id")} AS reply_status_id,
   {strict_id("in_reply_to_user_id", signed=True)} AS reply_user_id,
   NULL::VARCHAR AS reply_screen_name,
@@ -198,7 +210,7 @@ SELECT
   {strict_id("retweeted_status_user_id")} AS rt_user_id,
   NULL::VARCHAR AS rt_screen_name,
   NULL::VARCHAR AS rt_name,
-  filename,
+  {_NAME},
   CASE WHEN {strict_id("tweet_id")} IS NULL THEN 'id' WHEN "text" IS NULL THEN 'text'
        WHEN {utc('"timestamp"')} IS NULL THEN 'date' END AS damage
 FROM read_csv({_quote(path)}, header=true, all_varchar=true, quote='"', escape='"',

@@ -70,13 +70,15 @@ class _Staged:
     """What the chunk loop leaves for the rest of the import."""
 
     member_of: dict[str, str] = field(default_factory=dict)  # temp path → archive member
+    by_name: dict[str, str] = field(default_factory=dict)  # temp file name → archive member
     cut_short: set[str] = field(default_factory=set)  # members ending before their ]
     lists: dict[str, list[DataFile]] = field(default_factory=dict)  # kind → its members
     list_records: dict[str, int] = field(default_factory=dict)  # member → records saved
     unreadable: dict[str, int] = field(default_factory=dict)  # member → ids skipped
 
-    def member(self, temp_path: str) -> str:
-        return self.member_of.get(temp_path, temp_path)
+    def member(self, temp_name: str) -> str:
+        """The archive member of a staged row (staging keeps its temp file's name only)."""
+        return self.by_name.get(temp_name, temp_name)
 
 
 def import_archive(
@@ -174,6 +176,7 @@ def _parse_chunks(
         kind = batch[0].file.kind
         for chunk in batch:
             staged.member_of[str(chunk.path)] = chunk.file.name
+            staged.by_name[chunk.path.name] = chunk.file.name
         if kind in network.TABLES:
             _save_list_chunks(staged, loader, batch)
             continue
@@ -294,9 +297,15 @@ def _damaged(con: duckdb.DuckDBPyConnection, staged: _Staged) -> dict[tuple[str,
         key = (staged.member(str(temp_path)), records.DAMAGE[damage])
         out[key] = out.get(key, 0) + int(n)
     for temp_path, n in con.execute(
-        """SELECT filename, count(*) - 1 FROM stage_tweets WHERE damage IS NULL
-           AND tweet_id IN (SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
-                            GROUP BY tweet_id HAVING count(DISTINCT raw_text) > 1)
+        """WITH repeated AS (  -- ids staged more than once: few, and only their texts compared
+               SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
+               GROUP BY tweet_id HAVING count(*) > 1),
+           altered AS (
+               SELECT tweet_id FROM stage_tweets WHERE damage IS NULL
+                 AND tweet_id IN (SELECT tweet_id FROM repeated)
+               GROUP BY tweet_id HAVING count(DISTINCT raw_text) > 1)
+           SELECT filename, count(*) - 1 FROM stage_tweets WHERE damage IS NULL
+           AND tweet_id IN (SELECT tweet_id FROM altered)
            GROUP BY filename"""
     ).fetchall():
         key = (staged.member(str(temp_path)), "another record has the same tweet id")

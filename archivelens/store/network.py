@@ -143,17 +143,19 @@ def number_follow_back(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None
     0, 1, 2 …): the app's checklist reads a page of a hundred million by number instead of
     sorting them all each time it opens.
 
-    One sort: the rows are put in position order once, and numbered as they stream by
-    (``row_number() OVER ()`` keeps its input's order); numbering with ``OVER (ORDER BY
-    position)`` and then ordering the insert sorted them twice (40 % of the CPU at 20M)."""
+    The number is ``row_number() OVER (ORDER BY position)``: the order is part of the window,
+    so it holds however DuckDB schedules the rows (numbering ``OVER ()`` a subquery ordered by
+    position relied on the order surviving into the window, which SQL does not promise). One
+    sort either way; the ordered window costs a little more CPU: +0.02 s at 300k followers,
+    +0.35 s at 5M. The rows still land in number order in practice, so a page read by number
+    touches few row groups; the numbers themselves never depend on it."""
     con.execute("DELETE FROM follow_back WHERE snapshot_id = ?", [snapshot_id])
     con.execute(
         """INSERT INTO follow_back
-           SELECT $s, row_number() OVER () - 1, account_id, position
-           FROM (SELECT account_id, position FROM followers
-                 WHERE snapshot_id = $s
-                   AND account_id NOT IN (SELECT account_id FROM following WHERE snapshot_id = $s)
-                 ORDER BY position)""",
+           SELECT $s, row_number() OVER (ORDER BY position) - 1, account_id, position
+           FROM followers
+           WHERE snapshot_id = $s
+             AND account_id NOT IN (SELECT account_id FROM following WHERE snapshot_id = $s)""",
         {"s": snapshot_id},
     )
 

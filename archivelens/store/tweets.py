@@ -40,16 +40,32 @@ def _note_key(expr: str, tail: bool) -> str:
     return f"regexp_replace({text}, '{_TCO}', 'https://t.co/_', 'g')"
 
 
+# Only a tweet posted within a second of some note can be completed from it: the match keys
+# (three regular expressions over the text) are made for these few, not for every tweet. A
+# statement of its own, so that the optimizer cannot push the keys' filter below this one.
+_NOTE_CANDIDATES = """
+CREATE OR REPLACE TEMP TABLE note_candidates AS
+SELECT tweet_id, created_at, raw_text FROM stage_tweets
+WHERE damage IS NULL AND epoch_ms(created_at) // 1000 IN (
+    SELECT epoch_ms(created_at) // 1000 + d
+    FROM stage_notes CROSS JOIN (VALUES (-1), (0), (1)) AS offsets(d))
+"""
+
 _INSERT = f"""
 INSERT INTO tweets
-WITH staged AS (
+WITH staged AS NOT MATERIALIZED (
     -- Records staged only to be counted (no readable id, text or date) are not tweets.
+    -- Each reader scans the staging table for the columns it needs: shared, the whole rows were
+    -- buffered for both (at 2M tweets, a gigabyte spilled to disk).
     SELECT * EXCLUDE (damage) FROM stage_tweets WHERE damage IS NULL
 ),
 edited AS (
-    -- Edit groups (and ids repeated across part files): few, so only they pay for a window.
+    -- Edit groups (and ids repeated across part files): few, so only they pay for a window,
+    -- and only their rows for counting distinct versions (one hash pass finds them).
     SELECT edit_root, count(DISTINCT tweet_id) AS versions
-    FROM staged GROUP BY edit_root HAVING count(*) > 1
+    FROM staged
+    WHERE edit_root IN (SELECT edit_root FROM staged GROUP BY edit_root HAVING count(*) > 1)
+    GROUP BY edit_root
 ),
 latest AS (
     SELECT s.*, 1 AS edit_versions FROM staged s ANTI JOIN edited e USING (edit_root)
@@ -67,8 +83,7 @@ note_keys AS (
 tweet_keys AS (
     SELECT tweet_id, created_at, {_note_key("text", True)} AS key,
            regexp_extract(text, '{_LEAD_HANDLES}') AS lead
-    FROM (SELECT tweet_id, created_at, {unescape_sql("raw_text")} AS text FROM staged)
-    WHERE EXISTS (SELECT 1 FROM stage_notes)
+    FROM (SELECT tweet_id, created_at, {unescape_sql("raw_text")} AS text FROM note_candidates)
 ),
 note_matches AS (
     -- The completed text keeps the tweet's leading reply handles.
@@ -128,7 +143,7 @@ SELECT
     CASE WHEN NOT is_retweet THEN nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 1), '') END,
     CASE WHEN NOT is_retweet
          THEN TRY_CAST(nullif(regexp_extract(quote_url, '{_QUOTE_URL}', 2), '') AS BIGINT) END,
-    {unescape_sql("coalesce(nullif(regexp_extract(source, '>([^<]*)</a>', 1), ''), source)")},
+    {unescape_sql("source")},  -- the client's name, taken from its anchor when staged
     favorite_count,
     retweet_count,
     lang,
@@ -146,12 +161,14 @@ def insert_from_stage(
     Row order carries no meaning here, so DuckDB may insert from both threads at once.
     """
     con.execute("SET preserve_insertion_order = false")
+    con.execute(_NOTE_CANDIDATES)
     con.execute(
         _INSERT,
         {"snapshot_id": snapshot_id, "owner_id": owner_id, "owner_handle": owner_handle or ""},
     )
     # Reset only on success: after a failure the transaction is aborted, and resetting would
     # raise "transaction is aborted" in place of the real cause (the caller rolls back).
+    con.execute("DROP TABLE note_candidates")
     con.execute("RESET preserve_insertion_order")
 
 
