@@ -22,7 +22,7 @@ from archivelens.store.library import connect, explain, resolve_library_path
 if TYPE_CHECKING:
     from archivelens.analysis.comparison import Compared
     from archivelens.analysis.engagement import Engagement
-    from archivelens.analysis.report import Report
+    from archivelens.analysis.report import Headline, Report
     from archivelens.export.csvset import ExportResult
     from archivelens.export.workbook import WorkbookResult
     from archivelens.recovery import RebuildResult
@@ -252,6 +252,40 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
 
     prepare(con, scope)
     rep = report.build(con, scope)
+    portfolio.remember(con, rep)
+    return rep
+
+
+# The report in three steps, for a front end that shows each part as it comes (the app's
+# Overview: its headline figures in a fraction of the whole report's time). Together they run
+# the same queries as `build_report` (``report.build`` is made of the same steps), in its order.
+
+
+def report_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> Headline:
+    """The first step: *scope*'s headline figures and bands (``report.headline``)."""
+    from archivelens.analysis import report
+
+    prepare(con, scope)
+    return report.headline(con, scope)
+
+
+def report_months(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
+    """The second step: *scope*'s tweets month by month (``metrics.monthly``)."""
+    from archivelens.analysis import metrics
+
+    prepare(con, scope)
+    return metrics.monthly(con, scope)
+
+
+def finish_report(
+    con: duckdb.DuckDBPyConnection, head: Headline, months: list[dict[str, Any]]
+) -> Report:
+    """The last step: the whole report from *head* and its *months* (``report.complete``); a
+    whole-history one is kept for the portfolio, now that all of it is known."""
+    from archivelens.analysis import portfolio, report
+
+    prepare(con, head.scope)
+    rep = report.complete(con, head, months)
     portfolio.remember(con, rep)
     return rep
 
