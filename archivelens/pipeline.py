@@ -256,25 +256,11 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     return rep
 
 
-# The report in three steps, for a front end that shows each part as it comes (the app's
-# Overview: its headline figures in a fraction of the whole report's time). Together they run
-# the same queries as `build_report` (``report.build`` is made of the same steps), in its order.
-
-
-def report_headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> Headline:
-    """The first step: *scope*'s headline figures and bands (``report.headline``)."""
-    from archivelens.analysis import report
-
-    prepare(con, scope)
-    return report.headline(con, scope)
-
-
-def report_months(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[dict[str, Any]]:
-    """The second step: *scope*'s tweets month by month (``metrics.monthly``)."""
-    from archivelens.analysis import metrics
-
-    prepare(con, scope)
-    return metrics.monthly(con, scope)
+# The report in steps, for a front end that shows each part as it comes (the app's Overview:
+# its headline figures in a fraction of the whole report's time). The app reads the first two,
+# ``report.headline`` and ``metrics.monthly``, with the core's readers on a worker that has
+# prepared the scope; this last one also keeps the portfolio's figures. The steps run the same
+# queries as `build_report` (``report.build`` is made of them), in its order.
 
 
 def finish_report(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens import pipeline
-from archivelens.analysis import report
+from archivelens.analysis import metrics, report
 from archivelens.analysis.buckets import bucketed
 from archivelens.analysis.metrics import CANNOT_MEASURE
 from archivelens.gui.context import LibraryContext
@@ -146,7 +146,7 @@ class OverviewView(View):
         self._advice_working()
         self.report = None
         self.engagement.working()
-        self.loader.request(lambda con: pipeline.report_headline(con, scope), self._show_headline)
+        self.loader.request(lambda con: report.headline(con, scope), self._show_headline)
         self.comparison.refresh(scope)
 
     def _show_headline(self, head: report.Headline) -> None:
@@ -155,7 +155,7 @@ class OverviewView(View):
         self._show_figures(head)
         self.engagement.refresh(head.scope)
         self.loader.request(
-            lambda con: pipeline.report_months(con, head.scope),
+            lambda con: metrics.monthly(con, head.scope),
             lambda months: self._show_months(head, months),
         )
 
@@ -299,15 +299,18 @@ class OverviewView(View):
         self._fill_chart(self.months)  # a theme resets the series' colours
 
     def _remember_place(self, value: int) -> None:
-        """The widget at the top of the viewport and how far into it the user has scrolled."""
-        below = [
+        """What the user reads: the first part that starts in view (one that starts above may
+        be a part still coming, which grows), else the one covering the view; and how far from
+        the view's top it is."""
+        parts = [
             w
             for w in self.body.findChildren(
                 QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
             )
             if w.isVisible() and w.geometry().bottom() >= value
         ]
-        top = min(below, key=lambda w: w.y(), default=None)
+        starting = [w for w in parts if w.y() >= value]
+        top = min(starting or parts, key=lambda w: w.y(), default=None)
         self._anchor = (top, value - top.y()) if top is not None and value > 0 else None
 
     def _keep_place(self) -> None:
