@@ -9,7 +9,9 @@
 3. **Scrolling the Tweets view over a 2M-tweet library**: median time of ``data()`` for display
    cells (target ≤ 50 µs) and of a page fetch (``fetchMore``, target ≤ 30 ms).
 4. **Views over the 2M-tweet / 5M-follower library**: for each view and common action, how long
-   the GUI thread is blocked and how long until the answer shows (work runs on workers).
+   the GUI thread is blocked and how long until the answer shows (work runs on workers); the
+   Overview, which the window opens on, until its headline figures show and until all of it
+   does (goal: headline ≤ 0.5 s).
 5. **Cold start on a real X display**, side by side with a bare PySide6 window (target: the
    app's first window within 2× the bare one): launch to mapped window, found with xdotool, for
    the bare window, the app's first window and its full main window; runs A B A B …, medians
@@ -161,8 +163,9 @@ def wait(app, view) -> None:
 
 def overview_opened(tmp: str, library: Path):
     """The window opened on *library*, which shows the Overview first: how long the GUI thread
-    is blocked, until its headline figures show (a card has a number) and until all of it does
-    (the months' chart, the advice, the engagement panel: every worker lane of it idle)."""
+    is blocked making it, until its headline figures show (a card has a number) and until all
+    of it does (the months' chart, the advice, the engagement panel: every worker lane of it
+    idle), from the window's making and from its showing (what "open Overview" measured)."""
     from archivelens.gui.workers import Loader
 
     start = time.perf_counter()
@@ -178,9 +181,11 @@ def overview_opened(tmp: str, library: Path):
         app.processEvents()
         time.sleep(0.001)
     shown = time.perf_counter() - start
+    headline = headline or shown
     print(
         f"   {'open the window on the Overview':34s} GUI blocked {blocked * 1000:6.1f} ms, "
-        f"headline shown after {headline or shown:.2f} s, all shown after {shown:.2f} s"
+        f"headline shown after {headline:.2f} s, all shown after {shown:.2f} s (from the "
+        f"window made; after it showed: {headline - blocked:.2f} s, {shown - blocked:.2f} s)"
     )
     return app, window
 
