@@ -108,6 +108,7 @@ class EngagementPanel(QWidget):
         self.top_label.linkActivated.connect(lambda _link: self.show_top.emit())
         for w in (self.title, self.sentence, self.table, self.note, self.when, self.top_label):
             layout.addWidget(w)
+        layout.addStretch(1)  # held taller while working: the lines stay at its top
         self.loader = Loader(ctx, self)
         self.loader.failed.connect(lambda sentence, _details: self.sentence.setText(sentence))
 

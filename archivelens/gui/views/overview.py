@@ -85,6 +85,8 @@ class OverviewView(View):
         self.advice = QLabel()
         self.advice.setWordWrap(True)
         self.advice.setTextFormat(Qt.TextFormat.RichText)
+        # At the top of its place: while working it may be held taller (what it showed before).
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.advice.linkActivated.connect(self._open_advice)
         layout.addWidget(self.advice)
         # A suggested own website is a guess: the user confirms it or says it is not theirs.
