@@ -22,7 +22,7 @@ from archivelens.store.library import connect, explain, resolve_library_path
 if TYPE_CHECKING:
     from archivelens.analysis.comparison import Compared
     from archivelens.analysis.engagement import Engagement
-    from archivelens.analysis.report import Report
+    from archivelens.analysis.report import Headline, Report
     from archivelens.export.csvset import ExportResult
     from archivelens.export.workbook import WorkbookResult
     from archivelens.recovery import RebuildResult
@@ -252,6 +252,26 @@ def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
 
     prepare(con, scope)
     rep = report.build(con, scope)
+    portfolio.remember(con, rep)
+    return rep
+
+
+# The report in steps, for a front end that shows each part as it comes (the app's Overview:
+# its headline figures in a fraction of the whole report's time). The app reads the first two,
+# ``report.headline`` and ``metrics.monthly``, with the core's readers on a worker that has
+# prepared the scope; this last one also keeps the portfolio's figures. The steps run the same
+# queries as `build_report` (``report.build`` is made of them), in its order.
+
+
+def finish_report(
+    con: duckdb.DuckDBPyConnection, head: Headline, months: list[dict[str, Any]]
+) -> Report:
+    """The last step: the whole report from *head* and its *months* (``report.complete``); a
+    whole-history one is kept for the portfolio, now that all of it is known."""
+    from archivelens.analysis import portfolio, report
+
+    prepare(con, head.scope)
+    rep = report.complete(con, head, months)
     portfolio.remember(con, rep)
     return rep
 

@@ -9,7 +9,9 @@
 3. **Scrolling the Tweets view over a 2M-tweet library**: median time of ``data()`` for display
    cells (target ≤ 50 µs) and of a page fetch (``fetchMore``, target ≤ 30 ms).
 4. **Views over the 2M-tweet / 5M-follower library**: for each view and common action, how long
-   the GUI thread is blocked and how long until the answer shows (work runs on workers).
+   the GUI thread is blocked and how long until the answer shows (work runs on workers); the
+   Overview, which the window opens on, until its headline figures show and until all of it
+   does (goal: headline ≤ 0.5 s).
 5. **Cold start on a real X display**, side by side with a bare PySide6 window (target: the
    app's first window within 2× the bare one): launch to mapped window, found with xdotool, for
    the bare window, the app's first window and its full main window; runs A B A B …, medians
@@ -159,14 +161,43 @@ def wait(app, view) -> None:
         time.sleep(0.001)
 
 
+def overview_opened(tmp: str, library: Path):
+    """The window opened on *library*, which shows the Overview first: how long the GUI thread
+    is blocked making it, until its headline figures show (a card has a number) and until all
+    of it does (the months' chart, the advice, the engagement panel: every worker lane of it
+    idle), from the window's making and from its showing (what "open Overview" measured)."""
+    from archivelens.gui.workers import Loader
+
+    start = time.perf_counter()
+    app, window = _window(tmp, library)
+    window.show()
+    blocked = time.perf_counter() - start
+    overview = window.views["Overview"]
+    loaders = overview.findChildren(Loader)
+    headline = None
+    while any(loader.busy() for loader in loaders):
+        if headline is None and overview.cards["conversation"].value.text() != "–":
+            headline = time.perf_counter() - start
+        app.processEvents()
+        time.sleep(0.001)
+    shown = time.perf_counter() - start
+    headline = headline or shown
+    print(
+        f"   {'open the window on the Overview':34s} GUI blocked {blocked * 1000:6.1f} ms, "
+        f"headline shown after {headline:.2f} s, all shown after {shown:.2f} s (from the "
+        f"window made; after it showed: {headline - blocked:.2f} s, {shown - blocked:.2f} s)"
+    )
+    return app, window
+
+
 def views(db: Path) -> None:
     from PySide6.QtCore import Qt
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "library.duckdb"  # review keys write: keep the cached library as is
         shutil.copy(db, copy)
-        app, window = _window(tmp, copy)
-        window.show()
+        print("4. views over the 2M-tweet / 5M-follower library:")
+        app, window = overview_opened(tmp, copy)
         v = window.views
 
         def act(label: str, fn, view) -> None:
@@ -177,8 +208,7 @@ def views(db: Path) -> None:
             ready = time.perf_counter() - start
             print(f"   {label:34s} GUI blocked {blocked * 1000:6.1f} ms, shown after {ready:.2f} s")
 
-        print("4. views over the 2M-tweet / 5M-follower library:")
-        for row, name in enumerate(("Overview", "Follow-back", "Duplicates", "Tweets")):
+        for row, name in enumerate(("Follow-back", "Duplicates", "Tweets"), start=1):
             act(f"open {name}", lambda r=row: window.sidebar.setCurrentRow(r), v[name])
         tweets = v["Tweets"]
         act("Tweets: filter by kind", lambda: tweets.kind.setCurrentIndex(2), tweets)

@@ -52,16 +52,15 @@ NETWORK_METRICS = frozenset(
 
 
 @dataclass
-class Report:
+class Headline:
+    """The report's figures without its months and advice: what the summary and the repetition
+    give, a fraction of the report's cost. The app shows them first (the cards, the bands) while
+    the rest is computed (:func:`complete`)."""
+
     scope: Scope
     summary: Summary
     metrics: list[Metric]
     bands: list[bands_mod.Band]
-    recommendations: list[Recommendation] = field(default_factory=list)
-    months: list[dict[str, Any]] = field(default_factory=list)  # metrics.monthly, computed once
-    cannot_measure: tuple[str, ...] = CANNOT_MEASURE
-    # What each kind of tweet earned: computed once for the advice, read by every export.
-    earned: engagement.Engagement | None = None
 
     def value(self, name: str) -> Any:
         return next(m.value for m in self.metrics if m.name == name)
@@ -74,12 +73,6 @@ class Report:
         return next(m.unknown for m in self.metrics if m.name == name)
 
     @property
-    def advice(self) -> Advice:
-        """Why the recommendations are what they are (none: too few tweets, or nothing stands
-        out), one sentence every output shows."""
-        return recommendations.status(self.summary, len(self.recommendations))
-
-    @property
     def snapshot_estimated(self) -> bool:
         """Whether the archive's date is an estimate (the archive does not say when it was made)."""
         return bool(self.summary.snapshot and self.summary.snapshot.generated_estimated)
@@ -90,14 +83,46 @@ class Report:
         return self.summary.snapshot is None or self.summary.snapshot.tweets_file
 
 
+@dataclass
+class Report(Headline):
+    """The whole report: the headline figures, the months, and the advice with its evidence."""
+
+    recommendations: list[Recommendation] = field(default_factory=list)
+    months: list[dict[str, Any]] = field(default_factory=list)  # metrics.monthly, computed once
+    cannot_measure: tuple[str, ...] = CANNOT_MEASURE
+    # What each kind of tweet earned: computed once for the advice, read by every export.
+    earned: engagement.Engagement | None = None
+
+    @property
+    def advice(self) -> Advice:
+        """Why the recommendations are what they are (none: too few tweets, or nothing stands
+        out), one sentence every output shows."""
+        return recommendations.status(self.summary, len(self.recommendations))
+
+
 def build(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
+    """The whole report of *scope*: the same queries, in the same order, as the app's three
+    steps (:func:`headline`, :func:`monthly`, :func:`complete`)."""
+    head = headline(con, scope)
+    return complete(con, head, monthly(con, scope))
+
+
+def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> Headline:
+    """The headline figures and the bands of *scope* (the summary and the repetition)."""
     s = summarize(con, scope)
     rep = duplicates.repetition(con, scope)
-    months = monthly(con, scope)
+    return Headline(scope, s, _known(s, _metrics(s, rep)), bands_mod.bands(s))
+
+
+def complete(
+    con: duckdb.DuckDBPyConnection, head: Headline, months: list[dict[str, Any]]
+) -> Report:
+    """*head* with its *months* (``metrics.monthly`` of its scope) made the whole report: what
+    each kind of tweet earned, and the advice drawn from all of it."""
+    scope, s = head.scope, head.summary
     earned = engagement.by_kind(con, scope)
     advice = recommendations.build(con, scope, s, months, earned)
-    metrics = _known(s, _metrics(s, rep))
-    return Report(scope, s, metrics, bands_mod.bands(s), advice, months, earned=earned)
+    return Report(scope, s, head.metrics, head.bands, advice, months, earned=earned)
 
 
 def _known(s: Summary, metrics: list[Metric]) -> list[Metric]:

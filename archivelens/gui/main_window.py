@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         # The Duplicates view tells sales blasts from template messages.
         cards["repetition"].link("Open the re-sent messages")
         cards["repetition"].clicked.connect(lambda: self.sidebar.setCurrentRow(2))
-        self.overview.reported.connect(self._show_counts)
+        self.overview.figures_shown.connect(self._show_counts)
         self.overview.own_domains_answered.connect(self.answer_own_domains)
         self.overview.advice_opened.connect(self.open_advice)
         self.overview.engagement.show_top.connect(self.show_most_liked)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, rep) -> None:
         """How much each view holds (sidebar) and the archive's size (status bar), from the
-        Overview's report."""
+        Overview's figures (a ``report.Headline``)."""
         counts = {
             "Follow-back": rep.value("not_followed_back"),
             "Duplicates": rep.value("duplicate_clusters"),

@@ -108,8 +108,21 @@ class EngagementPanel(QWidget):
         self.top_label.linkActivated.connect(lambda _link: self.show_top.emit())
         for w in (self.title, self.sentence, self.table, self.note, self.when, self.top_label):
             layout.addWidget(w)
+        layout.addStretch(1)  # held taller while working: the lines stay at its top
         self.loader = Loader(ctx, self)
         self.loader.failed.connect(lambda sentence, _details: self.sentence.setText(sentence))
+
+    def working(self, on: bool = True) -> None:
+        """While the figures are asked for: one line saying so in place of an older scope's
+        (the panel as tall as before: what is below it stays put); *on* False: the line gone,
+        nothing coming (the Overview's own step failed before asking)."""
+        if not on:
+            self.setMinimumHeight(0)
+        elif self.engagement is not None and self.isVisible():  # showing an older scope's
+            self.setMinimumHeight(self.height())
+        self.sentence.setText("<i>Calculating what each kind of tweet earned…</i>" if on else "")
+        for w in (self.table, self.note, self.when, self.top_label):
+            w.hide()
 
     def refresh(self, scope: Scope) -> None:
         def query(con) -> Shown:
@@ -122,6 +135,7 @@ class EngagementPanel(QWidget):
 
     def _show(self, result: Shown) -> None:
         eng, top, self.hours, zone = result
+        self.setMinimumHeight(0)
         self.engagement, self.top = eng, top
         when = engagement.when_posted(self.hours, zone)
         self.when.setText(when or "")

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from archivelens import pipeline
-from archivelens.analysis import report
+from archivelens.analysis import metrics, report
 from archivelens.analysis.buckets import bucketed
+from archivelens.analysis.metrics import CANNOT_MEASURE
 from archivelens.gui.context import LibraryContext
 from archivelens.gui.text_fit import breakable
 from archivelens.gui.views.comparison_panel import ComparisonPanel
@@ -46,20 +47,24 @@ pct = percent  # a share that is not zero is "<1%", never "0%" (the bands say it
 
 
 class OverviewView(View):
-    reported = Signal(object)  # the Report, each time one is shown
+    figures_shown = Signal(object)  # the report's Headline (its figures), each time shown
     own_domains_answered = Signal(list)  # the suggested own websites confirmed, or [] if not
     advice_opened = Signal(object)  # a Recommendation whose rows the user asked to see
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         outer = QVBoxLayout(self)
-        scroll = QScrollArea()
+        self.scroller = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         outer.addWidget(scroll)
-        body = QWidget()
+        self.body = body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        self.status = QLabel()
+        self.status = QLabel("<i>Calculating…</i>")
+        # Its line stays when it is hidden: the cards below never move when the work ends.
+        policy = self.status.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.status.setSizePolicy(policy)
         layout.addWidget(self.status)
         grid = QGridLayout()
         self.cards = {
@@ -80,6 +85,8 @@ class OverviewView(View):
         self.advice = QLabel()
         self.advice.setWordWrap(True)
         self.advice.setTextFormat(Qt.TextFormat.RichText)
+        # At the top of its place: while working it may be held taller (what it showed before).
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.advice.linkActivated.connect(self._open_advice)
         layout.addWidget(self.advice)
         # A suggested own website is a guess: the user confirms it or says it is not theirs.
@@ -104,7 +111,7 @@ class OverviewView(View):
         self._resized.setInterval(150)
         self._resized.timeout.connect(lambda: self._fill_chart(self.months))
         self.chart_view.installEventFilter(self)
-        self.months: list[dict] = []
+        self.months: list[dict] | None = None  # None until this scope's months are known
         self.follow_palette()
         layout.addWidget(self.chart_view)
         self.bands = QLabel()
@@ -115,29 +122,78 @@ class OverviewView(View):
         self.cannot.setWordWrap(True)
         layout.addWidget(self.cannot)
         layout.addStretch(1)
-        self.report: report.Report | None = None
+        self.report: report.Report | None = None  # the whole report, once all of it is shown
+        self.headline: report.Headline | None = None
         self.suggested: list[str] = []
+        # What the user reads stays in place when a part above it grows (the advice arrives).
+        self._anchor: tuple[QWidget, int] | None = None
+        bar = scroll.verticalScrollBar()
+        bar.valueChanged.connect(self._remember_place)
+        bar.rangeChanged.connect(self._keep_place)
         self.loader = self.new_loader()
-        self.loader.failed.connect(lambda *_: self._set_status(""))
+        self.loader.failed.connect(lambda *_: self._failed())
 
     def refresh(self) -> None:
-        """Ask for the report on a worker; the cards keep their numbers until it arrives."""
+        """Ask for the report in three steps on the view's worker lane, each shown as it comes:
+        the headline figures and bands (a fraction of the whole report's time), the months'
+        chart, then the advice. The cards keep their numbers until the new ones come (no flash
+        of blanks); the slower parts say they are being worked out at once, never showing an
+        older scope's. The lane delivers only its newest request's answer, so a newer scope's
+        refresh drops every step still to come of this one."""
         scope = self.ctx.scope
         if scope is None:
             return
         self._set_status("<i>Calculating…</i>")
-        self.loader.request(lambda con: pipeline.build_report(con, scope), self._show)
-        self.engagement.refresh(scope)
+        self._chart_working()
+        self._advice_working()
+        self.report = None
+        self.engagement.working()
+        self.loader.request(lambda con: report.headline(con, scope), self._show_headline)
         self.comparison.refresh(scope)
+
+    def _show_headline(self, head: report.Headline) -> None:
+        """The figures are in: show them, and ask for the months (the engagement panel now too:
+        on two cores it would slow the figures down)."""
+        self._show_figures(head)
+        self.engagement.refresh(head.scope)
+        self.loader.request(
+            lambda con: metrics.monthly(con, head.scope),
+            lambda months: self._show_months(head, months),
+        )
+
+    def _show_months(self, head: report.Headline, months: list[dict]) -> None:
+        self._fill_chart(months)
+        self.loader.request(lambda con: pipeline.finish_report(con, head, months), self._show_rest)
+
+    def _show_rest(self, rep: report.Report) -> None:
+        """The whole report: the advice, the last part to come."""
+        self.report = rep
+        self._set_status("")
+        self._show_advice(rep)
+
+    def _failed(self) -> None:
+        """A step failed (the dialog says why): no part keeps saying it is being worked out."""
+        self._set_status("")
+        if self.months is None:
+            self.chart.setTitle("Content mix by month")
+        if self.report is None:
+            self.advice.setMinimumHeight(0)
+            self.advice.setText("")
+        self.engagement.working(False)
+
+    def show_report(self, rep: report.Report) -> None:
+        """Show a whole report at once (what the three steps show in turn)."""
+        self._show_figures(rep)
+        self._fill_chart(rep.months)
+        self._show_rest(rep)
 
     def _set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setVisible(bool(text))
 
-    def _show(self, rep: report.Report) -> None:
-        months = rep.months
-        self.report = rep
-        self._set_status("")
+    def _show_figures(self, rep: report.Headline) -> None:
+        """The cards, the bands and the own-website question: all from the headline."""
+        self.headline = rep
         v = rep.summary.values
         self.cards["conversation"].set(
             pct(v["conversation_share"]),
@@ -175,9 +231,7 @@ class OverviewView(View):
         if not rep.tweets_file:  # unknown, not 0 people and 0 blasts
             for name in ("conversation", "promotion", "amplification", "repetition", "links"):
                 self.cards[name].set("–", rep.unknown("tweets") or "")
-        self._show_advice(rep)
         self._show_suggestion(rep.summary.own_domains if rep.summary.own_domains_suggested else [])
-        self._fill_chart(months)
         rows = "".join(
             f"<tr><td><b>{b.name}</b></td><td>{b.position}</td>"
             f"<td>{'within' if b.within else 'outside' if b.within is False else '–'}</td></tr>"
@@ -189,10 +243,24 @@ class OverviewView(View):
             "<p>Context, not pass/fail: the rules disagree with each other.</p>"
             f"<table cellpadding=3>{rows}</table>"
         )
-        self.cannot.setText("Not measurable from an archive: " + " ".join(rep.cannot_measure))
-        self.reported.emit(rep)
+        self.cannot.setText("Not measurable from an archive: " + " ".join(CANNOT_MEASURE))
+        self.figures_shown.emit(rep)
+
+    def _chart_working(self) -> None:
+        """The chart empty, its title saying the months are being counted (not an empty axis:
+        no tweets would look the same)."""
+        self.months = None
+        self._fill_chart(None)
+
+    def _advice_working(self) -> None:
+        """The advice's place says it is being worked out, as tall as what it showed before
+        (the parts below stay where they are until the new advice comes)."""
+        if self.report is not None and self.advice.isVisible():  # an older scope's advice
+            self.advice.setMinimumHeight(self.advice.height())
+        self.advice.setText("<h3>What to change</h3><p><i>Working out the advice…</i></p>")
 
     def _show_advice(self, rep: report.Report) -> None:
+        self.advice.setMinimumHeight(0)
         if not rep.recommendations:
             # Why there is none: too few tweets to judge is not "nothing stands out".
             self.advice.setText(f"<h3>What to change</h3><p>{escape(rep.advice.note)}</p>")
@@ -232,18 +300,43 @@ class OverviewView(View):
         self.chart.setBackgroundBrush(self.palette().color(QPalette.ColorRole.Base))
         self._fill_chart(self.months)  # a theme resets the series' colours
 
+    def _remember_place(self, value: int) -> None:
+        """What the user reads: the first part that starts in view (one that starts above may
+        be a part still coming, which grows), else the one covering the view; and how far from
+        the view's top it is."""
+        parts = [
+            w
+            for w in self.body.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+            if w.isVisible() and w.geometry().bottom() >= value
+        ]
+        starting = [w for w in parts if w.y() >= value]
+        top = min(starting or parts, key=lambda w: w.y(), default=None)
+        self._anchor = (top, value - top.y()) if top is not None and value > 0 else None
+
+    def _keep_place(self) -> None:
+        """The page grew or shrank (a part came in): the widget the user was reading stays
+        where it was on screen, as a browser's scroll anchoring keeps it."""
+        if self._anchor is not None:
+            widget, offset = self._anchor
+            self.scroller.verticalScrollBar().setValue(widget.y() + offset)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.chart_view and event.type() == QEvent.Type.Resize:
             self._resized.start()
         return super().eventFilter(watched, event)
 
-    def _fill_chart(self, months: list[dict]) -> None:
+    def _fill_chart(self, months: list[dict] | None) -> None:
         self.months = months
-        buckets, unit = bucketed(months, self._bars_that_fit())
-        self.chart.setTitle(f"Content mix by {unit}")
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
+        if months is None:
+            self.chart.setTitle("Content mix by month: counting the months…")
+            return
+        buckets, unit = bucketed(months, self._bars_that_fit())
+        self.chart.setTitle(f"Content mix by {unit}")
         series = QStackedBarSeries()
         for title, key, color in SERIES:
             bar = QBarSet(title)
