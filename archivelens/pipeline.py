@@ -183,10 +183,13 @@ def _save_settings(
 
 
 def remove_snapshot(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> None:
-    """Take an imported archive out of the library (all or nothing); decisions stay."""
+    """Take an imported archive out of the library (all or nothing); decisions stay. Waits for
+    a preparation running on another connection (the app's views) and lets none start."""
+    from archivelens.read import prepared
     from archivelens.store import snapshots
 
-    snapshots.remove(con, snapshot_id)
+    with prepared.removing():
+        snapshots.remove(con, snapshot_id)
 
 
 def rebuild_library(
@@ -248,11 +251,11 @@ def compare(
 
 def build_report(con: duckdb.DuckDBPyConnection, scope: Scope) -> Report:
     """The report of *scope*; a whole-history one is also kept for the portfolio."""
-    from archivelens.analysis import portfolio, report
+    from archivelens.analysis import report
 
     prepare(con, scope)
     rep = report.build(con, scope)
-    portfolio.remember(con, rep)
+    _keep(con, rep)
     return rep
 
 
@@ -268,12 +271,22 @@ def finish_report(
 ) -> Report:
     """The last step: the whole report from *head* and its *months* (``report.complete``); a
     whole-history one is kept for the portfolio, now that all of it is known."""
-    from archivelens.analysis import portfolio, report
+    from archivelens.analysis import report
 
     prepare(con, head.scope)
     rep = report.complete(con, head, months)
-    portfolio.remember(con, rep)
+    _keep(con, rep)
     return rep
+
+
+def _keep(con: duckdb.DuckDBPyConnection, rep: Report) -> None:
+    """Keep a whole-history report's figures for the portfolio, unless its snapshot was removed
+    meanwhile (the app's Overview may finish while the user removes the archive it shows)."""
+    from archivelens.analysis import portfolio
+    from archivelens.read import prepared
+
+    with prepared.keeping(con, rep.scope.snapshot_id):
+        portfolio.remember(con, rep)
 
 
 def export_csv(

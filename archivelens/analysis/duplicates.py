@@ -13,7 +13,6 @@ read at query time, so it follows the lexicon and the user's overrides without r
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,9 +35,6 @@ ALGORITHM = "v4"  # bump when clustering changes, so stored clusters are recompu
 DEFAULT_THRESHOLD = 85.0  # chosen by measurement: bench/duplicates_bench.py
 # Settings of clustering.py that change its result: part of the stored clusters' fingerprint.
 _PARAMS = "message_words=5 bands=20 rows=3 scorer=ratio core_partial=40/0.5/95"
-# One detection at a time: two views asking at once (each on its own connection) must not both
-# compute, nor conflict writing the same rows; the second finds the clusters current.
-_ENSURE = threading.Lock()
 
 
 def threshold(con: duckdb.DuckDBPyConnection) -> float:
@@ -73,10 +69,10 @@ def ensure(
     cancel: CancelToken | None = None,
 ) -> None:
     """Compute the snapshot's clusters unless they are current (a part of
-    ``archivelens.read.prepared.prepare``: readers only check them, :func:`require_prepared`)."""
-    with _ENSURE:
-        if not is_current(con, snapshot_id):
-            detect(con, snapshot_id, progress, cancel)
+    ``archivelens.read.prepared.prepare``, which runs one at a time: readers only check them,
+    :func:`require_prepared`)."""
+    if not is_current(con, snapshot_id):
+        detect(con, snapshot_id, progress, cancel)
 
 
 def require_prepared(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 
 import duckdb
 
@@ -71,7 +70,6 @@ RECIPIENT_SQL = """CASE WHEN kind = 'reply_to_others'
                 WHEN kind = 'mention' THEN lower(mention_handles[1]) END"""
 
 _SCHEDULER_SQL = " OR ".join(f"contains(lower(source_client), '{s}')" for s in SCHEDULERS)
-_ENSURE = threading.Lock()
 
 # Every fact of one snapshot, from its tweets, the classification ($own: the own domains it
 # used), the people directory and the account's zone ($zone).
@@ -167,11 +165,10 @@ def require(con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
 
 def ensure(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:
     """(Re)build the snapshot's facts and silences unless current — after the classification
-    and the clusters (``archivelens.read.prepared.prepare``). One thread at a time: a second
-    finds them current."""
-    with _ENSURE:
-        if not is_current(con, snapshot_id, account_id):
-            build(con, snapshot_id, account_id)
+    and the clusters (``archivelens.read.prepared.prepare``, one at a time: a second finds
+    them current)."""
+    if not is_current(con, snapshot_id, account_id):
+        build(con, snapshot_id, account_id)
 
 
 def build(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
@@ -340,14 +339,10 @@ def ensure_classified(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_
     ``archivelens.read.prepared.prepare``: readers only check it, :func:`require_classified`).
 
     Lexicon matches first; then own domains — the user's, or the suggestion drawn from those
-    matches — mark the tweets that link to them. One thread at a time (views ask in parallel,
-    each on its own connection): the second finds the classification current.
+    matches — mark the tweets that link to them. ``prepare`` runs one at a time (views ask in
+    parallel, each on its own connection): the second finds the classification current.
     """
-    with _CLASSIFY:
-        _classify_if_changed(con, snapshot_id, account_id)
-
-
-_CLASSIFY = threading.Lock()
+    _classify_if_changed(con, snapshot_id, account_id)
 
 
 def is_current(con: duckdb.DuckDBPyConnection, snapshot_id: int, account_id: int) -> bool:

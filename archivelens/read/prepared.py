@@ -14,13 +14,56 @@ why it cannot be saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import duckdb
 
 from archivelens.analysis import duplicates, facts, promotion
 from archivelens.analysis.scope import Scope
+from archivelens.errors import UserError
 from archivelens.progress import CancelToken, NullProgress, Progress, Scaled
+from archivelens.store import snapshots
+
+# One preparation at a time (the app's views prepare on workers of their own: the second finds
+# the state current), and no writer of a snapshot's derived state while it is being removed: one
+# that began just before the removal would otherwise store rows for a snapshot id that is gone —
+# an id the next import reuses, which would then find "current" marks over none of its own rows.
+# The portfolio's kept figures have a lock of their own: keeping them waits for no preparation.
+_PREPARING = threading.Lock()
+_KEEPING = threading.Lock()
+
+
+class SnapshotGone(UserError):
+    """The snapshot asked for was removed from the library meanwhile (the app's views may ask
+    while the user removes it; the window then shows another)."""
+
+
+Connection = duckdb.DuckDBPyConnection
+
+
+@contextmanager
+def _there(con: Connection, snapshot_id: int, lock: threading.Lock) -> Iterator[None]:
+    """*lock* held, and *snapshot_id* found in the library (else :class:`SnapshotGone`)."""
+    with lock:
+        if snapshots.get(con, snapshot_id) is None:
+            raise SnapshotGone("This archive is no longer in the library.")
+        yield
+
+
+def keeping(con: Connection, snapshot_id: int) -> contextlib.AbstractContextManager[None]:
+    """Held while the portfolio's figures of *snapshot_id* are kept (never during a removal)."""
+    return _there(con, snapshot_id, _KEEPING)
+
+
+@contextmanager
+def removing() -> Iterator[None]:
+    """Held while a snapshot is removed: no writer of derived state runs, none starts."""
+    with _PREPARING, _KEEPING:
+        yield
 
 
 def prepare(
@@ -34,15 +77,21 @@ def prepare(
     every headline reader reads (:mod:`archivelens.analysis.facts`), each unless already
     current; return the fingerprint of the state prepared (:func:`fingerprint`).
 
-    The date range does not matter: derived state is per snapshot. Each part takes its own lock,
-    so two workers preparing at once compute once."""
+    The date range does not matter: derived state is per snapshot. One preparation runs at a
+    time, so two workers preparing at once compute once; a snapshot removed meanwhile raises
+    :class:`SnapshotGone` (checked under the lock a removal holds: nothing is written for it).
+    """
+    current = fingerprint(con, scope)
+    if current is not None:  # the common case: no wait behind another's (an import's) work
+        return current
     progress = progress or NullProgress()
-    progress.update("Classifying promotional tweets", 0.0)
-    promotion.ensure_classified(con, scope.snapshot_id, scope.account_id)
-    duplicates.ensure(con, scope.snapshot_id, Scaled(progress, 0.2, 0.75), cancel)
-    progress.update("Preparing the figures", 0.95)
-    facts.ensure(con, scope.snapshot_id, scope.account_id)
-    return _mark(con, scope.snapshot_id)
+    with _there(con, scope.snapshot_id, _PREPARING):
+        progress.update("Classifying promotional tweets", 0.0)
+        promotion.ensure_classified(con, scope.snapshot_id, scope.account_id)
+        duplicates.ensure(con, scope.snapshot_id, Scaled(progress, 0.2, 0.75), cancel)
+        progress.update("Preparing the figures", 0.95)
+        facts.ensure(con, scope.snapshot_id, scope.account_id)
+        return _mark(con, scope.snapshot_id)
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, scope: Scope) -> str | None:
