@@ -242,6 +242,7 @@ _SNAPSHOT_TABLES = (
     "silences",
     "facts_state",
     "snapshot_lists",
+    "headline_cache",  # else a portfolio may show them for the next import, which takes its id
     "snapshots",
 )
 
