@@ -79,6 +79,14 @@ class LibraryContext(QObject):
         change, prepares it; the others find it current."""
         return pipeline.prepare(cursor, scope)
 
+    def gone(self, cursor: duckdb.DuckDBPyConnection, scope: Scope) -> bool:
+        """Whether *scope*'s snapshot has been removed from the library (asked on *cursor*, a
+        worker's connection, after what it read there failed)."""
+        try:
+            return snapshots.get(cursor, scope.snapshot_id) is None
+        except duckdb.Error:  # an interrupted or closing connection: not known to be gone
+            return False
+
     def release(self, cursor: duckdb.DuckDBPyConnection) -> None:
         self._cursors.discard(cursor)
         cursor.close()

@@ -138,12 +138,19 @@ class Loader(QObject):
         def prepared_then_query(progress, cancel):
             if scope is None:
                 return query(cursor)
-            self.ctx.prepare(cursor, scope)
             try:
-                return query(cursor)
-            except NotPrepared:  # settings applied meanwhile (another worker): once more
                 self.ctx.prepare(cursor, scope)
-                return query(cursor)
+                try:
+                    return query(cursor)
+                except NotPrepared:  # settings applied meanwhile (another worker): once more
+                    self.ctx.prepare(cursor, scope)
+                    return query(cursor)
+            except Exception:
+                # Its archive was removed meanwhile (File ▸ Remove): the answer is moot, not a
+                # failure to show; the window shows another scope when the removal ends.
+                if self.ctx.gone(cursor, scope):
+                    raise Cancelled from None
+                raise
 
         worker = Worker(prepared_then_query)
         worker.library = self.ctx.path
