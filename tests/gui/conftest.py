@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -30,15 +31,42 @@ def pool():
     assert pool.activeThreadCount() == 0
 
 
+class Shown(list[str]):
+    """The sentences error dialogs would have shown; ``expected`` when the test asked for them."""
+
+    expected = False
+
+
+@pytest.fixture(autouse=True)
+def error_dialogs(monkeypatch):
+    """An error dialog is modal: in a test nobody clicks it, and the suite would wait forever
+    (CI ends at its time limit with no word of why). Every one is recorded instead, from any
+    module of the GUI that shows them; a test that did not ask for ``errors`` fails on one, with
+    its sentence and details."""
+    from archivelens.gui import widgets
+
+    shown = Shown()
+    details_of: list[str] = []
+
+    def record(parent, sentence, details=""):
+        shown.append(sentence)
+        details_of.append(details)
+
+    original = widgets.show_error
+    for name, module in list(sys.modules.items()):
+        if name.startswith("archivelens.gui") and getattr(module, "show_error", None) is original:
+            monkeypatch.setattr(module, "show_error", record)
+    yield shown
+    if not shown.expected:
+        told = "\n".join(f"{s}\n{d}" for s, d in zip(shown, details_of, strict=True))
+        assert not shown, f"an error dialog was shown:\n{told}"
+
+
 @pytest.fixture
-def errors(monkeypatch) -> list[str]:
+def errors(error_dialogs) -> list[str]:
     """The sentences the window shows in error dialogs (instead of showing them)."""
-    shown: list[str] = []
-    monkeypatch.setattr(
-        "archivelens.gui.main_window.show_error",
-        lambda parent, sentence, details="": shown.append(sentence),
-    )
-    return shown
+    error_dialogs.expected = True
+    return error_dialogs
 
 
 @pytest.fixture
