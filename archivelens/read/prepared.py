@@ -14,11 +14,10 @@ why it cannot be saved.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import duckdb
 
@@ -42,11 +41,10 @@ class SnapshotGone(UserError):
     while the user removes it; the window then shows another)."""
 
 
-Connection = duckdb.DuckDBPyConnection
-
-
 @contextmanager
-def _there(con: Connection, snapshot_id: int, lock: threading.Lock) -> Iterator[None]:
+def _there(
+    con: duckdb.DuckDBPyConnection, snapshot_id: int, lock: threading.Lock
+) -> Iterator[None]:
     """*lock* held, and *snapshot_id* found in the library (else :class:`SnapshotGone`)."""
     with lock:
         if snapshots.get(con, snapshot_id) is None:
@@ -54,7 +52,7 @@ def _there(con: Connection, snapshot_id: int, lock: threading.Lock) -> Iterator[
         yield
 
 
-def keeping(con: Connection, snapshot_id: int) -> contextlib.AbstractContextManager[None]:
+def keeping(con: duckdb.DuckDBPyConnection, snapshot_id: int) -> AbstractContextManager[None]:
     """Held while the portfolio's figures of *snapshot_id* are kept (never during a removal)."""
     return _there(con, snapshot_id, _KEEPING)
 
