@@ -4,6 +4,7 @@ holds exactly what a one-shot load of the whole list gives, however the lists ar
 from __future__ import annotations
 
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -101,6 +102,40 @@ def test_list_spanning_many_chunks_equals_one_shot(make_archive, tmp_path, monke
     unfollowed = sorted((p, a) for a, p in got["followers"] if a not in following)
     assert sorted(got["follow_back"]) == [(r, a, p) for r, (p, a) in enumerate(unfollowed)]
     assert len(got["followers"]) == len(ids)
+
+
+def test_chunks_parsed_together_keep_their_order(make_archive, tmp_path, monkeypatch):
+    """Chunks of a list that landed while the importer was busy are parsed in one statement
+    (both threads): their records keep the archive's order, numbered across the chunks."""
+    from archivelens.store import network
+
+    base, _, _ = make_archive("current")
+    ids = (
+        [str(5_000_000 + i) for i in range(4000)]
+        + ["x1"]
+        + [str(4_000_000 + i) for i in range(900)]
+    )
+    archive = _with_followers(base, tmp_path / "pile.zip", [ids])
+    monkeypatch.setattr(staging, "_SPLIT_BYTES", TINY)
+    add = network.ListLoader.add
+    files_per_call: list[int] = []
+
+    def busy_first(self, kind, member, select_sql):  # the importer busy: the rest piles up
+        paths = re.findall(r"'([^']*follower-[0-9]+-[0-9]+[.]json)'", select_sql)
+        if not files_per_call:
+            folder = Path(paths[0]).parent
+            for _ in range(200):
+                if len(list(folder.glob("follower-*.json"))) >= 20:
+                    break
+                time.sleep(0.05)
+        files_per_call.append(len(paths))
+        return add(self, kind, member, select_sql)
+
+    monkeypatch.setattr(network.ListLoader, "add", busy_first)
+    library = tmp_path / "lib.duckdb"
+    pipeline.import_archive(archive, library)
+    assert max(files_per_call) >= 10  # really parsed together
+    assert _lists(library)["followers"] == _expected_followers([ids])
 
 
 @pytest.mark.parametrize("files", [1, 2])

@@ -226,9 +226,10 @@ WHERE r.core."text" IS NOT NULL"""
 
 
 def account_refs_from_json(source_sql: str) -> str:
-    """Account ids in file order: the follow-back checklist keeps the archive's order."""
+    """Account ids, in file order when stored as they come (``store.network.ListLoader``
+    numbers them by where they land: a window numbering them here parsed on one thread)."""
     return f"""
-SELECT {strict_id("r.accountId")} AS account_id, row_number() OVER () AS position, filename
+SELECT {strict_id("r.accountId")} AS account_id, filename
 FROM {source_sql}"""
 
 

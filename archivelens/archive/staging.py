@@ -32,7 +32,7 @@ from archivelens.errors import Cancelled, UserError, sentence_for_os_error
 _SPLIT_BYTES = 24 << 20
 
 # Kinds whose records keep their order (positions): cut like the others, but their chunks are
-# handed over one by one, in file order, for the importer to number them.
+# handed over member by member, in file order, for the importer to number them.
 _ORDERED_KINDS = ("follower", "following", "block", "mute")
 
 
@@ -44,10 +44,6 @@ class Chunk:
     path: Path
     wrapper: str | None  # the records' wrapper key, None for bare records
     empty: bool
-
-    def select_sql(self) -> str:
-        """SQL yielding this chunk's records in their canonical columns."""
-        return select_sql([self])
 
 
 def select_sql(chunks: list[Chunk]) -> str:
@@ -187,11 +183,13 @@ _MEMBER_DONE = object()
 
 
 def _grouped(chunks: list[Chunk]) -> list[list[Chunk]]:
-    groups: dict[tuple[str, str | None, bool], list[Chunk]] = {}
+    """Landed chunks by kind and wrapper; an account list's by member too, in file order (one
+    worker writes a member's chunks, one after the other), so their records can be numbered."""
+    groups: dict[tuple[str, str | None, str | None], list[Chunk]] = {}
     for chunk in chunks:
-        key = (chunk.file.kind, chunk.wrapper, chunk.file.kind in _ORDERED_KINDS)
-        groups.setdefault(key, []).append(chunk)
-    return [g for key, g in groups.items() for g in ([g] if not key[2] else [[c] for c in g])]
+        member = chunk.file.name if chunk.file.kind in _ORDERED_KINDS else None
+        groups.setdefault((chunk.file.kind, chunk.wrapper, member), []).append(chunk)
+    return list(groups.values())
 
 
 def _as_user_error(err: BaseException) -> BaseException:

@@ -164,7 +164,10 @@ def _parse_chunks(
     loader: network.ListLoader,
 ) -> None:
     """Parse every chunk into its staging table as the workers hand it over; chunks of the
-    account lists go straight into their tables (a list is never held whole)."""
+    account lists go straight into their tables (a list is never held whole), numbered in the
+    order they land: the default ``preserve_insertion_order`` (a failed import may have left
+    it off) keeps it."""
+    con.execute("RESET preserve_insertion_order")
     for kind, table in _STAGE_TABLES.items():
         if kind != "tweets_csv":  # shares stage_tweets
             con.execute(
@@ -191,18 +194,21 @@ def _parse_chunks(
 
 
 def _save_list_chunks(staged: _Staged, loader: network.ListLoader, batch: list[Chunk]) -> None:
-    """Hand an account list's chunks (in file order) to the loader, counting per member."""
+    """Hand the landed chunks of one account list member (in file order) to the loader in one
+    statement, counting per member."""
+    first = batch[0].file
+    member = first.name
+    files = staged.lists.setdefault(first.kind, [])
+    if first not in files:
+        files.append(first)
+    staged.list_records.setdefault(member, 0)
+    full = [c for c in batch if not c.empty]
+    if full:
+        n, unreadable = loader.add(first.kind, member, select_sql(full))
+        staged.list_records[member] += n
+        if unreadable:
+            staged.unreadable[member] = staged.unreadable.get(member, 0) + unreadable
     for chunk in batch:
-        member = chunk.file.name
-        files = staged.lists.setdefault(chunk.file.kind, [])
-        if chunk.file not in files:
-            files.append(chunk.file)
-        staged.list_records.setdefault(member, 0)
-        if not chunk.empty:
-            n, unreadable = loader.add(chunk.file.kind, member, chunk.select_sql())
-            staged.list_records[member] += n
-            if unreadable:
-                staged.unreadable[member] = staged.unreadable.get(member, 0) + unreadable
         chunk.path.unlink(missing_ok=True)
 
 

@@ -46,22 +46,33 @@ class ListLoader:
         self._members: dict[str, _Member] = {}
 
     def add(self, kind: str, member: str, select_sql: str) -> tuple[int, int]:
-        """Append one chunk of *member* (chunks of a member come in file order); return how
-        many records it held and how many had no readable account id (skipped)."""
+        """Append the next records of *member*: *select_sql* yields them in file order (one or
+        several of its chunks, which come in file order); return how many records they were and
+        how many had no readable account id (skipped).
+
+        They are staged first, then numbered: DuckDB keeps a scan's order in the table it fills
+        (``preserve_insertion_order``, on during the import's chunk loop), files in the order
+        given, and parses several files on both threads. A window in the scan itself kept it
+        on one thread (0.39 s against 0.22 s for 1.2M records in eight files)."""
         table, ordered = TABLES[kind]
         state = self._members.get(member)
         if state is None:
             ordinal = sum(1 for m in self._members.values() if m.kind == kind)
             state = self._members[member] = _Member(kind, ordinal)
         con = self._con
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage_refs AS {select_sql}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE stage_refs AS SELECT account_id FROM ({select_sql})"
+        )
         records, unreadable = con.execute(  # type: ignore[misc]
             "SELECT count(*), count(*) FILTER (account_id IS NULL) FROM stage_refs"
         ).fetchone()
         base = (state.ordinal << _PART_SHIFT) + state.records
-        what = "$s, account_id, $base + position" if ordered else "$s, account_id"
+        what = "$s, account_id, $base + n" if ordered else "$s, account_id"
+        # Every record is numbered, readable or not (positions count them all).
         con.execute(
-            f"INSERT INTO {table} SELECT {what} FROM stage_refs WHERE account_id IS NOT NULL",
+            f"""INSERT INTO {table} SELECT {what}
+                FROM (SELECT account_id, row_number() OVER () AS n FROM stage_refs)
+                WHERE account_id IS NOT NULL""",
             {"s": self.snapshot_id, "base": base} if ordered else {"s": self.snapshot_id},
         )
         con.execute("DROP TABLE stage_refs")
