@@ -40,9 +40,10 @@ FOLLOWER = (
 HEAD = "window.YTD.follower.part0 = [\n"
 
 FOLLOWERS_FLOOR = """
-import sys, tempfile, zipfile, duckdb, os
+import sys, tempfile, zipfile, duckdb, os, shutil, atexit
 path = sys.argv[1]
 tmp = tempfile.mkdtemp()
+atexit.register(shutil.rmtree, tmp, True)
 target = os.path.join(tmp, "follower.json")
 with zipfile.ZipFile(path) as z, z.open("data/follower.js") as src, open(target, "wb") as dst:
     head = src.read(1 << 20)

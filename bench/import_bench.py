@@ -41,9 +41,10 @@ EVERY = r"^(tweets?|note-tweet|like|follower|following|block|mute)(-part[0-9]+)?
 
 FLOOR_SCRIPT = textwrap.dedent(
     """
-    import sys, tempfile, zipfile, duckdb, os, re
+    import sys, tempfile, zipfile, duckdb, os, re, shutil, atexit
     path, wanted = sys.argv[1], re.compile(sys.argv[2])
     tmp = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, tmp, True)  # gigabytes at 2M tweets: never left behind
     groups = {}  # kind -> its stripped files (one JSON array shape each)
     with zipfile.ZipFile(path) as z:
         for i, info in enumerate(z.infolist()):
