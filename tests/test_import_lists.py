@@ -222,3 +222,35 @@ def test_follow_back_is_numbered_by_position_across_many_row_groups(library):
     assert unordered > 0  # the rows really are stored out of position order
     assert numbered == kept[0] > 3 * 122_880
     assert wrong == 0
+
+
+def test_landed_chunks_batch_by_member_in_file_order():
+    """A list's chunks are batched per member in the order they landed; a run with another
+    wrapper (wrapped and bare records mixed in one re-saved file) stays in its place."""
+    from archivelens.archive.layout import DataFile
+
+    one = DataFile("data/follower.js", "follower", 0)
+    two = DataFile("data/follower-part1.js", "follower", 1)
+    tweets = DataFile("data/tweets.js", "tweets", 0)
+
+    def chunk(file, n, wrapper):
+        return staging.Chunk(file, Path(f"{file.kind}-{file.part}-{n:03d}.json"), wrapper, False)
+
+    landed = [
+        chunk(one, 0, "follower"),
+        chunk(two, 0, "follower"),
+        chunk(tweets, 0, "tweet"),
+        chunk(one, 1, "follower"),
+        chunk(one, 2, None),
+        chunk(two, 1, "follower"),
+        chunk(tweets, 1, "tweet"),
+        chunk(one, 3, "follower"),
+    ]
+    batches = [[c.path.name for c in batch] for batch in staging._grouped(landed)]
+    assert batches == [
+        ["follower-0-000.json", "follower-0-001.json"],
+        ["follower-0-002.json"],
+        ["follower-0-003.json"],
+        ["follower-1-000.json", "follower-1-001.json"],
+        ["tweets-0-000.json", "tweets-0-001.json"],
+    ]

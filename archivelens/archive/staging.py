@@ -183,13 +183,27 @@ _MEMBER_DONE = object()
 
 
 def _grouped(chunks: list[Chunk]) -> list[list[Chunk]]:
-    """Landed chunks by kind and wrapper; an account list's by member too, in file order (one
-    worker writes a member's chunks, one after the other), so their records can be numbered."""
-    groups: dict[tuple[str, str | None, str | None], list[Chunk]] = {}
+    """Landed chunks in batches of one kind and wrapper. An account list's are batched by
+    member, in file order (one worker writes a member's chunks, one after the other), so their
+    records can be numbered: a run of its chunks with another wrapper (a re-saved file may mix
+    wrapped and bare records) is a batch of its own, in its place."""
+    groups: dict[tuple[str, str | None], list[Chunk]] = {}
     for chunk in chunks:
-        member = chunk.file.name if chunk.file.kind in _ORDERED_KINDS else None
-        groups.setdefault((chunk.file.kind, chunk.wrapper, member), []).append(chunk)
-    return list(groups.values())
+        ordered = chunk.file.kind in _ORDERED_KINDS
+        key = (chunk.file.kind, chunk.file.name if ordered else chunk.wrapper)
+        groups.setdefault(key, []).append(chunk)
+    return [run for group in groups.values() for run in _runs(group)]
+
+
+def _runs(chunks: list[Chunk]) -> list[list[Chunk]]:
+    """*chunks* cut where the wrapper changes, in order."""
+    runs: list[list[Chunk]] = []
+    for chunk in chunks:
+        if runs and runs[-1][-1].wrapper == chunk.wrapper:
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    return runs
 
 
 def _as_user_error(err: BaseException) -> BaseException:
