@@ -52,22 +52,31 @@ class Worker(QRunnable):
             result = self.fn(progress=self, cancel=self.cancel_token)
         except Cancelled:
             self.signals.cancelled.emit()
-        except UserError as err:
-            self.error = err
-            self.signals.failed.emit(in_app_words(err), "")
-        except Exception as err:  # a full disk from any layer, else a bug: still one sentence
-            self.error = err
-            machine = from_environment(err, "saving")
-            if machine is None and self.library is not None:
-                machine = explain(err, self.library)
-            self.signals.failed.emit(
-                in_app_words(machine)
-                if machine is not None
-                else f"Something went wrong ({type(err).__name__}); nothing was changed.",
-                traceback.format_exc(),
-            )
+        except Exception as err:
+            if self.cancel_token.cancelled:
+                # Stopping was asked: what the stop broke off is the stop, not a failure — the
+                # window closing interrupts every query, and an error dialog opened then kept
+                # the closing app waiting for a click (its work is rolled back either way).
+                self.signals.cancelled.emit()
+            else:
+                self._failed(err)
         else:
             self.signals.finished.emit(result)
+
+    def _failed(self, err: Exception) -> None:
+        self.error = err
+        if isinstance(err, UserError):
+            self.signals.failed.emit(in_app_words(err), "")
+            return
+        machine = from_environment(err, "saving")  # a full disk from any layer, else a bug
+        if machine is None and self.library is not None:
+            machine = explain(err, self.library)
+        self.signals.failed.emit(
+            in_app_words(machine)
+            if machine is not None
+            else f"Something went wrong ({type(err).__name__}); nothing was changed.",
+            traceback.format_exc(),
+        )
 
 
 def in_app_words(err: UserError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archivelens.gui.context import LibraryContext
+from archivelens.gui.jobs import JobPanel
 from archivelens.gui.workers import Loader
 
 # Counting 10^12 rows takes DuckDB many minutes: it ends within the test only if interrupted.
@@ -44,3 +45,21 @@ def test_closing_interrupts_what_runs(qtbot, tmp_path, pool):
     assert pool.activeThreadCount() == 0
     qtbot.wait(50)
     assert answers == []
+
+
+def test_a_job_stopped_by_the_window_closing_is_cancelled_not_an_error(qtbot, tmp_path, pool):
+    """What a window does as it closes (its close button, SIGTERM, logout): cancel its job, then
+    interrupt every query. The job's interrupted query is its stop, not a failure: an error
+    dialog opened then kept the closing app (the demo sent SIGTERM) waiting for a click."""
+    ctx = LibraryContext(tmp_path / "library.duckdb", pool)
+    cursor = ctx.worker_connection()
+    jobs = JobPanel(pool)
+    failed, cancelled = [], []
+    jobs.failed.connect(lambda sentence, details: failed.append(sentence))
+    jobs.cancelled.connect(lambda: cancelled.append(True))
+    jobs.run(lambda progress, cancel: cursor.execute(ENDLESS).fetchone(), "Importing", print)
+    qtbot.wait(200)  # the endless query is running, deaf to the cancel token
+    jobs.cancel()
+    ctx.close()
+    qtbot.waitUntil(lambda: bool(cancelled or failed), timeout=20_000)
+    assert cancelled == [True] and failed == []
